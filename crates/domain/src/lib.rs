@@ -1,0 +1,11 @@
+//! The model of inbeeld and all its rules. Pure: no I/O, no HTTP, no SQL.
+//!
+//! Files that users hand in (register and population CSV, catalogue TOML) are parsed here from text, so that
+//! every rule about what a valid file is lives in one place; reading the bytes is the caller's job.
+
+pub mod catalogue;
+pub mod population;
+pub mod register;
+mod row_error;
+
+pub use row_error::RowError;
