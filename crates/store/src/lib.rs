@@ -1,1 +1,35 @@
+//! Persistence of inbeeld, on SQLite (the default, one file) and PostgreSQL (production).
+//!
+//! One `Store` serves both. A query is written once, with `$1`-style parameters that both dialects accept, and
+//! runs on whichever pool the store holds (see `with_pool!`). Only the migrations differ per dialect, because
+//! the column types do; `tests/schema_parity.rs` keeps the two schemas alike.
 
+mod catalogue;
+mod connect;
+mod error;
+mod population;
+mod register;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use connect::{Backend, Health, Store};
+pub use error::StoreError;
+pub use register::OrganisationFilter;
+
+/// What an import did: rows added, rows changed, and rows that were already as given.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    pub added: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+impl ImportReport {
+    fn count(&mut self, before: Option<bool>) {
+        match before {
+            None => self.added += 1,
+            Some(true) => self.unchanged += 1,
+            Some(false) => self.updated += 1,
+        }
+    }
+}

@@ -1,0 +1,136 @@
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+
+use crate::StoreError;
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// The database, on either backend. Cheap to clone: it holds a connection pool.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pub(crate) pool: Pool,
+}
+
+/// Runs `$body` with `$pool` bound to the store's pool, whatever its backend. The body is written once and
+/// compiled for both, so a query that both dialects accept is never written twice.
+macro_rules! with_pool {
+    ($store:expr, |$pool:ident| $body:expr) => {
+        match &$store.pool {
+            $crate::connect::Pool::Sqlite($pool) => $body,
+            $crate::connect::Pool::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use with_pool;
+
+/// The database's state, as `/health` reports it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Health {
+    pub backend: Backend,
+    /// The version of the newest migration applied; `None` before the first.
+    pub schema_version: Option<i64>,
+    /// The version of the newest migration this binary knows.
+    pub expected_schema_version: Option<i64>,
+}
+
+impl Store {
+    /// Opens the database at `url`: `sqlite://path` (the file is created if missing) or `postgres://...`.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let pool = if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)
+                .map_err(|error| StoreError::Configuration(format!("the SQLite URL '{url}' is not usable: {error}")))?
+                .create_if_missing(true)
+                .foreign_keys(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(5));
+            Pool::Sqlite(SqlitePoolOptions::new().max_connections(4).acquire_timeout(Duration::from_secs(5)).connect_with(options).await?)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let options = PgConnectOptions::from_str(url).map_err(|_| {
+                StoreError::Configuration("the PostgreSQL URL is not usable (expected postgres://user@host:port/database)".into())
+            })?;
+            Pool::Postgres(PgPoolOptions::new().max_connections(10).acquire_timeout(Duration::from_secs(5)).connect_with(options).await?)
+        } else {
+            return Err(StoreError::Configuration(format!(
+                "the database URL must start with sqlite:// or postgres://, not '{}'",
+                url.split(':').next().unwrap_or_default()
+            )));
+        };
+        Ok(Self { pool })
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.pool {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    fn migrator(&self) -> &'static sqlx::migrate::Migrator {
+        match self.pool {
+            Pool::Sqlite(_) => &SQLITE_MIGRATIONS,
+            Pool::Postgres(_) => &POSTGRES_MIGRATIONS,
+        }
+    }
+
+    /// Brings the database to the schema this binary expects. Safe to run again; returns the versions applied.
+    pub async fn migrate(&self) -> Result<Vec<i64>, StoreError> {
+        let before = self.applied_version().await.unwrap_or(None);
+        with_pool!(self, |pool| self.migrator().run(pool).await)?;
+        Ok(self.migrator().iter().map(|m| m.version).filter(|v| before.is_none_or(|b| *v > b)).collect())
+    }
+
+    async fn applied_version(&self) -> Result<Option<i64>, StoreError> {
+        let version: Option<i64> = with_pool!(self, |pool| {
+            sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success = TRUE").fetch_one(pool).await
+        })?;
+        Ok(version)
+    }
+
+    /// Asks the database a trivial question, so a reachable database is proven reachable.
+    pub async fn health(&self) -> Result<Health, StoreError> {
+        let reachable = async {
+            with_pool!(self, |pool| sqlx::query_scalar::<_, i32>("SELECT 1").fetch_one(pool).await)?;
+            Ok::<_, StoreError>(self.applied_version().await.unwrap_or(None))
+        };
+        let schema_version = tokio::time::timeout(Duration::from_secs(3), reachable)
+            .await
+            .map_err(|_| StoreError::Unavailable("no answer within 3 seconds".into()))??;
+        Ok(Health { backend: self.backend(), schema_version, expected_schema_version: self.migrator().iter().map(|m| m.version).max() })
+    }
+
+    /// True when the register holds no organisation yet: the demo only fills an empty database.
+    pub async fn is_empty(&self) -> Result<bool, StoreError> {
+        let count: i64 = with_pool!(self, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM organisations").fetch_one(pool).await)?;
+        Ok(count == 0)
+    }
+
+    pub async fn close(&self) {
+        with_pool!(self, |pool| pool.close().await)
+    }
+}

@@ -1,0 +1,84 @@
+use chrono::NaiveDate;
+use domain::population::PopulationFigure;
+use domain::register::OrgCode;
+
+use crate::connect::with_pool;
+use crate::register::stored_code;
+use crate::{ImportReport, Store, StoreError};
+
+#[derive(sqlx::FromRow)]
+struct PopulationRow {
+    code: String,
+    reference_date: NaiveDate,
+    population: i64,
+    source: String,
+}
+
+impl PopulationRow {
+    fn into_figure(self) -> Result<PopulationFigure, StoreError> {
+        Ok(PopulationFigure {
+            code: stored_code(&self.code)?,
+            population: u64::try_from(self.population)
+                .map_err(|_| StoreError::Corrupt(format!("negative population for {}", self.code)))?,
+            reference_date: self.reference_date,
+            source: self.source,
+        })
+    }
+}
+
+impl Store {
+    /// Population figures dated on or before `until` (all when `None`), for one organisation or all, newest first.
+    pub async fn population_figures(&self, until: Option<NaiveDate>, code: Option<&OrgCode>) -> Result<Vec<PopulationFigure>, StoreError> {
+        const SQL: &str = "SELECT code, reference_date, population, source FROM populations
+            WHERE ($1 IS NULL OR reference_date <= $1) AND ($2 IS NULL OR code = $2)
+            ORDER BY reference_date DESC, code";
+        let rows: Vec<PopulationRow> =
+            with_pool!(self, |pool| sqlx::query_as(SQL).bind(until).bind(code.map(OrgCode::as_str)).fetch_all(pool).await)?;
+        rows.into_iter().map(PopulationRow::into_figure).collect()
+    }
+
+    /// The reference dates for which figures are stored, with how many organisations each covers.
+    pub async fn population_dates(&self) -> Result<Vec<(NaiveDate, i64)>, StoreError> {
+        const SQL: &str = "SELECT reference_date, COUNT(*) FROM populations GROUP BY reference_date ORDER BY reference_date";
+        Ok(with_pool!(self, |pool| sqlx::query_as(SQL).fetch_all(pool).await)?)
+    }
+
+    /// Adds or updates figures in one transaction. The organisations must be in the register.
+    pub async fn import_population(
+        &self,
+        figures: &[PopulationFigure],
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<ImportReport, StoreError> {
+        const UPSERT: &str = "INSERT INTO populations (code, reference_date, population, source) VALUES ($1, $2, $3, $4)
+            ON CONFLICT (code, reference_date) DO UPDATE SET population = excluded.population, source = excluded.source";
+        let stored = self.population_figures(None, None).await?;
+        let mut report = ImportReport::default();
+        let changed: Vec<&PopulationFigure> = figures
+            .iter()
+            .filter(|figure| {
+                let before = stored
+                    .iter()
+                    .find(|old| old.code == figure.code && old.reference_date == figure.reference_date)
+                    .map(|old| old == *figure);
+                report.count(before);
+                before != Some(true)
+            })
+            .collect();
+        with_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            for (done, figure) in changed.iter().enumerate() {
+                sqlx::query(UPSERT)
+                    .bind(figure.code.as_str())
+                    .bind(figure.reference_date)
+                    .bind(i64::try_from(figure.population).unwrap_or(i64::MAX))
+                    .bind(&figure.source)
+                    .execute(&mut *tx)
+                    .await?;
+                progress(done + 1);
+            }
+            tx.commit().await
+        })?;
+        progress(figures.len());
+        Ok(report)
+    }
+}

@@ -1,0 +1,174 @@
+//! The store's contract: every test runs on SQLite and on PostgreSQL (`name::sqlite`, `name::postgres`).
+
+use chrono::NaiveDate;
+use domain::catalogue::parse_catalogue_toml;
+use domain::population::parse_population_csv;
+use domain::register::{OrgCode, Organisation, OrganisationKind, Register, check_successions, parse_register_csv};
+use inbeeld_store::{ImportReport, OrganisationFilter, Store, StoreError, both_backends};
+
+const REGISTER: &str = include_str!("../../../data/register/register.csv");
+const POPULATION_2023: &str = include_str!("../../../data/population/population_2023.csv");
+
+fn date(text: &str) -> NaiveDate {
+    text.parse().expect("a test date")
+}
+
+fn code(text: &str) -> OrgCode {
+    OrgCode::parse(text).expect("a test code")
+}
+
+fn shipped_register() -> Vec<Organisation> {
+    let file = parse_register_csv(REGISTER);
+    assert!(file.errors.is_empty(), "{:?}", file.errors);
+    assert!(check_successions(&file.organisations, []).is_empty());
+    file.organisations.into_iter().map(|(_, o)| o).collect()
+}
+
+async fn import_shipped(store: &Store) -> ImportReport {
+    store.import_register(&shipped_register(), &mut |_| {}).await.expect("the shipped register imports")
+}
+
+both_backends!(a_register_imports_and_a_reimport_changes_nothing, async |store: Store| {
+    assert!(store.is_empty().await.unwrap());
+    let first = import_shipped(&store).await;
+    assert_eq!(first, ImportReport { added: 457, updated: 0, unchanged: 0 });
+    let again = import_shipped(&store).await;
+    assert_eq!(again, ImportReport { added: 0, updated: 0, unchanged: 457 });
+    assert_eq!(store.organisations(&OrganisationFilter::default()).await.unwrap(), {
+        let mut expected = shipped_register();
+        expected.sort_by(|a, b| (b.kind(), &a.name, &a.code).cmp(&(a.kind(), &b.name, &b.code)));
+        expected
+    });
+});
+
+both_backends!(a_changed_row_is_updated_and_the_rest_left_alone, async |store: Store| {
+    import_shipped(&store).await;
+    let mut organisations = shipped_register();
+    let weesp = organisations.iter_mut().find(|o| o.code.as_str() == "GM0457").unwrap();
+    weesp.name = "Weesp (gewijzigd)".into();
+    let report = store.import_register(&organisations, &mut |_| {}).await.unwrap();
+    assert_eq!(report, ImportReport { added: 0, updated: 1, unchanged: 456 });
+    let stored = store.organisation(&code("GM0457")).await.unwrap();
+    assert_eq!(stored.name, "Weesp (gewijzigd)");
+    assert_eq!(stored.successors, vec![code("GM0363")]);
+});
+
+both_backends!(a_failed_import_stores_nothing, async |store: Store| {
+    let file = parse_register_csv(
+        "code,name,province_code,valid_from,valid_to,successors\nPV27,Noord-Holland,,2011-01-01,,\nGM0457,Weesp,PV27,2011-01-01,2022-03-24,GM0363\n",
+    );
+    let organisations: Vec<Organisation> = file.organisations.into_iter().map(|(_, o)| o).collect();
+    let error = store.import_register(&organisations, &mut |_| {}).await.unwrap_err();
+    assert!(matches!(error, StoreError::Database(_)), "{error:?}");
+    assert!(store.is_empty().await.unwrap(), "a successor that does not exist must roll back the whole import");
+});
+
+both_backends!(the_register_lists_by_date_province_kind_and_name, async |store: Store| {
+    import_shipped(&store).await;
+    let on = |day: &str| OrganisationFilter { date: Some(date(day)), kind: Some(OrganisationKind::Gemeente), ..Default::default() };
+    assert_eq!(store.organisations(&on("2011-01-01")).await.unwrap().len(), 418);
+    assert_eq!(store.organisations(&on("2026-01-01")).await.unwrap().len(), 342);
+    assert_eq!(store.organisations(&on("2022-03-23")).await.unwrap().iter().filter(|o| o.code.as_str() == "GM0457").count(), 1);
+    assert!(store.organisations(&on("2022-03-24")).await.unwrap().iter().all(|o| o.code.as_str() != "GM0457"));
+
+    let provinces = OrganisationFilter { kind: Some(OrganisationKind::Provincie), ..Default::default() };
+    assert_eq!(store.organisations(&provinces).await.unwrap().len(), 12);
+    let utrecht_2026 = OrganisationFilter { province: Some(code("PV26")), ..on("2026-01-01") };
+    assert_eq!(store.organisations(&utrecht_2026).await.unwrap().len(), 26);
+
+    let search = |term: &str| OrganisationFilter { search: Some(term.into()), ..Default::default() };
+    let found: Vec<String> = store.organisations(&search("AMSTER")).await.unwrap().into_iter().map(|o| o.name).collect();
+    assert_eq!(found, ["Amsterdam"]);
+    assert_eq!(store.organisations(&search("gm0363")).await.unwrap()[0].name, "Amsterdam");
+    assert!(store.organisations(&search("100%")).await.unwrap().is_empty(), "LIKE wildcards in a search are literal");
+});
+
+both_backends!(the_2011_division_maps_onto_2026, async |store: Store| {
+    import_shipped(&store).await;
+    let register = Register::new(store.organisations(&OrganisationFilter::default()).await.unwrap());
+    let (then, now) = (date("2011-01-01"), date("2026-01-01"));
+    let mut reached = std::collections::BTreeSet::new();
+    for municipality in register.valid_on(then).filter(|o| o.kind() == OrganisationKind::Gemeente) {
+        let today = register.on_date(&municipality.code, now);
+        assert!(!today.is_empty(), "{} maps onto nothing", municipality.code);
+        reached.extend(today);
+    }
+    assert_eq!(reached.len(), 342, "every municipality of today has a predecessor in 2011 or is one");
+    assert_eq!(register.on_date(&code("GM0457"), now), [code("GM0363")]);
+    assert_eq!(register.on_date(&code("GM0693"), now), [code("GM1978")], "Graafstroom via Molenwaard into Molenlanden");
+    assert_eq!(register.on_date(&code("GM0788"), now).len(), 4, "Haaren was split in four");
+
+    let predecessors: Vec<String> = store.predecessors(&code("GM0363")).await.unwrap().into_iter().map(|o| o.name).collect();
+    assert_eq!(predecessors, ["Weesp"], "Muiden went to Weesp in 2016, and Weesp into Amsterdam in 2022");
+    assert_eq!(register.on_date(&code("GM0424"), now), [code("GM1942"), code("GM0363")]);
+});
+
+both_backends!(population_figures_are_dated_and_reimport_changes_nothing, async |store: Store| {
+    import_shipped(&store).await;
+    let file = parse_population_csv(POPULATION_2023, "CBS 37259eng");
+    assert!(file.errors.is_empty());
+    let figures: Vec<_> = file.figures.into_iter().map(|(_, f)| f).collect();
+    assert_eq!(store.import_population(&figures, &mut |_| {}).await.unwrap().added, 342);
+    assert_eq!(store.import_population(&figures, &mut |_| {}).await.unwrap().unchanged, 342);
+    assert!(store.population_figures(Some(date("2022-12-31")), None).await.unwrap().is_empty());
+    let amsterdam = store.population_figures(Some(date("2024-06-01")), Some(&code("GM0363"))).await.unwrap();
+    assert_eq!(amsterdam.len(), 1);
+    assert_eq!(amsterdam[0].population, 918_117);
+    assert_eq!(store.population_dates().await.unwrap(), [(date("2023-01-01"), 342)]);
+});
+
+both_backends!(population_of_an_unknown_code_is_refused_whole, async |store: Store| {
+    import_shipped(&store).await;
+    let file = parse_population_csv("cbs_code,population,reference_date\nGM0363,1,2030-01-01\nGM9999,1,2030-01-01\n", "test");
+    let figures: Vec<_> = file.figures.into_iter().map(|(_, f)| f).collect();
+    assert!(store.import_population(&figures, &mut |_| {}).await.is_err());
+    assert!(store.population_figures(None, None).await.unwrap().is_empty());
+});
+
+const CATALOGUE: &str = r#"id = "test"
+version = "1"
+name = "Test"
+source = "a test"
+
+[[groups]]
+code = "toegang"
+name = "Toegang"
+
+[[blocks]]
+code = "digid"
+name = "DigiD"
+group = "toegang"
+target_date = 2015-01-01
+
+[[blocks]]
+code = "machtigen"
+name = "DigiD Machtigen"
+group = "toegang"
+depends_on = ["digid"]
+"#;
+
+both_backends!(catalogues_round_trip_and_versions_stand_side_by_side, async |store: Store| {
+    let first = parse_catalogue_toml(CATALOGUE, "test.toml").unwrap();
+    assert_eq!(store.import_catalogue(&first).await.unwrap().added, 1);
+    assert_eq!(store.import_catalogue(&first).await.unwrap().unchanged, 1);
+    assert_eq!(store.catalogue("test", None).await.unwrap(), first);
+
+    let edited = parse_catalogue_toml(&CATALOGUE.replace("name = \"DigiD Machtigen\"", "name = \"Machtigen\""), "test.toml").unwrap();
+    assert_eq!(store.import_catalogue(&edited).await.unwrap().updated, 1);
+    assert_eq!(store.catalogue("test", Some("1")).await.unwrap().blocks[1].name, "Machtigen");
+
+    let second = parse_catalogue_toml(&CATALOGUE.replace("version = \"1\"", "version = \"2\""), "test.toml").unwrap();
+    store.import_catalogue(&second).await.unwrap();
+    assert_eq!(store.catalogues().await.unwrap().len(), 2);
+    assert_eq!(store.catalogue("test", None).await.unwrap().version, "2");
+    assert!(matches!(store.catalogue("other", None).await, Err(StoreError::NotFound)));
+});
+
+both_backends!(migrating_again_changes_nothing_and_health_reports_the_schema, async |store: Store| {
+    assert!(store.migrate().await.unwrap().is_empty());
+    let health = store.health().await.unwrap();
+    assert_eq!(health.schema_version, health.expected_schema_version);
+    assert!(health.schema_version.is_some());
+    store.close().await;
+    assert!(matches!(store.health().await, Err(StoreError::Unavailable(_))));
+});
