@@ -1,1 +1,14 @@
+//! HTTP for inbeeld: the public pages (Dutch, server-rendered, no script needed), the JSON API under `/api/v1`
+//! with its OpenAPI document, and `/health`.
+//!
+//! Handlers extract, call the store and the domain, and render; they hold no SQL and no rules. Only `error`
+//! chooses status codes for failures.
 
+mod error;
+mod format;
+mod middleware;
+mod routes;
+mod state;
+
+pub use routes::{openapi, router};
+pub use state::AppState;

@@ -1,0 +1,125 @@
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// inbeeld: e-government at municipalities, measured and published.
+#[derive(Debug, Parser)]
+#[command(name = "inbeeld", version, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+
+    /// Log format: human-readable text, or JSON lines for log collectors.
+    #[arg(long, env = "INBEELD_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct DatabaseArgs {
+    /// The database: a sqlite:// file (created on first start) or a postgres:// URL.
+    #[arg(long = "database", env = "DATABASE_URL", default_value = "sqlite://inbeeld.sqlite", global = true)]
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web site and the API.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "INBEELD_ADDR", default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        /// Fill an empty database with the demo data first.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Fill an empty database with the demo data: the register of 2011 and 2026, population and catalogues.
+    Demo,
+    /// Bring the database to the current schema (safe to run again).
+    Migrate,
+    /// Load data into the database.
+    #[command(subcommand)]
+    Import(Import),
+    /// Write data from the database.
+    #[command(subcommand)]
+    Export(Export),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Import {
+    /// Load organisations from a register CSV file (code,name,province_code,valid_from,valid_to,successors,...).
+    ///
+    /// All rows or none: a bad row is reported as "row N, column X: what is wrong" and nothing is imported,
+    /// unless --skip-invalid is given. Re-importing the same file changes nothing.
+    Register {
+        file: PathBuf,
+        /// Import the valid rows and list the skipped ones.
+        #[arg(long)]
+        skip_invalid: bool,
+    },
+    /// Load population figures: a CSV file of cbs_code,population,reference_date, or CBS's open-data API.
+    Population {
+        /// The CSV file (omit with --from-cbs).
+        #[arg(required_unless_present = "from_cbs", conflicts_with = "from_cbs")]
+        file: Option<PathBuf>,
+        /// Read the population on 1 January of YEAR from CBS table 37230ned.
+        #[arg(long, value_name = "YEAR")]
+        from_cbs: Option<i32>,
+        /// Base URL of CBS's OData API.
+        #[arg(long, env = "INBEELD_CBS_ODATA_URL", default_value = "https://opendata.cbs.nl/ODataApi/odata")]
+        cbs_url: String,
+        /// Import the valid rows and list the skipped ones.
+        #[arg(long)]
+        skip_invalid: bool,
+    },
+    /// Add or update a building-block catalogue from its TOML file.
+    Catalogue { file: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Export {
+    /// Write the register as CSV (the form `import register` reads) or JSON.
+    Register {
+        /// Only organisations that exist on this date (YYYY-MM-DD).
+        #[arg(long)]
+        date: Option<chrono::NaiveDate>,
+        #[arg(long, value_enum, default_value_t = Format::Csv)]
+        format: Format,
+        /// Write to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Write a catalogue as TOML (the form `import catalogue` reads).
+    Catalogue {
+        id: String,
+        /// The version; the latest when omitted.
+        #[arg(long)]
+        version: Option<String>,
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Format {
+    Csv,
+    Json,
+}
+
+pub fn init_logging(cli: &Cli) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("INBEELD_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match cli.log_format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.init(),
+    }
+}

@@ -1,0 +1,46 @@
+mod export;
+mod import;
+mod serve;
+
+use anyhow::Context;
+use store::Store;
+
+use crate::cli::{Cli, Command};
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let store = open(&cli.database.url).await?;
+    match cli.command {
+        Command::Serve { addr, demo } => serve::run(store, addr, demo).await,
+        Command::Demo => {
+            if crate::demo::fill(&store).await? {
+                println!("demo: the register (2011 and 2026 divisions), population figures and catalogues are loaded");
+            } else {
+                println!("demo: the database already holds data; the demo fills only an empty database, so nothing was changed");
+            }
+            Ok(())
+        }
+        Command::Migrate => {
+            let applied = store.migrate().await?;
+            if applied.is_empty() {
+                println!("migrate: the database was already at the current schema");
+            } else {
+                println!("migrate: applied {}", applied.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "));
+            }
+            Ok(())
+        }
+        Command::Import(import) => {
+            store.migrate().await?;
+            import::run(&store, import).await
+        }
+        Command::Export(export) => export::run(&store, export).await,
+    }
+}
+
+/// Opens the database and says which one, without printing a password.
+async fn open(url: &str) -> anyhow::Result<Store> {
+    let shown = match url.split_once('@') {
+        Some((before, after)) if before.contains("://") => format!("{}://…@{after}", before.split("://").next().unwrap_or_default()),
+        _ => url.to_owned(),
+    };
+    Store::connect(url).await.with_context(|| format!("cannot open the database {shown}"))
+}

@@ -1,0 +1,40 @@
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use anyhow::Context;
+use store::Store;
+use web::AppState;
+
+pub async fn run(store: Store, addr: SocketAddr, demo: bool) -> anyhow::Result<()> {
+    let started = Instant::now();
+    store.migrate().await?;
+    if demo && crate::demo::fill(&store).await? {
+        tracing::info!("the empty database was filled with the demo");
+    }
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
+    let app = web::router(AppState::new(store.clone()));
+    tracing::info!(address = %format!("http://{addr}"), backend = store.backend().name(), ready_after_ms = started.elapsed().as_millis() as u64, "serving");
+    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await.context("the server stopped")?;
+    store.close().await;
+    Ok(())
+}
+
+async fn shutdown() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = interrupt => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

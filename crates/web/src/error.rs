@@ -1,0 +1,131 @@
+//! The one place that turns failures into HTTP: an HTML page for the site, `application/problem+json` for the
+//! API (NL API Design Rules). A user never sees internal detail; the detail goes to the log with the request id.
+
+use askama::Template;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use serde::Serialize;
+use store::StoreError;
+use utoipa::ToSchema;
+
+/// A failure while answering a request for a page.
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("the database is unreachable: {0}")]
+    Unavailable(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for WebError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound => WebError::NotFound("Deze pagina bestaat niet.".into()),
+            StoreError::Unavailable(detail) => WebError::Unavailable(detail),
+            other => WebError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<askama::Error> for WebError {
+    fn from(error: askama::Error) -> Self {
+        WebError::Internal(format!("rendering failed: {error}"))
+    }
+}
+
+impl WebError {
+    fn status(&self) -> StatusCode {
+        match self {
+            WebError::NotFound(_) => StatusCode::NOT_FOUND,
+            WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            WebError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// What the user may read: the message for their own mistakes, a fixed sentence for ours.
+    fn public_detail(&self) -> String {
+        match self {
+            WebError::NotFound(message) | WebError::BadRequest(message) => message.clone(),
+            WebError::Unavailable(_) => "De database is tijdelijk niet bereikbaar. Probeer het over enkele minuten opnieuw.".into(),
+            WebError::Internal(_) => "Er ging bij ons iets mis. Probeer het later opnieuw.".into(),
+        }
+    }
+
+    fn log(&self) {
+        if self.status().is_server_error() {
+            tracing::error!(error = %self, "request failed");
+        }
+    }
+
+    fn title(&self) -> &'static str {
+        match self {
+            WebError::NotFound(_) => "Niet gevonden",
+            WebError::BadRequest(_) => "Ongeldige invoer",
+            WebError::Unavailable(_) => "Tijdelijk niet beschikbaar",
+            WebError::Internal(_) => "Fout",
+        }
+    }
+
+    /// The same failure as `application/problem+json`, for the API.
+    pub fn into_problem(self) -> Response {
+        self.log();
+        let status = self.status();
+        let problem = Problem { title: self.title().to_owned(), status: status.as_u16(), detail: self.public_detail() };
+        let mut response = (status, axum::Json(problem)).into_response();
+        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        response
+    }
+}
+
+/// An error in the API, as RFC 9457 describes it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// A short, fixed summary of the kind of problem.
+    pub title: String,
+    /// The HTTP status code.
+    pub status: u16,
+    /// What went wrong in this case, in words for the caller.
+    pub detail: String,
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    title: &'static str,
+    detail: String,
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        self.log();
+        let page = ErrorPage { title: self.title(), detail: self.public_detail() };
+        let body = page.render().unwrap_or_else(|_| "Er ging iets mis.".to_owned());
+        (self.status(), Html(body)).into_response()
+    }
+}
+
+/// An API failure: the same errors, answered as problem+json.
+#[derive(Debug)]
+pub struct ApiError(pub WebError);
+
+impl<E: Into<WebError>> From<E> for ApiError {
+    fn from(error: E) -> Self {
+        ApiError(error.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        self.0.into_problem()
+    }
+}
+
+/// Renders a page template, or the error page if rendering fails.
+pub fn page(template: impl Template) -> Result<Html<String>, WebError> {
+    Ok(Html(template.render()?))
+}

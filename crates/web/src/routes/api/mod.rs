@@ -1,0 +1,57 @@
+//! The JSON API under `/api/v1`, following the NL API Design Rules: Dutch resource names in the plural, GET for
+//! reading, `application/problem+json` for errors, an `API-Version` header, and an OpenAPI 3 document generated
+//! from these handlers (`/api/v1/openapi.json`).
+
+mod catalogues;
+mod organisations;
+
+use std::sync::LazyLock;
+
+use axum::Json;
+use axum::http::{HeaderName, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use tower_http::set_header::SetResponseHeaderLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+use crate::error::WebError;
+
+pub const API_VERSION: &str = "1.0.0";
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "inbeeld API",
+        version = "1.0.0",
+        description = "Open gegevens van inbeeld: het register van organisaties (gemeenten en provincies, met herindelingen) en de catalogi van bouwstenen van de e-overheid.",
+        license(name = "EUPL-1.2", identifier = "EUPL-1.2")
+    ),
+    servers((url = "/api/v1")),
+    tags(
+        (name = "organisaties", description = "Het register: gemeenten en provincies met CBS-code, geldigheid, opvolgers en inwonertallen."),
+        (name = "catalogi", description = "Catalogi van bouwstenen (NUP 2008, i-NUP 2011) met groepen en afhankelijkheden.")
+    )
+)]
+struct ApiDoc;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(organisations::list))
+        .routes(routes!(organisations::one))
+        .routes(routes!(catalogues::list))
+        .routes(routes!(catalogues::blocks))
+        .route("/openapi.json", axum::routing::get(openapi_json))
+        .layer(SetResponseHeaderLayer::overriding(HeaderName::from_static("api-version"), HeaderValue::from_static(API_VERSION)))
+}
+
+static DOCUMENT: LazyLock<utoipa::openapi::OpenApi> = LazyLock::new(|| router().split_for_parts().1);
+
+async fn openapi_json() -> Json<&'static utoipa::openapi::OpenApi> {
+    Json(&DOCUMENT)
+}
+
+pub async fn not_found() -> Response {
+    WebError::NotFound("Deze resource bestaat niet in /api/v1; zie /api/v1/openapi.json.".into()).into_problem().into_response()
+}

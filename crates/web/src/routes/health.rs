@@ -1,0 +1,31 @@
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+
+use crate::AppState;
+
+/// 200 with the database's state when it answers and has the schema this binary expects; 503 otherwise, so a
+/// load balancer takes the process out of rotation.
+pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
+    let backend = state.store.backend().name();
+    match state.store.health().await {
+        Ok(health) if health.schema_version == health.expected_schema_version => (
+            StatusCode::OK,
+            Json(json!({"status": "ok", "database": {"backend": backend, "status": "bereikbaar", "schemaVersie": health.schema_version}})),
+        ),
+        Ok(health) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({"status": "unavailable", "database": {
+                "backend": backend, "status": "migratie nodig: voer inbeeld migrate uit",
+                "schemaVersie": health.schema_version, "verwachteSchemaVersie": health.expected_schema_version}})),
+        ),
+        Err(error) => {
+            tracing::warn!(%error, "health check failed");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({"status": "unavailable", "database": {"backend": backend, "status": "onbereikbaar"}})),
+            )
+        }
+    }
+}

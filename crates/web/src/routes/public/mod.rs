@@ -1,0 +1,6 @@
+//! Public pages, in Dutch.
+
+pub mod accessibility;
+pub mod catalogue;
+pub mod home;
+pub mod register;

@@ -1,0 +1,39 @@
+//! The register as pages and API show it: organisations with the population figure that applies on a date.
+
+use chrono::NaiveDate;
+use domain::population::{PopulationFigure, latest_on};
+use domain::register::{Organisation, SizeClass};
+use store::{OrganisationFilter, Store, StoreError};
+
+pub struct Entry {
+    pub organisation: Organisation,
+    /// The newest CBS figure on or before the date asked for, if any.
+    pub population: Option<PopulationFigure>,
+}
+
+impl Entry {
+    pub fn size_class(&self) -> Option<SizeClass> {
+        self.population.as_ref().map(PopulationFigure::size_class)
+    }
+}
+
+/// Organisations matching `filter`, each with its population on `date`, optionally narrowed to a size class.
+pub async fn entries(
+    store: &Store,
+    filter: &OrganisationFilter,
+    date: NaiveDate,
+    size_class: Option<SizeClass>,
+) -> Result<Vec<Entry>, StoreError> {
+    let organisations = store.organisations(filter).await?;
+    let mut populations = latest_on(store.population_figures(Some(date), None).await?, date);
+    Ok(organisations
+        .into_iter()
+        .map(|organisation| Entry { population: populations.remove(&organisation.code), organisation })
+        .filter(|entry| size_class.is_none_or(|class| entry.size_class() == Some(class)))
+        .collect())
+}
+
+/// Today, in the Netherlands' calendar (the server may run in UTC; the date is what matters, not the hour).
+pub fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
