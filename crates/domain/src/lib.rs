@@ -4,6 +4,7 @@
 //! every rule about what a valid file is lives in one place; reading the bytes is the caller's job.
 
 pub mod catalogue;
+pub mod demo;
 pub mod population;
 pub mod register;
 mod row_error;
