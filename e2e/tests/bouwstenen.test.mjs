@@ -13,11 +13,23 @@ const sectionFor = (page, name) =>
     .filter({ has: page.getByRole('heading', { name }) })
     .last();
 
+/** The distinct building-block pages (/bouwstenen/{code}) a section links to. */
+const blockLinks = (section) =>
+  section.locator('a').evaluateAll((links) => [
+    ...new Set(
+      links
+        .map((a) => new URL(a.href).pathname)
+        .filter((path) => /^\/bouwstenen\/[^/]+$/.test(path)),
+    ),
+  ]);
+
 app.test('/bouwstenen shows the i-NUP 2011 catalogue with its 24 building blocks', async (page) => {
   await page.goto(app.url('/bouwstenen'));
   const inup = sectionFor(page, /i-NUP 2011/);
   assert.equal(await inup.count(), 1, 'no section headed "i-NUP 2011"');
   assert.match(await inup.innerText(), /\b24 bouwstenen\b/, 'the i-NUP 2011 section does not say "24 bouwstenen"');
+  const blocks = await blockLinks(inup);
+  assert.equal(blocks.length, 24, `the i-NUP 2011 section links to ${blocks.length} blocks: ${blocks.join(', ')}`);
 });
 
 app.test('/bouwstenen shows the NUP 2008 catalogue, marked as a reconstruction', async (page) => {
@@ -27,6 +39,8 @@ app.test('/bouwstenen shows the NUP 2008 catalogue, marked as a reconstruction',
   const text = await nup.innerText();
   assert.match(text, /reconstructie/i, 'the NUP 2008 section is not marked as a reconstruction');
   assert.match(text, /\b18 bouwstenen\b/, 'the NUP 2008 section does not say "18 bouwstenen"');
+  const blocks = await blockLinks(nup);
+  assert.equal(blocks.length, 18, `the NUP 2008 section links to ${blocks.length} blocks: ${blocks.join(', ')}`);
 });
 
 app.test('a building block links to its own page: DigiD', async (page) => {

@@ -12,6 +12,16 @@ fn the_openapi_document_matches_the_reviewed_copy() {
     let reviewed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(generated == reviewed, "the API's OpenAPI document changed; review it, then run with UPDATE_OPENAPI=1 to accept it");
     let document: serde_json::Value = serde_json::from_str(&generated).unwrap();
+    let mut operations: Vec<&str> = document["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|item| item.as_object().unwrap().values().map(|operation| operation["operationId"].as_str().unwrap()))
+        .collect();
+    let count = operations.len();
+    operations.sort();
+    operations.dedup();
+    assert_eq!(operations.len(), count, "operationIds are unique");
     for schema in ["Organisatie", "OrganisatieLijst", "OrganisatieDetail", "Catalogus", "Bouwsteen", "Problem"] {
         assert!(document["components"]["schemas"][schema].is_object(), "{schema} is described");
     }

@@ -12,6 +12,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve { addr, demo } => serve::run(store, addr, demo).await,
         Command::Demo => {
+            store.migrate().await?;
             if crate::demo::fill(&store).await? {
                 println!("demo: the register (2011 and 2026 divisions), population figures and catalogues are loaded");
             } else {

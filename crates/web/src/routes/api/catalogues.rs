@@ -80,6 +80,7 @@ fn to_dto(catalogue: &Catalogue) -> Catalogus {
 #[utoipa::path(
     get,
     path = "/catalogi",
+    operation_id = "catalogiLijst",
     tag = "catalogi",
     responses((status = 200, description = "De catalogi, op id en versie.", body = CatalogusLijst))
 )]
@@ -91,6 +92,7 @@ pub async fn list(State(state): State<AppState>) -> Result<Json<CatalogusLijst>,
 #[utoipa::path(
     get,
     path = "/catalogi/{id}/bouwstenen",
+    operation_id = "bouwstenenLijst",
     tag = "catalogi",
     params(("id" = String, Path, description = "Id van de catalogus, bijvoorbeeld inup-2011"), VersionQuery),
     responses(

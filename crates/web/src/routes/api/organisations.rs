@@ -114,6 +114,7 @@ fn bad(parameter: &str, message: String) -> ApiError {
 #[utoipa::path(
     get,
     path = "/organisaties",
+    operation_id = "organisatiesLijst",
     tag = "organisaties",
     params(OrganisationQuery),
     responses(
@@ -145,6 +146,7 @@ pub async fn list(State(state): State<AppState>, Query(query): Query<Organisatio
 #[utoipa::path(
     get,
     path = "/organisaties/{code}",
+    operation_id = "organisatieOphalen",
     tag = "organisaties",
     params(("code" = String, Path, description = "CBS-code, bijvoorbeeld GM0363")),
     responses(
