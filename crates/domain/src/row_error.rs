@@ -69,8 +69,11 @@ impl CsvColumns {
     }
 }
 
+/// A data row of a CSV file with its row number, or why it cannot be read.
+pub(crate) type NumberedRecord = Result<(usize, csv::StringRecord), RowError>;
+
 /// Reads the rows of a CSV text with a header, giving each record with its row number (header = row 1).
-pub(crate) fn csv_records(text: &str) -> (Result<csv::StringRecord, RowError>, Vec<Result<(usize, csv::StringRecord), RowError>>) {
+pub(crate) fn csv_records(text: &str) -> (Result<csv::StringRecord, RowError>, Vec<NumberedRecord>) {
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
     let headers =
         reader.headers().cloned().map_err(|error| RowError::new(1, "(header)", format!("the header row cannot be read: {error}")));

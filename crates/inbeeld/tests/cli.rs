@@ -1,5 +1,7 @@
 //! The command line as a user runs it: the real binary, real files, a real database.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test that cannot go on should stop loudly
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

@@ -106,12 +106,7 @@ impl Store {
 
     /// One catalogue: the given version, or the latest when `version` is `None`.
     pub async fn catalogue(&self, id: &str, version: Option<&str>) -> Result<Catalogue, StoreError> {
-        self.catalogues()
-            .await?
-            .into_iter()
-            .filter(|c| c.id == id && version.is_none_or(|v| c.version == v))
-            .next_back()
-            .ok_or(StoreError::NotFound)
+        self.catalogues().await?.into_iter().rfind(|c| c.id == id && version.is_none_or(|v| c.version == v)).ok_or(StoreError::NotFound)
     }
 
     /// Adds a catalogue version, or replaces the stored one with the same id and version. Importing the same

@@ -1,5 +1,7 @@
 //! The store's contract: every test runs on SQLite and on PostgreSQL (`name::sqlite`, `name::postgres`).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test that cannot go on should stop loudly
+
 use chrono::NaiveDate;
 use domain::catalogue::parse_catalogue_toml;
 use domain::population::parse_population_csv;

@@ -1,6 +1,8 @@
 //! Every page and API route over the real HTTP stack (a real listener on loopback, a real client), on SQLite
 //! and on PostgreSQL: each test exists as `name::sqlite` and `name::postgres`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test that cannot go on should stop loudly
+
 use reqwest::StatusCode;
 use serde_json::Value;
 use store::{Store, both_backends};

@@ -2,6 +2,8 @@
 //! `crates/web/openapi.json`, so that every change to the API shows up in review. After a deliberate change, run
 //! `UPDATE_OPENAPI=1 cargo test -p inbeeld-web --test openapi` and commit the new file.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test that cannot go on should stop loudly
+
 #[test]
 fn the_openapi_document_matches_the_reviewed_copy() {
     let generated = inbeeld_web::openapi().to_pretty_json().unwrap() + "\n";

@@ -173,12 +173,12 @@ pub fn parse_catalogue_toml(text: &str, file_name: &str) -> Result<Catalogue, Ve
             depends_on: block.depends_on.iter().flat_map(|list| list.get_ref()).map(|d| d.get_ref().clone()).collect(),
         });
     }
-    if errors.is_empty() {
-        if let Some((index, cycle)) = find_cycle(&blocks) {
-            let block = &parsed.blocks[index];
-            let offset = block.depends_on.as_ref().map_or(block.code.span().start, |list| list.span().start);
-            errors.push(error(offset, format!("blocks[{index}].depends_on"), format!("dependencies form a cycle: {cycle}")));
-        }
+    if errors.is_empty()
+        && let Some((index, cycle)) = find_cycle(&blocks)
+    {
+        let block = &parsed.blocks[index];
+        let offset = block.depends_on.as_ref().map_or(block.code.span().start, |list| list.span().start);
+        errors.push(error(offset, format!("blocks[{index}].depends_on"), format!("dependencies form a cycle: {cycle}")));
     }
     if !errors.is_empty() {
         errors.sort_by_key(|e| e.line);
@@ -256,11 +256,11 @@ fn find_cycle(blocks: &[BuildingBlock]) -> Option<(usize, String)> {
     }
     let mut marks = vec![Mark::New; blocks.len()];
     for start in 0..blocks.len() {
-        if marks[start] == Mark::New {
-            if let Some(cycle) = visit(start, blocks, &index, &mut marks, &mut Vec::new()) {
-                let names: Vec<&str> = cycle.iter().map(|&i| blocks[i].code.as_str()).collect();
-                return Some((cycle[0], names.join(" → ")));
-            }
+        if marks[start] == Mark::New
+            && let Some(cycle) = visit(start, blocks, &index, &mut marks, &mut Vec::new())
+        {
+            let names: Vec<&str> = cycle.iter().map(|&i| blocks[i].code.as_str()).collect();
+            return Some((cycle[0], names.join(" → ")));
         }
     }
     None

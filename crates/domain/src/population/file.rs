@@ -57,13 +57,19 @@ pub fn parse_population_csv(text: &str, default_source: &str) -> PopulationFile 
                     format!("'{value}' is not a whole number of inhabitants (digits only, no separators)"),
                 ))
             }),
-            None => Err(errors.push(RowError::new(row, "population", "this cell is empty, but a value is required"))),
+            None => {
+                let _: () = errors.push(RowError::new(row, "population", "this cell is empty, but a value is required"));
+                Err(())
+            }
         };
         let reference_date = match columns.cell(&record, "reference_date") {
             Some(value) => {
                 crate::register::parse_date_cell(value).map_err(|message| errors.push(RowError::new(row, "reference_date", message)))
             }
-            None => Err(errors.push(RowError::new(row, "reference_date", "this cell is empty, but a value is required"))),
+            None => {
+                let _: () = errors.push(RowError::new(row, "reference_date", "this cell is empty, but a value is required"));
+                Err(())
+            }
         };
         match (code, population, reference_date) {
             (Some(code), Ok(population), Ok(reference_date)) if errors.is_empty() => {

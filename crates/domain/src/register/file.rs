@@ -83,15 +83,15 @@ fn parse_row(columns: &CsvColumns, row: usize, record: &csv::StringRecord) -> Re
             errors.push(RowError::new(row, "province_code", format!("{province} is not a province code (PV and two digits)")));
         }
     }
-    if let (Some(code), None) = (&code, &province) {
-        if code.kind() == OrganisationKind::Gemeente {
-            errors.push(RowError::new(row, "province_code", "a municipality needs the code of its province"));
-        }
+    if let (Some(code), None) = (&code, &province)
+        && code.kind() == OrganisationKind::Gemeente
+    {
+        errors.push(RowError::new(row, "province_code", "a municipality needs the code of its province"));
     }
-    if let (Some(from), Some(to)) = (valid_from, valid_to) {
-        if to <= from {
-            errors.push(RowError::new(row, "valid_to", format!("{to} is not after valid_from {from}")));
-        }
+    if let (Some(from), Some(to)) = (valid_from, valid_to)
+        && to <= from
+    {
+        errors.push(RowError::new(row, "valid_to", format!("{to} is not after valid_from {from}")));
     }
     if !successors.is_empty() && valid_to.is_none() {
         errors.push(RowError::new(row, "successors", "only an organisation that ended (valid_to) can have successors"));
