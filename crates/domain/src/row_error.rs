@@ -69,23 +69,38 @@ impl CsvColumns {
     }
 }
 
-/// A data row of a CSV file with its row number, or why it cannot be read.
-pub(crate) type NumberedRecord = Result<(usize, csv::StringRecord), RowError>;
+/// The columns of one CSV file format.
+pub(crate) struct CsvFormat {
+    pub required: &'static [&'static str],
+    pub optional: &'static [&'static str],
+    /// Other names accepted for a column: `(alias, column)`.
+    pub aliases: &'static [(&'static str, &'static str)],
+}
 
-/// Reads the rows of a CSV text with a header, giving each record with its row number (header = row 1).
-pub(crate) fn csv_records(text: &str) -> (Result<csv::StringRecord, RowError>, Vec<NumberedRecord>) {
+/// Reads every data row of a CSV text with a header and hands each to `each` with its row number (header = row 1)
+/// and the list to add its problems to. Returns all problems: with the header, with rows that are not CSV, and
+/// those `each` found. When the header is wrong no row is read, because no cell could be trusted.
+pub(crate) fn read_rows(
+    text: &str,
+    format: &CsvFormat,
+    mut each: impl FnMut(&CsvColumns, usize, &csv::StringRecord, &mut Vec<RowError>),
+) -> Vec<RowError> {
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
-    let headers =
-        reader.headers().cloned().map_err(|error| RowError::new(1, "(header)", format!("the header row cannot be read: {error}")));
-    let records = reader
-        .records()
-        .enumerate()
-        .map(|(index, record)| {
-            let row = index + 2;
-            record
-                .map(|record| (row, record))
-                .map_err(|error| RowError::new(row, "(row)", format!("the row cannot be read as CSV: {error}")))
-        })
-        .collect();
-    (headers, records)
+    let columns = reader
+        .headers()
+        .map_err(|error| vec![RowError::new(1, "(header)", format!("the header row cannot be read: {error}"))])
+        .and_then(|headers| CsvColumns::read(headers, format.required, format.optional, format.aliases));
+    let columns = match columns {
+        Ok(columns) => columns,
+        Err(errors) => return errors,
+    };
+    let mut errors = Vec::new();
+    for (index, record) in reader.records().enumerate() {
+        let row = index + 2;
+        match record {
+            Ok(record) => each(&columns, row, &record, &mut errors),
+            Err(error) => errors.push(RowError::new(row, "(row)", format!("the row cannot be read as CSV: {error}"))),
+        }
+    }
+    errors
 }

@@ -1,11 +1,10 @@
 use super::PopulationFigure;
 use crate::RowError;
 use crate::register::{OrgCode, OrganisationKind};
-use crate::row_error::{CsvColumns, csv_records};
+use crate::row_error::{CsvColumns, CsvFormat, read_rows};
 
-const REQUIRED: &[&str] = &["cbs_code", "population", "reference_date"];
-const OPTIONAL: &[&str] = &["source"];
-const ALIASES: &[(&str, &str)] = &[("code", "cbs_code")];
+const FORMAT: CsvFormat =
+    CsvFormat { required: &["cbs_code", "population", "reference_date"], optional: &["source"], aliases: &[("code", "cbs_code")] };
 
 #[derive(Debug, Default)]
 pub struct PopulationFile {
@@ -16,74 +15,49 @@ pub struct PopulationFile {
 /// Reads a file of `cbs_code,population,reference_date[,source]`. `default_source` names the file's origin for
 /// rows without a source.
 pub fn parse_population_csv(text: &str, default_source: &str) -> PopulationFile {
-    let mut file = PopulationFile::default();
-    let (headers, records) = csv_records(text);
-    let columns = match headers.map_err(|error| vec![error]).and_then(|headers| CsvColumns::read(&headers, REQUIRED, OPTIONAL, ALIASES)) {
-        Ok(columns) => columns,
-        Err(errors) => {
-            file.errors = errors;
-            return file;
-        }
+    let mut figures: Vec<(usize, PopulationFigure)> = Vec::new();
+    let errors = read_rows(text, &FORMAT, |columns, row, record, errors| match parse_figure(columns, row, record, default_source) {
+        Ok(figure) => match figures.iter().find(|(_, f)| f.code == figure.code && f.reference_date == figure.reference_date) {
+            Some((first, _)) => errors.push(RowError::new(
+                row,
+                "cbs_code",
+                format!("{} on {} already appears in row {first}", figure.code, figure.reference_date),
+            )),
+            None => figures.push((row, figure)),
+        },
+        Err(found) => errors.extend(found),
+    });
+    PopulationFile { figures, errors }
+}
+
+fn parse_figure(
+    columns: &CsvColumns,
+    row: usize,
+    record: &csv::StringRecord,
+    default_source: &str,
+) -> Result<PopulationFigure, Vec<RowError>> {
+    let required = |column: &'static str| {
+        columns.cell(record, column).ok_or_else(|| RowError::new(row, column, "this cell is empty, but a value is required"))
     };
-    for record in records {
-        let (row, record) = match record {
-            Ok(found) => found,
-            Err(error) => {
-                file.errors.push(error);
-                continue;
-            }
-        };
-        let mut errors = Vec::new();
-        let code = match columns.cell(&record, "cbs_code").map(OrgCode::parse) {
-            Some(Ok(code)) if code.kind() == OrganisationKind::Gemeente => Some(code),
-            Some(Ok(code)) => {
-                errors.push(RowError::new(row, "cbs_code", format!("{code} is not a municipality")));
-                None
-            }
-            Some(Err(message)) => {
-                errors.push(RowError::new(row, "cbs_code", message));
-                None
-            }
-            None => {
-                errors.push(RowError::new(row, "cbs_code", "this cell is empty, but a value is required"));
-                None
-            }
-        };
-        let population = match columns.cell(&record, "population") {
-            Some(value) => value.parse::<u64>().map_err(|_| {
-                errors.push(RowError::new(
-                    row,
-                    "population",
-                    format!("'{value}' is not a whole number of inhabitants (digits only, no separators)"),
-                ))
-            }),
-            None => {
-                let _: () = errors.push(RowError::new(row, "population", "this cell is empty, but a value is required"));
-                Err(())
-            }
-        };
-        let reference_date = match columns.cell(&record, "reference_date") {
-            Some(value) => {
-                crate::register::parse_date_cell(value).map_err(|message| errors.push(RowError::new(row, "reference_date", message)))
-            }
-            None => {
-                let _: () = errors.push(RowError::new(row, "reference_date", "this cell is empty, but a value is required"));
-                Err(())
-            }
-        };
-        match (code, population, reference_date) {
-            (Some(code), Ok(population), Ok(reference_date)) if errors.is_empty() => {
-                if let Some((first, _)) = file.figures.iter().find(|(_, f)| f.code == code && f.reference_date == reference_date) {
-                    file.errors.push(RowError::new(row, "cbs_code", format!("{code} on {reference_date} already appears in row {first}")));
-                    continue;
-                }
-                let source = columns.cell(&record, "source").unwrap_or(default_source).to_owned();
-                file.figures.push((row, PopulationFigure { code, population, reference_date, source }));
-            }
-            _ => file.errors.extend(errors),
+    let code = required("cbs_code").and_then(|value| match OrgCode::parse(value) {
+        Ok(code) if code.kind() == OrganisationKind::Gemeente => Ok(code),
+        Ok(code) => Err(RowError::new(row, "cbs_code", format!("{code} is not a municipality"))),
+        Err(message) => Err(RowError::new(row, "cbs_code", message)),
+    });
+    let population = required("population").and_then(|value| {
+        value.parse::<u64>().map_err(|_| {
+            RowError::new(row, "population", format!("'{value}' is not a whole number of inhabitants (digits only, no separators)"))
+        })
+    });
+    let reference_date = required("reference_date")
+        .and_then(|value| crate::register::parse_date_cell(value).map_err(|message| RowError::new(row, "reference_date", message)));
+    match (code, population, reference_date) {
+        (Ok(code), Ok(population), Ok(reference_date)) => {
+            let source = columns.cell(record, "source").unwrap_or(default_source).to_owned();
+            Ok(PopulationFigure { code, population, reference_date, source })
         }
+        (code, population, reference_date) => Err([code.err(), population.err(), reference_date.err()].into_iter().flatten().collect()),
     }
-    file
 }
 
 #[cfg(test)]

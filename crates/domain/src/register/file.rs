@@ -5,11 +5,13 @@ use chrono::NaiveDate;
 
 use super::{Centroid, OrgCode, Organisation, OrganisationKind};
 use crate::RowError;
-use crate::row_error::{CsvColumns, csv_records};
+use crate::row_error::{CsvColumns, CsvFormat, read_rows};
 
-const REQUIRED: &[&str] = &["code", "name", "valid_from"];
-const OPTIONAL: &[&str] = &["province_code", "valid_to", "successors", "centroid_lat", "centroid_lon", "area_km2", "province_name"];
-const ALIASES: &[(&str, &str)] = &[("cbs_code", "code")];
+const FORMAT: CsvFormat = CsvFormat {
+    required: &["code", "name", "valid_from"],
+    optional: &["province_code", "valid_to", "successors", "centroid_lat", "centroid_lon", "area_km2", "province_name"],
+    aliases: &[("cbs_code", "code")],
+};
 const HEADER: [&str; 9] =
     ["code", "name", "province_code", "valid_from", "valid_to", "successors", "centroid_lat", "centroid_lon", "area_km2"];
 
@@ -21,37 +23,15 @@ pub struct RegisterFile {
 }
 
 pub fn parse_register_csv(text: &str) -> RegisterFile {
-    let mut file = RegisterFile::default();
-    let (headers, records) = csv_records(text);
-    let columns = match headers.map_err(|error| vec![error]).and_then(|headers| CsvColumns::read(&headers, REQUIRED, OPTIONAL, ALIASES)) {
-        Ok(columns) => columns,
-        Err(errors) => {
-            file.errors = errors;
-            return file;
-        }
-    };
-    let mut seen: Vec<(OrgCode, usize)> = Vec::new();
-    for record in records {
-        let (row, record) = match record {
-            Ok(found) => found,
-            Err(error) => {
-                file.errors.push(error);
-                continue;
-            }
-        };
-        match parse_row(&columns, row, &record) {
-            Ok(organisation) => {
-                if let Some((_, first)) = seen.iter().find(|(code, _)| *code == organisation.code) {
-                    file.errors.push(RowError::new(row, "code", format!("{} already appears in row {first}", organisation.code)));
-                } else {
-                    seen.push((organisation.code.clone(), row));
-                    file.organisations.push((row, organisation));
-                }
-            }
-            Err(errors) => file.errors.extend(errors),
-        }
-    }
-    file
+    let mut organisations: Vec<(usize, Organisation)> = Vec::new();
+    let errors = read_rows(text, &FORMAT, |columns, row, record, errors| match parse_row(columns, row, record) {
+        Ok(organisation) => match organisations.iter().find(|(_, seen)| seen.code == organisation.code) {
+            Some((first, _)) => errors.push(RowError::new(row, "code", format!("{} already appears in row {first}", organisation.code))),
+            None => organisations.push((row, organisation)),
+        },
+        Err(found) => errors.extend(found),
+    });
+    RegisterFile { organisations, errors }
 }
 
 fn parse_row(columns: &CsvColumns, row: usize, record: &csv::StringRecord) -> Result<Organisation, Vec<RowError>> {
