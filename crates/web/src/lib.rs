@@ -5,6 +5,7 @@
 //! chooses status codes for failures.
 
 mod error;
+mod extract;
 mod format;
 mod middleware;
 mod routes;

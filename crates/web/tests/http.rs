@@ -215,6 +215,17 @@ both_backends!(api_refuses_bad_parameters_by_name, async |store: Store| {
         assert!(problem["detail"].as_str().unwrap().starts_with(&format!("parameter {parameter}:")), "{problem}");
     }
     site.problem("/api/v1/bestaat-niet", StatusCode::NOT_FOUND).await;
+    let twice = site.problem("/api/v1/organisaties?datum=2011-01-01&datum=2026-01-01", StatusCode::BAD_REQUEST).await;
+    assert!(twice["detail"].as_str().unwrap().contains("elke parameter één keer"), "{twice}");
+    site.problem("/api/v1/organisaties/%FF", StatusCode::BAD_REQUEST).await;
+});
+
+both_backends!(an_unreadable_address_is_answered_as_a_page, async |store: Store| {
+    let site = Site::start(&store, false).await;
+    let response = site.get("/gemeenten?zoek=a&zoek=b").await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert!(response.text().await.unwrap().contains("<h1>Ongeldige invoer</h1>"));
 });
 
 both_backends!(api_lists_catalogues_and_their_blocks, async |store: Store| {

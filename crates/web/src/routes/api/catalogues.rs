@@ -1,5 +1,5 @@
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use chrono::NaiveDate;
 use domain::catalogue::Catalogue;
 use serde::{Deserialize, Serialize};
@@ -8,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
 use crate::error::{ApiError, Problem, WebError};
+use crate::extract::{ApiPath, ApiQuery};
 
 /// Een versie van een catalogus van bouwstenen.
 #[derive(Serialize, ToSchema)]
@@ -102,8 +103,8 @@ pub async fn list(State(state): State<AppState>) -> Result<Json<CatalogusLijst>,
 )]
 pub async fn blocks(
     State(state): State<AppState>,
-    Path(id): Path<String>,
-    Query(query): Query<VersionQuery>,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(query): ApiQuery<VersionQuery>,
 ) -> Result<Json<BouwsteenLijst>, ApiError> {
     let catalogue = match state.store.catalogue(&id, query.versie.as_deref()).await {
         Err(StoreError::NotFound) => {

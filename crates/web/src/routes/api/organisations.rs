@@ -1,5 +1,5 @@
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use chrono::NaiveDate;
 use domain::population::PopulationFigure;
 use domain::register::{OrgCode, Organisation, OrganisationKind};
@@ -9,6 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
 use crate::error::{ApiError, Problem, WebError};
+use crate::extract::{ApiPath, ApiQuery};
 use crate::routes::register_view::{Entry, entries, today};
 
 #[derive(Deserialize, IntoParams)]
@@ -123,7 +124,7 @@ fn bad(parameter: &str, message: String) -> ApiError {
         (status = 503, description = "De database is niet bereikbaar.", body = Problem, content_type = "application/problem+json")
     )
 )]
-pub async fn list(State(state): State<AppState>, Query(query): Query<OrganisationQuery>) -> Result<Json<OrganisatieLijst>, ApiError> {
+pub async fn list(State(state): State<AppState>, ApiQuery(query): ApiQuery<OrganisationQuery>) -> Result<Json<OrganisatieLijst>, ApiError> {
     let text = |value: &Option<String>| value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
     let date = text(&query.datum)
         .map(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|_| bad("datum", format!("'{d}' is geen datum in de vorm JJJJ-MM-DD"))))
@@ -154,7 +155,7 @@ pub async fn list(State(state): State<AppState>, Query(query): Query<Organisatio
         (status = 404, description = "Het register kent deze code niet.", body = Problem, content_type = "application/problem+json")
     )
 )]
-pub async fn one(State(state): State<AppState>, Path(code): Path<String>) -> Result<Json<OrganisatieDetail>, ApiError> {
+pub async fn one(State(state): State<AppState>, ApiPath(code): ApiPath<String>) -> Result<Json<OrganisatieDetail>, ApiError> {
     let not_found = || ApiError(WebError::NotFound(format!("het register kent geen organisatie met code '{code}'")));
     let parsed = OrgCode::parse(&code).map_err(|_| not_found())?;
     let organisation = match state.store.organisation(&parsed).await {

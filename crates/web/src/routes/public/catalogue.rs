@@ -2,13 +2,14 @@
 //! that has it, with what it depends on and what depends on it.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::Html;
 use domain::catalogue::Catalogue;
 use serde::Deserialize;
 
 use crate::AppState;
 use crate::error::{WebError, page as render};
+use crate::extract::{Path, Query};
 use crate::format;
 
 struct BlockItem {

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::Html;
 use chrono::{Datelike, NaiveDate};
 use domain::register::{OrgCode, Organisation, OrganisationKind, Register, SizeClass};
@@ -13,6 +13,7 @@ use store::{OrganisationFilter, StoreError};
 
 use crate::AppState;
 use crate::error::{WebError, page as render};
+use crate::extract::{Path, Query};
 use crate::format;
 use crate::routes::register_view::{entries, today};
 
