@@ -1,3 +1,5 @@
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use domain::population::PopulationFigure;
 use domain::register::OrgCode;
@@ -35,6 +37,15 @@ impl Store {
         let rows: Vec<PopulationRow> =
             with_pool!(self, |pool| sqlx::query_as(SQL).bind(until).bind(code.map(OrgCode::as_str)).fetch_all(pool).await)?;
         rows.into_iter().map(PopulationRow::into_figure).collect()
+    }
+
+    /// For each organisation, its newest figure dated on or before `date`: `domain::population::latest_on`, done by
+    /// the database so that a page reads one figure per organisation instead of every figure there is.
+    pub async fn populations_on(&self, date: NaiveDate) -> Result<BTreeMap<OrgCode, PopulationFigure>, StoreError> {
+        const SQL: &str = "SELECT p.code, p.reference_date, p.population, p.source FROM populations p
+            WHERE p.reference_date = (SELECT MAX(q.reference_date) FROM populations q WHERE q.code = p.code AND q.reference_date <= $1)";
+        let rows: Vec<PopulationRow> = with_pool!(self, |pool| sqlx::query_as(SQL).bind(date).fetch_all(pool).await)?;
+        rows.into_iter().map(|row| row.into_figure().map(|figure| (figure.code.clone(), figure))).collect()
     }
 
     /// The reference dates for which figures are stored, with how many organisations each covers.

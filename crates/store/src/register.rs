@@ -54,6 +54,29 @@ impl OrganisationRow {
     }
 }
 
+/// The WHERE clause of `OrganisationFilter`, binding $1 to $4 as `OrganisationFilter::bind` does. `$n IS NULL OR
+/// ...` lets one statement serve every combination of filters.
+macro_rules! organisation_filter {
+    () => {
+        "WHERE ($1 IS NULL OR (valid_from <= $1 AND (valid_to IS NULL OR valid_to > $1)))
+           AND ($2 IS NULL OR province_code = $2)
+           AND ($3 IS NULL OR kind = $3)
+           AND ($4 IS NULL OR LOWER(name) LIKE $4 ESCAPE '\\' OR LOWER(code) LIKE $4 ESCAPE '\\')"
+    };
+}
+
+/// Binds the filter's values in the order `organisation_filter!` numbers them. One macro serves both kinds of query
+/// and both backends, because sqlx's query types differ per kind and per database.
+macro_rules! bind_filter {
+    ($filter:expr, $query:expr) => {
+        $query
+            .bind($filter.date)
+            .bind($filter.province.as_ref().map(OrgCode::as_str))
+            .bind($filter.kind.map(OrganisationKind::as_str))
+            .bind($filter.search.as_deref().filter(|s| !s.trim().is_empty()).map(like_pattern))
+    };
+}
+
 /// `%term%` for LIKE, with LIKE's own wildcards in the term taken literally.
 fn like_pattern(term: &str) -> String {
     let escaped = term.trim().to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
@@ -63,25 +86,21 @@ fn like_pattern(term: &str) -> String {
 impl Store {
     /// Organisations matching `filter`, each with its successors, ordered by kind and name.
     pub async fn organisations(&self, filter: &OrganisationFilter) -> Result<Vec<Organisation>, StoreError> {
-        // `$n IS NULL OR ...` lets one statement serve every combination of filters.
-        const SQL: &str = "SELECT code, name, province_code, valid_from, valid_to, centroid_lat, centroid_lon, area_km2 FROM organisations
-            WHERE ($1 IS NULL OR (valid_from <= $1 AND (valid_to IS NULL OR valid_to > $1)))
-              AND ($2 IS NULL OR province_code = $2)
-              AND ($3 IS NULL OR kind = $3)
-              AND ($4 IS NULL OR LOWER(name) LIKE $4 ESCAPE '\\' OR LOWER(code) LIKE $4 ESCAPE '\\')
-            ORDER BY kind DESC, name, code";
-        let search = filter.search.as_deref().filter(|s| !s.trim().is_empty()).map(like_pattern);
-        let rows: Vec<OrganisationRow> = with_pool!(self, |pool| {
-            sqlx::query_as(SQL)
-                .bind(filter.date)
-                .bind(filter.province.as_ref().map(OrgCode::as_str))
-                .bind(filter.kind.map(OrganisationKind::as_str))
-                .bind(search)
-                .fetch_all(pool)
-                .await
-        })?;
+        const SQL: &str = concat!(
+            "SELECT code, name, province_code, valid_from, valid_to, centroid_lat, centroid_lon, area_km2 FROM organisations ",
+            organisation_filter!(),
+            " ORDER BY kind DESC, name, code"
+        );
+        let rows: Vec<OrganisationRow> = with_pool!(self, |pool| bind_filter!(filter, sqlx::query_as(SQL)).fetch_all(pool).await)?;
         let mut successions = self.successions().await?;
         rows.into_iter().map(|row| row.into_organisation(&mut successions)).collect()
+    }
+
+    /// How many organisations match `filter`.
+    pub async fn count_organisations(&self, filter: &OrganisationFilter) -> Result<usize, StoreError> {
+        const SQL: &str = concat!("SELECT COUNT(*) FROM organisations ", organisation_filter!());
+        let count: i64 = with_pool!(self, |pool| bind_filter!(filter, sqlx::query_scalar(SQL)).fetch_one(pool).await)?;
+        Ok(usize::try_from(count).unwrap_or_default())
     }
 
     pub async fn organisation(&self, code: &OrgCode) -> Result<Organisation, StoreError> {

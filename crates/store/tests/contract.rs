@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use domain::catalogue::parse_catalogue_toml;
-use domain::population::parse_population_csv;
+use domain::population::{latest_on, parse_population_csv};
 use domain::register::{OrgCode, Organisation, OrganisationKind, Register, check_successions, parse_register_csv};
 use inbeeld_store::{ImportReport, OrganisationFilter, Store, StoreError, both_backends};
 
@@ -69,6 +69,7 @@ both_backends!(the_register_lists_by_date_province_kind_and_name, async |store: 
     import_shipped(&store).await;
     let on = |day: &str| OrganisationFilter { date: Some(date(day)), kind: Some(OrganisationKind::Gemeente), ..Default::default() };
     assert_eq!(store.organisations(&on("2011-01-01")).await.unwrap().len(), 418);
+    assert_eq!(store.count_organisations(&on("2011-01-01")).await.unwrap(), 418);
     assert_eq!(store.organisations(&on("2026-01-01")).await.unwrap().len(), 342);
     assert_eq!(store.organisations(&on("2022-03-23")).await.unwrap().iter().filter(|o| o.code.as_str() == "GM0457").count(), 1);
     assert!(store.organisations(&on("2022-03-24")).await.unwrap().iter().all(|o| o.code.as_str() != "GM0457"));
@@ -117,6 +118,19 @@ both_backends!(population_figures_are_dated_and_reimport_changes_nothing, async 
     assert_eq!(amsterdam.len(), 1);
     assert_eq!(amsterdam[0].population, 918_117);
     assert_eq!(store.population_dates().await.unwrap(), [(date("2023-01-01"), 342)]);
+});
+
+both_backends!(the_population_on_a_date_is_the_domains_newest_figure_not_after_it, async |store: Store| {
+    import_shipped(&store).await;
+    let demo = domain::demo::data().unwrap();
+    store.import_population(&demo.populations, &mut |_| {}).await.unwrap();
+    for day in ["2011-01-01", "2023-01-01", "2025-06-30", "2026-01-01", "2030-01-01"] {
+        let expected = latest_on(demo.populations.clone(), date(day));
+        assert_eq!(store.populations_on(date(day)).await.unwrap(), expected, "{day}");
+    }
+    let on_2026 = store.populations_on(date("2026-01-01")).await.unwrap();
+    assert_eq!(on_2026.len(), 342);
+    assert_eq!(on_2026[&code("GM0402")].reference_date, date("2023-01-01"), "Hilversum's newest figure is of 2023");
 });
 
 both_backends!(population_of_an_unknown_code_is_refused_whole, async |store: Store| {

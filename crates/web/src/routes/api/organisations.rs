@@ -139,7 +139,7 @@ pub async fn list(State(state): State<AppState>, ApiQuery(query): ApiQuery<Organ
         .map(|k| OrganisationKind::parse(&k).ok_or_else(|| bad("soort", format!("'{k}' is geen soort; kies gemeente of provincie"))))
         .transpose()?;
     let filter = OrganisationFilter { date, province, kind, search: text(&query.zoek) };
-    let found = entries(&state.store, &filter, date.unwrap_or_else(today), None).await?;
+    let found = entries(&state.store, &filter, date.unwrap_or_else(today), None).await?.entries;
     Ok(Json(OrganisatieLijst { peildatum: date, aantal: found.len(), organisaties: found.into_iter().map(to_dto).collect() }))
 }
 
@@ -163,7 +163,7 @@ pub async fn one(State(state): State<AppState>, ApiPath(code): ApiPath<String>) 
         other => other?,
     };
     let predecessors = state.store.predecessors(&parsed).await?;
-    let population = domain::population::latest_on(state.store.population_figures(None, Some(&parsed)).await?, today()).remove(&parsed);
+    let population = state.store.populations_on(today()).await?.remove(&parsed);
     Ok(Json(OrganisatieDetail {
         organisatie: to_dto(Entry { organisation, population }),
         voorgangers: predecessors.into_iter().map(|o| o.code.to_string()).collect(),

@@ -23,7 +23,7 @@ pub async fn page(State(state): State<AppState>) -> Result<Html<String>, WebErro
     let count_on = |date: NaiveDate| {
         let filter = OrganisationFilter { date: Some(date), kind: Some(OrganisationKind::Gemeente), ..Default::default() };
         let store = state.store.clone();
-        async move { store.organisations(&filter).await.map(|list| list.len()) }
+        async move { store.count_organisations(&filter).await }
     };
     let first_division = NaiveDate::from_ymd_opt(2011, 1, 1).unwrap_or_default();
     render(Home {

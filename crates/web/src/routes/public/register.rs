@@ -15,7 +15,7 @@ use crate::AppState;
 use crate::error::{WebError, page as render};
 use crate::extract::{Path, Query};
 use crate::format;
-use crate::routes::register_view::{entries, today};
+use crate::routes::register_view::{Entries, entries, today};
 
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
@@ -98,8 +98,7 @@ pub async fn list(State(state): State<AppState>, Query(query): Query<ListQuery>)
     let province_names: BTreeMap<OrgCode, String> = provinces.iter().map(|p| (p.code.clone(), p.name.clone())).collect();
     let filter =
         OrganisationFilter { date: Some(date), province: province.clone(), kind: Some(OrganisationKind::Gemeente), search: search.clone() };
-    let found = entries(&state.store, &filter, date, size_class).await?;
-    let population_known = !state.store.population_figures(Some(date), None).await?.is_empty();
+    let Entries { entries: found, population_known } = entries(&state.store, &filter, date, size_class).await?;
 
     let mut summary = Vec::new();
     if let Some(code) = &province {
