@@ -163,7 +163,8 @@ pub async fn one(State(state): State<AppState>, ApiPath(code): ApiPath<String>) 
         other => other?,
     };
     let predecessors = state.store.predecessors(&parsed).await?;
-    let population = state.store.populations_on(today()).await?.remove(&parsed);
+    let figures = state.store.population_figures(Some(today()), Some(&parsed)).await?;
+    let population = domain::population::latest_on(figures, today()).remove(&parsed);
     Ok(Json(OrganisatieDetail {
         organisatie: to_dto(Entry { organisation, population }),
         voorgangers: predecessors.into_iter().map(|o| o.code.to_string()).collect(),
