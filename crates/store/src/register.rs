@@ -54,7 +54,7 @@ impl OrganisationRow {
     }
 }
 
-/// The WHERE clause of `OrganisationFilter`, binding $1 to $4 as `OrganisationFilter::bind` does. `$n IS NULL OR
+/// The WHERE clause of `OrganisationFilter`, with $1 to $4 in the order `bind_filter!` binds them. `$n IS NULL OR
 /// ...` lets one statement serve every combination of filters.
 macro_rules! organisation_filter {
     () => {
