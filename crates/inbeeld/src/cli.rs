@@ -52,6 +52,48 @@ pub enum Command {
     /// Write data from the database.
     #[command(subcommand)]
     Export(Export),
+    /// Manage accounts. The first admin can only be made here.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Make an account. Without --password, the password is asked for on the terminal.
+    Add {
+        #[arg(long)]
+        email: String,
+        /// admin, analyst, interviewer or respondent.
+        #[arg(long)]
+        role: String,
+        /// The municipality a respondent answers for (CBS code, e.g. GM0363).
+        #[arg(long)]
+        organisation: Option<String>,
+        #[command(flatten)]
+        password: PasswordArg,
+    },
+    /// List the accounts.
+    List,
+    /// Give an account a new password.
+    ResetPassword {
+        #[arg(long)]
+        email: String,
+        #[command(flatten)]
+        password: PasswordArg,
+    },
+    /// Disable an account: it can no longer sign in. Its history stays.
+    Disable {
+        #[arg(long)]
+        email: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct PasswordArg {
+    /// The password (at least 12 characters). Prefer the prompt, or INBEELD_PASSWORD, over this flag: a flag
+    /// stays in the shell's history.
+    #[arg(long, env = "INBEELD_PASSWORD", hide_env_values = true)]
+    pub password: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -55,7 +55,7 @@ fn help_lists_every_command_and_each_has_its_own() {
     let (_folder, db) = workspace();
     let help = inbeeld(&db, &["--help"]);
     assert!(help.ok);
-    for command in ["serve", "demo", "migrate", "import", "export"] {
+    for command in ["serve", "demo", "migrate", "import", "export", "user"] {
         assert!(help.stdout.contains(command), "{command} in --help");
         assert!(inbeeld(&db, &[command, "--help"]).ok, "{command} --help");
     }
@@ -257,4 +257,61 @@ fn migrate_applies_the_schema_once() {
     let first = inbeeld(&db, &["migrate"]);
     assert!(first.ok && first.stdout.contains("applied 1"), "{}", first.stdout);
     assert!(inbeeld(&db, &["migrate"]).stdout.contains("already at the current schema"));
+}
+
+fn inbeeld_with_password(database: &str, password: &str, args: &[&str]) -> Run {
+    let Output { status, stdout, stderr } = Command::new(env!("CARGO_BIN_EXE_inbeeld"))
+        .args(args)
+        .env("DATABASE_URL", database)
+        .env("INBEELD_LOG", "warn")
+        .env("INBEELD_PASSWORD", password)
+        .output()
+        .expect("the binary runs");
+    Run { ok: status.success(), stdout: String::from_utf8_lossy(&stdout).into(), stderr: String::from_utf8_lossy(&stderr).into() }
+}
+
+#[test]
+fn accounts_are_managed_from_the_command_line() {
+    let (_folder, db) = workspace();
+    assert!(inbeeld(&db, &["user", "list"]).stdout.contains("make the first admin with"));
+    let add =
+        inbeeld_with_password(&db, "een lange zin als wachtwoord", &["user", "add", "--email", "Beheer@Instituut.nl", "--role", "admin"]);
+    assert!(add.ok, "{}", add.stderr);
+    assert!(add.stdout.contains("added beheer@instituut.nl as admin"));
+
+    let twice =
+        inbeeld_with_password(&db, "een lange zin als wachtwoord", &["user", "add", "--email", "beheer@instituut.nl", "--role", "analyst"]);
+    assert!(!twice.ok && twice.stderr.contains("there is an account for beheer@instituut.nl already"), "{}", twice.stderr);
+
+    let short = inbeeld_with_password(&db, "kort", &["user", "add", "--email", "a@instituut.nl", "--role", "analyst"]);
+    assert!(!short.ok && short.stderr.contains("too short: use at least 12 characters"), "{}", short.stderr);
+
+    let no_organisation =
+        inbeeld_with_password(&db, "een lange zin als wachtwoord", &["user", "add", "--email", "r@gemeente.nl", "--role", "respondent"]);
+    assert!(!no_organisation.ok && no_organisation.stderr.contains("--organisation"), "{}", no_organisation.stderr);
+    let unknown = inbeeld_with_password(
+        &db,
+        "een lange zin als wachtwoord",
+        &["user", "add", "--email", "r@gemeente.nl", "--role", "respondent", "--organisation", "GM0363"],
+    );
+    assert!(!unknown.ok && unknown.stderr.contains("GM0363 is not in the register"), "{}", unknown.stderr);
+    assert!(inbeeld(&db, &["demo"]).ok);
+    let respondent = inbeeld_with_password(
+        &db,
+        "een lange zin als wachtwoord",
+        &["user", "add", "--email", "r@gemeente.nl", "--role", "respondent", "--organisation", "GM0363"],
+    );
+    assert!(respondent.ok, "{}", respondent.stderr);
+
+    let no_password = inbeeld(&db, &["user", "reset-password", "--email", "r@gemeente.nl"]);
+    assert!(!no_password.ok && no_password.stderr.contains("run this in a terminal"), "{}", no_password.stderr);
+    assert!(inbeeld_with_password(&db, "nog een lange zin hoor", &["user", "reset-password", "--email", "r@gemeente.nl"]).ok);
+    assert!(inbeeld(&db, &["user", "disable", "--email", "r@gemeente.nl"]).stdout.contains("r@gemeente.nl is disabled"));
+    let nobody = inbeeld(&db, &["user", "disable", "--email", "niemand@gemeente.nl"]);
+    assert!(!nobody.ok && nobody.stderr.contains("there is no account for niemand@gemeente.nl"), "{}", nobody.stderr);
+
+    let list = inbeeld(&db, &["user", "list"]).stdout;
+    assert!(list.contains("beheer@instituut.nl\tadmin\t-\tactive"), "{list}");
+    assert!(list.contains("r@gemeente.nl\trespondent\tGM0363\tdisabled"), "{list}");
+    assert!(!list.contains("argon2"), "hashes are never shown");
 }

@@ -150,3 +150,8 @@ impl Store {
         Ok(rows)
     }
 }
+
+/// Now, to the microsecond: PostgreSQL's precision, so that a time reads back as it was written on both backends.
+pub(crate) fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::SubsecRound::trunc_subsecs(chrono::Utc::now(), 6)
+}

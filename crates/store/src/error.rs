@@ -5,6 +5,9 @@ use thiserror::Error;
 pub enum StoreError {
     #[error("not found")]
     NotFound,
+    /// A unique value is taken already: the name of what (e.g. `email`).
+    #[error("{0} is taken already")]
+    Conflict(&'static str),
     /// The database cannot be reached or the pool is closed: worth retrying later.
     #[error("the database is unreachable: {0}")]
     Unavailable(String),
@@ -26,6 +29,9 @@ impl From<sqlx::Error> for StoreError {
             sqlx::Error::RowNotFound => StoreError::NotFound,
             sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) => {
                 StoreError::Unavailable(error.to_string())
+            }
+            sqlx::Error::Database(ref database) if database.is_unique_violation() => {
+                StoreError::Conflict(if database.message().contains("email") { "email" } else { "a unique value" })
             }
             other => StoreError::Database(other),
         }

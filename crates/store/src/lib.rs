@@ -4,6 +4,8 @@
 //! runs on whichever pool the store holds (see `with_pool!`). Only the migrations differ per dialect, because
 //! the column types do; `tests/schema_parity.rs` keeps the two schemas alike.
 
+mod accounts;
+mod audit;
 mod catalogue;
 mod connect;
 mod error;
@@ -12,6 +14,7 @@ mod register;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+pub use audit::AuditFilter;
 pub use connect::{Backend, Health, Store};
 pub use error::StoreError;
 pub use register::OrganisationFilter;

@@ -86,3 +86,11 @@ macro_rules! both_backends {
         }
     };
 }
+
+impl Store {
+    /// Runs a raw statement, for tests that prove the database itself refuses something (the append-only audit
+    /// log). Not for anything else: application code goes through the typed methods.
+    pub async fn execute_unchecked_for_tests(&self, statement: &'static str) -> Result<u64, StoreError> {
+        Ok(crate::connect::with_pool!(self, |pool| sqlx::query(statement).execute(pool).await.map(|r| r.rows_affected()))?)
+    }
+}

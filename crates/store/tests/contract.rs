@@ -3,10 +3,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a test that cannot go on should stop loudly
 
 use chrono::NaiveDate;
+use domain::account::{Email, NewUser, Password, Role};
+use domain::audit::{Actor, Change, Origin};
 use domain::catalogue::parse_catalogue_toml;
 use domain::population::{latest_on, parse_population_csv};
 use domain::register::{OrgCode, Organisation, OrganisationKind, Register, check_successions, parse_register_csv};
-use inbeeld_store::{ImportReport, OrganisationFilter, Store, StoreError, both_backends};
+use inbeeld_store::{AuditFilter, ImportReport, OrganisationFilter, Store, StoreError, both_backends};
 
 const REGISTER: &str = include_str!("../../../data/register/register.csv");
 const POPULATION_2023: &str = include_str!("../../../data/population/population_2023.csv");
@@ -169,4 +171,65 @@ both_backends!(migrating_again_changes_nothing_and_health_reports_the_schema, as
     assert!(health.schema_version.is_some());
     store.close().await;
     assert!(matches!(store.health().await, Err(StoreError::Unavailable(_))));
+});
+
+fn change(action: &'static str, target: &str) -> Change {
+    Change {
+        actor: Actor::CommandLine { os_user: "test".into() },
+        origin: Origin::default(),
+        action,
+        target: target.into(),
+        before: None,
+        after: Some(serde_json::json!({"target": target})),
+    }
+}
+
+both_backends!(accounts_are_made_found_changed_and_audited, async |store: Store| {
+    import_shipped(&store).await;
+    let email = Email::parse("Respondent@Amsterdam.nl").unwrap();
+    let hash = Password::new("een lange zin als wachtwoord", &email).unwrap().hash().unwrap();
+    let new = NewUser::new(email.clone(), Role::Respondent, Some(code("GM0363"))).unwrap();
+    let user = store.add_user(&new, &hash, &change("user.add", email.as_str())).await.unwrap();
+    assert_eq!(user.email.as_str(), "respondent@amsterdam.nl");
+
+    let again = store.add_user(&new, &hash, &change("user.add", email.as_str())).await.unwrap_err();
+    assert!(matches!(again, StoreError::Conflict("email")), "{again:?}");
+
+    let (found, stored_hash) = store.user_with_hash(&email).await.unwrap();
+    assert_eq!(found, user);
+    assert!(stored_hash.verify("een lange zin als wachtwoord"));
+
+    let other = Password::new("een andere lange zin", &email).unwrap().hash().unwrap();
+    store.set_password(&email, &other, &change("user.password", email.as_str())).await.unwrap();
+    assert!(store.user_with_hash(&email).await.unwrap().1.verify("een andere lange zin"));
+    store.set_disabled(&email, true, &change("user.disable", email.as_str())).await.unwrap();
+    assert!(store.users().await.unwrap()[0].disabled);
+
+    let nobody = Email::parse("niemand@example.nl").unwrap();
+    assert!(matches!(store.set_disabled(&nobody, true, &change("user.disable", "niemand")).await, Err(StoreError::NotFound)));
+
+    let log = store.audit_entries(&AuditFilter::default()).await.unwrap();
+    let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["user.disable", "user.password", "user.add"], "newest first; the failed add and the unknown user left no entry");
+    assert_eq!(log[0].actor, "command line (test)");
+    assert!(log.iter().all(|e| !e.after.as_deref().unwrap_or_default().contains("argon2")), "no hash in the log");
+    let only_adds = store.audit_entries(&AuditFilter { action: Some("user.add".into()), ..Default::default() }).await.unwrap();
+    assert_eq!(only_adds.len(), 1);
+});
+
+both_backends!(a_respondent_must_belong_to_a_registered_organisation, async |store: Store| {
+    let email = Email::parse("r@example.nl").unwrap();
+    let hash = Password::new("een lange zin als wachtwoord", &email).unwrap().hash().unwrap();
+    let new = NewUser::new(email.clone(), Role::Respondent, Some(code("GM0363"))).unwrap();
+    assert!(store.add_user(&new, &hash, &change("user.add", "r")).await.is_err(), "GM0363 is not in an empty register");
+    assert!(store.audit_entries(&AuditFilter::default()).await.unwrap().is_empty(), "nothing recorded for what did not happen");
+});
+
+both_backends!(the_audit_log_cannot_be_changed_or_emptied, async |store: Store| {
+    store.record(&change("login", "someone@example.nl")).await.unwrap();
+    for statement in ["UPDATE audit_log SET actor = 'someone else'", "DELETE FROM audit_log"] {
+        let refused = store.execute_unchecked_for_tests(statement).await;
+        assert!(refused.is_err(), "{statement} must be refused");
+    }
+    assert_eq!(store.audit_entries(&AuditFilter::default()).await.unwrap()[0].actor, "command line (test)");
 });

@@ -1,6 +1,7 @@
 mod export;
 mod import;
 mod serve;
+mod user;
 
 use anyhow::Context;
 use store::Store;
@@ -34,6 +35,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             import::run(&store, import).await
         }
         Command::Export(export) => export::run(&store, export).await,
+        Command::User(command) => {
+            store.migrate().await?;
+            user::run(&store, command).await
+        }
     }
 }
 

@@ -1,0 +1,92 @@
+//! Accounts: who may sign in, in which role, for which organisation, and how passwords are kept.
+
+mod email;
+mod password;
+mod role;
+
+pub use email::Email;
+pub use password::{ARGON2_ITERATIONS, ARGON2_MEMORY_KIB, ARGON2_PARALLELISM, Password, PasswordHash};
+pub use role::Role;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::register::{OrgCode, OrganisationKind};
+
+/// Why an account cannot be made or changed as asked. The messages are for the person who asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AccountError {
+    #[error("'{0}' is not an e-mail address")]
+    InvalidEmail(String),
+    #[error("'{0}' is not a role; the roles are admin, analyst, interviewer and respondent")]
+    UnknownRole(String),
+    #[error("a respondent answers for one municipality: give its CBS code with --organisation (e.g. GM0363)")]
+    OrganisationRequired,
+    #[error("only a respondent belongs to an organisation; a(n) {0} works for all")]
+    OrganisationNotAllowed(&'static str),
+    #[error("{0} is not a municipality; a respondent answers for a municipality")]
+    NotAMunicipality(OrgCode),
+    #[error("the password is too short: use at least {0} characters (a sentence is easiest to remember)")]
+    PasswordTooShort(usize),
+    #[error("the password is too long: use at most {0} characters")]
+    PasswordTooLong(usize),
+    #[error("this password is among the most common ones; choose another")]
+    PasswordTooCommon,
+    #[error("the password must not contain the e-mail address")]
+    PasswordContainsEmail,
+    #[error("the password could not be hashed: {0}")]
+    Hashing(String),
+}
+
+/// An account as stored, without its password hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct User {
+    pub id: i64,
+    pub email: Email,
+    pub role: Role,
+    /// The one organisation a respondent answers for; `None` for the other roles.
+    pub organisation: Option<OrgCode>,
+    pub disabled: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// An account to be made: role and organisation checked against each other.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NewUser {
+    pub email: Email,
+    pub role: Role,
+    pub organisation: Option<OrgCode>,
+}
+
+impl NewUser {
+    pub fn new(email: Email, role: Role, organisation: Option<OrgCode>) -> Result<Self, AccountError> {
+        match (role, &organisation) {
+            (Role::Respondent, None) => Err(AccountError::OrganisationRequired),
+            (Role::Respondent, Some(code)) if code.kind() != OrganisationKind::Gemeente => {
+                Err(AccountError::NotAMunicipality(code.clone()))
+            }
+            (Role::Respondent, Some(_)) | (_, None) => Ok(Self { email, role, organisation }),
+            (other, Some(_)) => Err(AccountError::OrganisationNotAllowed(other.as_str())),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn email() -> Email {
+        Email::parse("monitor@example.nl").unwrap()
+    }
+
+    #[test]
+    fn a_respondent_belongs_to_one_municipality_and_only_a_respondent_does() {
+        let amsterdam = OrgCode::parse("GM0363").unwrap();
+        assert!(NewUser::new(email(), Role::Respondent, Some(amsterdam.clone())).is_ok());
+        assert_eq!(NewUser::new(email(), Role::Respondent, None), Err(AccountError::OrganisationRequired));
+        assert_eq!(NewUser::new(email(), Role::Admin, Some(amsterdam)), Err(AccountError::OrganisationNotAllowed("admin")));
+        let province = OrgCode::parse("PV27").unwrap();
+        assert_eq!(NewUser::new(email(), Role::Respondent, Some(province.clone())), Err(AccountError::NotAMunicipality(province)));
+        assert!(NewUser::new(email(), Role::Analyst, None).is_ok());
+    }
+}

@@ -1,0 +1,61 @@
+//! The audit log: who changed what, and when. Entries are only ever added.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::account::Email;
+
+/// Who did something.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    /// Someone at the server's command line, named by the operating-system account.
+    CommandLine { os_user: String },
+    /// A signed-in user.
+    User { id: i64, email: Email },
+    /// Someone not signed in (a failed login, say).
+    Anonymous,
+}
+
+impl Actor {
+    pub fn describe(&self) -> String {
+        match self {
+            Actor::CommandLine { os_user } => format!("command line ({os_user})"),
+            Actor::User { id, email } => format!("user {id} ({email})"),
+            Actor::Anonymous => "anonymous".to_owned(),
+        }
+    }
+}
+
+/// Where a change came from, beyond who made it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Origin {
+    pub address: Option<String>,
+    pub request_id: Option<String>,
+}
+
+/// A change to record, with the state before and after as JSON (never a secret such as a password hash).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub actor: Actor,
+    pub origin: Origin,
+    /// What was done, e.g. `user.add`.
+    pub action: &'static str,
+    /// What it was done to, e.g. an e-mail address or a CBS code.
+    pub target: String,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+/// A recorded change, as the log holds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub action: String,
+    pub target: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub address: Option<String>,
+    pub request_id: Option<String>,
+}

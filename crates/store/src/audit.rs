@@ -1,0 +1,93 @@
+use chrono::{DateTime, Utc};
+use domain::audit::{AuditEntry, Change};
+
+use crate::connect::with_pool;
+use crate::{Store, StoreError};
+
+/// Which entries of the audit log to read; every field narrows.
+#[derive(Clone, Debug, Default)]
+pub struct AuditFilter {
+    pub action: Option<String>,
+    /// Part of the actor's description, e.g. an e-mail address.
+    pub actor: Option<String>,
+    pub target: Option<String>,
+    pub from: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+    pub limit: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct AuditRow {
+    id: i64,
+    at: DateTime<Utc>,
+    actor: String,
+    action: String,
+    target: String,
+    before: Option<String>,
+    after: Option<String>,
+    address: Option<String>,
+    request_id: Option<String>,
+}
+
+pub(crate) const INSERT_AUDIT: &str = "INSERT INTO audit_log (at, actor, action, target, before, after, address, request_id)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+
+/// Binds a change to `INSERT_AUDIT`, for use inside the transaction that makes the change.
+macro_rules! audit_query {
+    ($change:expr) => {
+        sqlx::query($crate::audit::INSERT_AUDIT)
+            .bind($crate::connect::now())
+            .bind($change.actor.describe())
+            .bind($change.action)
+            .bind(&$change.target)
+            .bind($change.before.as_ref().map(|value| value.to_string()))
+            .bind($change.after.as_ref().map(|value| value.to_string()))
+            .bind($change.origin.address.as_deref())
+            .bind($change.origin.request_id.as_deref())
+    };
+}
+pub(crate) use audit_query;
+
+impl Store {
+    /// Records an event that changes nothing else, such as a login.
+    pub async fn record(&self, change: &Change) -> Result<(), StoreError> {
+        with_pool!(self, |pool| audit_query!(change).execute(pool).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Entries matching `filter`, newest first.
+    pub async fn audit_entries(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError> {
+        const SQL: &str = "SELECT id, at, actor, action, target, before, after, address, request_id FROM audit_log
+            WHERE ($1 IS NULL OR action = $1)
+              AND ($2 IS NULL OR LOWER(actor) LIKE $2)
+              AND ($3 IS NULL OR target = $3)
+              AND ($4 IS NULL OR at >= $4)
+              AND ($5 IS NULL OR at < $5)
+            ORDER BY id DESC LIMIT $6";
+        let rows: Vec<AuditRow> = with_pool!(self, |pool| {
+            sqlx::query_as(SQL)
+                .bind(filter.action.as_deref())
+                .bind(filter.actor.as_deref().map(|actor| format!("%{}%", actor.to_lowercase().replace(['%', '_'], ""))))
+                .bind(filter.target.as_deref())
+                .bind(filter.from)
+                .bind(filter.until)
+                .bind(filter.limit.unwrap_or(i64::MAX))
+                .fetch_all(pool)
+                .await
+        })?;
+        Ok(rows
+            .into_iter()
+            .map(|r| AuditEntry {
+                id: r.id,
+                at: r.at,
+                actor: r.actor,
+                action: r.action,
+                target: r.target,
+                before: r.before,
+                after: r.after,
+                address: r.address,
+                request_id: r.request_id,
+            })
+            .collect())
+    }
+}
