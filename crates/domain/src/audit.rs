@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::account::Email;
+use crate::register::OrgCode;
 
 /// Who did something.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,6 +13,8 @@ pub enum Actor {
     CommandLine { os_user: String },
     /// A signed-in user.
     User { id: i64, email: Email },
+    /// A respondent who came in through an invitation link for one organisation.
+    Invitation { organisation: OrgCode },
     /// Someone not signed in (a failed login, say).
     Anonymous,
 }
@@ -21,6 +24,7 @@ impl Actor {
         match self {
             Actor::CommandLine { os_user } => format!("command line ({os_user})"),
             Actor::User { id, email } => format!("user {id} ({email})"),
+            Actor::Invitation { organisation } => format!("invitation link ({organisation})"),
             Actor::Anonymous => "anonymous".to_owned(),
         }
     }

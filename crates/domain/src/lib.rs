@@ -3,6 +3,7 @@
 //! Files that users hand in (register and population CSV, catalogue TOML) are parsed here from text, so that
 //! every rule about what a valid file is lives in one place; reading the bytes is the caller's job.
 
+pub mod access;
 pub mod account;
 pub mod audit;
 pub mod catalogue;

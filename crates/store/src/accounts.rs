@@ -71,6 +71,13 @@ impl Store {
         row.into_user()
     }
 
+    /// The account with this id, if there is one.
+    pub async fn user_by_id(&self, id: i64) -> Result<Option<User>, StoreError> {
+        const SQL: &str = "SELECT id, email, role, organisation_code, password_hash, disabled, created_at FROM users WHERE id = $1";
+        let row: Option<UserRow> = with_pool!(self, |pool| sqlx::query_as(SQL).bind(id).fetch_optional(pool).await)?;
+        row.map(|row| row.into_user().map(|(user, _)| user)).transpose()
+    }
+
     /// Replaces a password hash, and records that it was replaced (not the hash).
     pub async fn set_password(&self, email: &Email, hash: &PasswordHash, change: &Change) -> Result<(), StoreError> {
         self.update_user(email, "UPDATE users SET password_hash = $2 WHERE email = $1", hash.as_str(), change).await

@@ -11,6 +11,7 @@ mod connect;
 mod error;
 mod population;
 mod register;
+mod sessions;
 #[cfg(feature = "testing")]
 pub mod testing;
 
@@ -18,6 +19,7 @@ pub use audit::AuditFilter;
 pub use connect::{Backend, Health, Store};
 pub use error::StoreError;
 pub use register::OrganisationFilter;
+pub use sessions::Redemption;
 
 /// What an import did: rows added, rows changed, and rows that were already as given.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

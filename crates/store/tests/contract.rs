@@ -3,12 +3,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a test that cannot go on should stop loudly
 
 use chrono::NaiveDate;
+use domain::access::Principal;
 use domain::account::{Email, NewUser, Password, Role};
 use domain::audit::{Actor, Change, Origin};
 use domain::catalogue::parse_catalogue_toml;
 use domain::population::{latest_on, parse_population_csv};
 use domain::register::{OrgCode, Organisation, OrganisationKind, Register, check_successions, parse_register_csv};
-use inbeeld_store::{AuditFilter, ImportReport, OrganisationFilter, Store, StoreError, both_backends};
+use inbeeld_store::{AuditFilter, ImportReport, OrganisationFilter, Redemption, Store, StoreError, both_backends};
 
 const REGISTER: &str = include_str!("../../../data/register/register.csv");
 const POPULATION_2023: &str = include_str!("../../../data/population/population_2023.csv");
@@ -232,4 +233,42 @@ both_backends!(the_audit_log_cannot_be_changed_or_emptied, async |store: Store| 
         assert!(refused.is_err(), "{statement} must be refused");
     }
     assert_eq!(store.audit_entries(&AuditFilter::default()).await.unwrap()[0].actor, "command line (test)");
+});
+
+both_backends!(sessions_carry_their_principal_until_ended, async |store: Store| {
+    import_shipped(&store).await;
+    let email = Email::parse("analist@instituut.nl").unwrap();
+    let hash = Password::new("een lange zin als wachtwoord", &email).unwrap().hash().unwrap();
+    let user = store.add_user(&NewUser::new(email.clone(), Role::Analyst, None).unwrap(), &hash, &change("user.add", "a")).await.unwrap();
+    store.start_session("hash-1", &Principal::User(user.clone())).await.unwrap();
+    store.start_session("hash-2", &Principal::Invitation { organisation: code("GM0363") }).await.unwrap();
+    assert_eq!(store.session("hash-1").await.unwrap(), Some(Principal::User(user)));
+    assert_eq!(store.session("hash-2").await.unwrap(), Some(Principal::Invitation { organisation: code("GM0363") }));
+    assert_eq!(store.session("unknown").await.unwrap(), None);
+    store.end_session("hash-1").await.unwrap();
+    assert_eq!(store.session("hash-1").await.unwrap(), None);
+    store.start_session("hash-3", &Principal::User(store.users().await.unwrap()[0].clone())).await.unwrap();
+    store.set_disabled(&email, true, &change("user.disable", "a")).await.unwrap();
+    assert_eq!(store.session("hash-3").await.unwrap(), None, "a disabled account's sessions stop working");
+});
+
+both_backends!(an_invitation_works_once_and_not_after_it_expires, async |store: Store| {
+    import_shipped(&store).await;
+    let later = chrono::Utc::now() + chrono::Duration::days(1);
+    store.add_invitation("token-1", &code("GM0363"), later).await.unwrap();
+    assert_eq!(store.redeem_invitation("token-1").await.unwrap(), Redemption::Valid(code("GM0363")));
+    assert_eq!(store.redeem_invitation("token-1").await.unwrap(), Redemption::Used);
+    store.add_invitation("token-2", &code("GM0363"), chrono::Utc::now() - chrono::Duration::seconds(1)).await.unwrap();
+    assert_eq!(store.redeem_invitation("token-2").await.unwrap(), Redemption::Expired);
+    assert_eq!(store.redeem_invitation("token-3").await.unwrap(), Redemption::Unknown);
+});
+
+both_backends!(failed_attempts_are_counted_within_their_window, async |store: Store| {
+    let now = chrono::Utc::now();
+    for _ in 0..3 {
+        store.record_failure("account:x@example.nl", now - chrono::Duration::minutes(15)).await.unwrap();
+    }
+    store.record_failure("address:127.0.0.1", now - chrono::Duration::minutes(15)).await.unwrap();
+    assert_eq!(store.failures("account:x@example.nl", now - chrono::Duration::minutes(15)).await.unwrap().len(), 3);
+    assert!(store.failures("account:x@example.nl", chrono::Utc::now() + chrono::Duration::seconds(1)).await.unwrap().is_empty());
 });

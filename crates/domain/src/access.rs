@@ -1,0 +1,218 @@
+//! Who may do what: the principal of a request, the rule of a route, and the decision. The web layer asks here,
+//! in one place, for every route.
+
+use std::time::Duration;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
+
+use crate::account::{Role, User};
+use crate::audit::Actor;
+use crate::register::OrgCode;
+
+/// Who is asking: a signed-in user, or a respondent who came in through an invitation link for one organisation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Principal {
+    User(User),
+    Invitation { organisation: OrgCode },
+}
+
+impl Principal {
+    pub fn role(&self) -> Role {
+        match self {
+            Principal::User(user) => user.role,
+            Principal::Invitation { .. } => Role::Respondent,
+        }
+    }
+
+    /// The one organisation a respondent may see and change; `None` for the other roles, who see all.
+    pub fn organisation(&self) -> Option<&OrgCode> {
+        match self {
+            Principal::User(user) => user.organisation.as_ref(),
+            Principal::Invitation { organisation } => Some(organisation),
+        }
+    }
+
+    pub fn actor(&self) -> Actor {
+        match self {
+            Principal::User(user) => Actor::User { id: user.id, email: user.email.clone() },
+            Principal::Invitation { organisation } => Actor::Invitation { organisation: organisation.clone() },
+        }
+    }
+
+    /// May this principal read or change the data of `organisation`? A respondent only its own; staff all.
+    pub fn may_touch(&self, organisation: &OrgCode) -> bool {
+        self.organisation().is_none_or(|own| own == organisation)
+    }
+}
+
+/// The rule of a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not.
+    Public,
+    /// Anyone signed in, in any role.
+    SignedIn,
+    /// Only these roles.
+    Roles(&'static [Role]),
+}
+
+impl Access {
+    pub const ADMIN: Access = Access::Roles(&[Role::Admin]);
+    /// Reading everything: the monitor team, analysts and interviewers.
+    pub const STAFF: Access = Access::Roles(&[Role::Admin, Role::Analyst, Role::Interviewer]);
+
+    pub fn decide(self, principal: Option<&Principal>) -> Decision {
+        match (self, principal) {
+            (Access::Public, _) => Decision::Allow,
+            (_, None) => Decision::SignIn,
+            (Access::SignedIn, Some(_)) => Decision::Allow,
+            (Access::Roles(roles), Some(principal)) if roles.contains(&principal.role()) => Decision::Allow,
+            (Access::Roles(_), Some(_)) => Decision::Forbidden,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Allow,
+    /// Not signed in: sign in first (401, or a redirect to the sign-in page).
+    SignIn,
+    /// Signed in, but not allowed (403).
+    Forbidden,
+}
+
+/// Sessions end after this long without a request.
+pub const SESSION_IDLE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+/// Sessions end this long after sign-in, however active.
+pub const SESSION_ABSOLUTE_TIMEOUT: Duration = Duration::from_secs(8 * 60 * 60);
+/// An invitation link works this long after it was made.
+pub const INVITATION_VALIDITY: Duration = Duration::from_secs(60 * 24 * 60 * 60);
+
+pub fn session_expired(created_at: DateTime<Utc>, last_seen_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    let older_than = |since: DateTime<Utc>, limit: Duration| (now - since).to_std().is_ok_and(|age| age >= limit);
+    older_than(last_seen_at, SESSION_IDLE_TIMEOUT) || older_than(created_at, SESSION_ABSOLUTE_TIMEOUT)
+}
+
+/// A limit on attempts (sign-ins, invitation links) within a sliding window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    pub attempts: usize,
+    pub window: Duration,
+}
+
+impl RateLimit {
+    pub const SIGN_IN_PER_ACCOUNT: RateLimit = RateLimit { attempts: 5, window: Duration::from_secs(15 * 60) };
+    pub const SIGN_IN_PER_ADDRESS: RateLimit = RateLimit { attempts: 20, window: Duration::from_secs(15 * 60) };
+    pub const INVITATION_PER_ADDRESS: RateLimit = RateLimit { attempts: 10, window: Duration::from_secs(15 * 60) };
+
+    /// Given the times of the recent failed attempts, how long until another may be tried; `None` if now.
+    pub fn retry_after(&self, failures: &[DateTime<Utc>], now: DateTime<Utc>) -> Option<Duration> {
+        let window = chrono::Duration::from_std(self.window).ok()?;
+        let mut recent: Vec<DateTime<Utc>> = failures.iter().copied().filter(|at| *at > now - window).collect();
+        if recent.len() < self.attempts {
+            return None;
+        }
+        recent.sort();
+        let frees_at = recent[recent.len() - self.attempts] + window;
+        (frees_at - now).to_std().ok().map(|wait| wait.max(Duration::from_secs(1)))
+    }
+
+    /// The moment before which attempts no longer count.
+    pub fn since(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        now - chrono::Duration::from_std(self.window).unwrap_or_default()
+    }
+}
+
+/// A random secret for a session cookie or an invitation link, and the hash under which it is stored. Only the
+/// hash is kept, so a copy of the database opens no session and no link.
+pub struct Secret {
+    pub token: String,
+    pub hash: String,
+}
+
+impl Secret {
+    pub fn generate() -> Result<Self, String> {
+        let mut bytes = [0u8; 32];
+        getrandom::getrandom(&mut bytes).map_err(|e| format!("no randomness from the operating system: {e}"))?;
+        let token = URL_SAFE_NO_PAD.encode(bytes);
+        Ok(Self { hash: hash_token(&token), token })
+    }
+}
+
+pub fn hash_token(token: &str) -> String {
+    URL_SAFE_NO_PAD.encode(Sha256::digest(token.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::account::Email;
+
+    fn user(role: Role, organisation: Option<&str>) -> Principal {
+        Principal::User(User {
+            id: 1,
+            email: Email::parse("x@example.nl").unwrap(),
+            role,
+            organisation: organisation.map(|c| OrgCode::parse(c).unwrap()),
+            disabled: false,
+            created_at: Utc::now(),
+        })
+    }
+
+    #[test]
+    fn every_rule_decides_for_every_kind_of_principal() {
+        let admin = user(Role::Admin, None);
+        let analyst = user(Role::Analyst, None);
+        let respondent = user(Role::Respondent, Some("GM0363"));
+        assert_eq!(Access::Public.decide(None), Decision::Allow);
+        assert_eq!(Access::SignedIn.decide(None), Decision::SignIn);
+        assert_eq!(Access::SignedIn.decide(Some(&respondent)), Decision::Allow);
+        assert_eq!(Access::ADMIN.decide(Some(&admin)), Decision::Allow);
+        assert_eq!(Access::ADMIN.decide(Some(&analyst)), Decision::Forbidden);
+        assert_eq!(Access::STAFF.decide(Some(&analyst)), Decision::Allow);
+        assert_eq!(Access::STAFF.decide(Some(&respondent)), Decision::Forbidden);
+        assert_eq!(Access::ADMIN.decide(None), Decision::SignIn);
+    }
+
+    #[test]
+    fn a_respondent_touches_only_its_own_organisation() {
+        let amsterdam = OrgCode::parse("GM0363").unwrap();
+        let weesp = OrgCode::parse("GM0457").unwrap();
+        assert!(user(Role::Respondent, Some("GM0363")).may_touch(&amsterdam));
+        assert!(!user(Role::Respondent, Some("GM0363")).may_touch(&weesp));
+        assert!(!Principal::Invitation { organisation: weesp.clone() }.may_touch(&amsterdam));
+        assert!(user(Role::Analyst, None).may_touch(&weesp));
+    }
+
+    #[test]
+    fn sessions_end_when_idle_or_old() {
+        let now = Utc::now();
+        let minutes = |m: i64| chrono::Duration::minutes(m);
+        assert!(!session_expired(now - minutes(60), now - minutes(5), now));
+        assert!(session_expired(now - minutes(60), now - minutes(30), now), "idle for 30 minutes");
+        assert!(session_expired(now - minutes(8 * 60), now, now), "signed in 8 hours ago");
+    }
+
+    #[test]
+    fn the_limit_counts_recent_failures_and_says_when_to_retry() {
+        let now = Utc::now();
+        let limit = RateLimit { attempts: 3, window: Duration::from_secs(600) };
+        let ago = |s: i64| now - chrono::Duration::seconds(s);
+        assert_eq!(limit.retry_after(&[ago(10), ago(20)], now), None);
+        assert_eq!(limit.retry_after(&[ago(10), ago(20), ago(700)], now), None, "one is outside the window");
+        assert_eq!(limit.retry_after(&[ago(10), ago(20), ago(100)], now), Some(Duration::from_secs(500)));
+    }
+
+    #[test]
+    fn secrets_are_random_and_stored_as_hashes() {
+        let one = Secret::generate().unwrap();
+        let two = Secret::generate().unwrap();
+        assert_ne!(one.token, two.token);
+        assert_eq!(one.token.len(), 43, "256 bits");
+        assert_eq!(hash_token(&one.token), one.hash);
+        assert_ne!(one.hash, one.token);
+    }
+}

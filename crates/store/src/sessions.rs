@@ -1,0 +1,124 @@
+//! Sessions, invitation links and failed attempts: the state behind signing in, kept in the database so that
+//! several server processes share it.
+
+use chrono::{DateTime, Utc};
+use domain::access::{Principal, session_expired};
+use domain::register::OrgCode;
+
+use crate::connect::{now, with_pool};
+use crate::register::stored_code;
+use crate::{Store, StoreError};
+
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    user_id: Option<i64>,
+    organisation_code: Option<String>,
+    created_at: DateTime<Utc>,
+    last_seen_at: DateTime<Utc>,
+}
+
+/// What an invitation link turned out to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Redemption {
+    /// Valid: it is now used, and signs in for this organisation.
+    Valid(OrgCode),
+    Unknown,
+    Expired,
+    Used,
+}
+
+impl Store {
+    /// Starts a session for `principal` under the hash of a fresh secret.
+    pub async fn start_session(&self, id_hash: &str, principal: &Principal) -> Result<(), StoreError> {
+        const SQL: &str =
+            "INSERT INTO sessions (id_hash, user_id, organisation_code, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $4)";
+        let (user_id, organisation) = match principal {
+            Principal::User(user) => (Some(user.id), None),
+            Principal::Invitation { organisation } => (None, Some(organisation.as_str())),
+        };
+        with_pool!(self, |pool| sqlx::query(SQL)
+            .bind(id_hash)
+            .bind(user_id)
+            .bind(organisation)
+            .bind(now())
+            .execute(pool)
+            .await
+            .map(|_| ()))?;
+        Ok(())
+    }
+
+    /// The principal of a live session, touching it; `None` for an unknown, expired or disabled one. An expired
+    /// session is deleted on sight.
+    pub async fn session(&self, id_hash: &str) -> Result<Option<Principal>, StoreError> {
+        const SQL: &str = "SELECT user_id, organisation_code, created_at, last_seen_at FROM sessions WHERE id_hash = $1";
+        let row: Option<SessionRow> = with_pool!(self, |pool| sqlx::query_as(SQL).bind(id_hash).fetch_optional(pool).await)?;
+        let Some(row) = row else { return Ok(None) };
+        let at = now();
+        if session_expired(row.created_at, row.last_seen_at, at) {
+            self.end_session(id_hash).await?;
+            return Ok(None);
+        }
+        let principal = match (row.user_id, row.organisation_code) {
+            (Some(id), _) => match self.user_by_id(id).await? {
+                Some(user) if !user.disabled => Principal::User(user),
+                _ => return Ok(None),
+            },
+            (None, Some(code)) => Principal::Invitation { organisation: stored_code(&code)? },
+            (None, None) => return Err(StoreError::Corrupt(format!("session {id_hash} has no principal"))),
+        };
+        // Touch at most once a minute: a page view should not always be a write.
+        if (at - row.last_seen_at).num_seconds() >= 60 {
+            const TOUCH: &str = "UPDATE sessions SET last_seen_at = $2 WHERE id_hash = $1";
+            with_pool!(self, |pool| sqlx::query(TOUCH).bind(id_hash).bind(at).execute(pool).await.map(|_| ()))?;
+        }
+        Ok(Some(principal))
+    }
+
+    pub async fn end_session(&self, id_hash: &str) -> Result<(), StoreError> {
+        with_pool!(self, |pool| sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(pool).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Stores an invitation link for `organisation` under the hash of its token.
+    pub async fn add_invitation(&self, token_hash: &str, organisation: &OrgCode, expires_at: DateTime<Utc>) -> Result<(), StoreError> {
+        const SQL: &str = "INSERT INTO invitations (token_hash, organisation_code, created_at, expires_at) VALUES ($1, $2, $3, $4)";
+        with_pool!(self, |pool| {
+            sqlx::query(SQL).bind(token_hash).bind(organisation.as_str()).bind(now()).bind(expires_at).execute(pool).await.map(|_| ())
+        })?;
+        Ok(())
+    }
+
+    /// Uses an invitation link: valid once, before it expires. Marking it used is one conditional update, so two
+    /// requests with the same link cannot both succeed.
+    pub async fn redeem_invitation(&self, token_hash: &str) -> Result<Redemption, StoreError> {
+        const USE: &str = "UPDATE invitations SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2";
+        const FIND: &str = "SELECT organisation_code, expires_at, used_at FROM invitations WHERE token_hash = $1";
+        let at = now();
+        let used = with_pool!(self, |pool| sqlx::query(USE).bind(token_hash).bind(at).execute(pool).await.map(|r| r.rows_affected()))?;
+        let found: Option<(String, DateTime<Utc>, Option<DateTime<Utc>>)> =
+            with_pool!(self, |pool| sqlx::query_as(FIND).bind(token_hash).fetch_optional(pool).await)?;
+        Ok(match found {
+            None => Redemption::Unknown,
+            Some((code, _, _)) if used == 1 => Redemption::Valid(stored_code(&code)?),
+            Some((_, _, Some(_))) => Redemption::Used,
+            Some(_) => Redemption::Expired,
+        })
+    }
+
+    /// Records a failed attempt under `key` (an account or an address), and forgets attempts older than `since`.
+    pub async fn record_failure(&self, key: &str, since: DateTime<Utc>) -> Result<(), StoreError> {
+        with_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query("DELETE FROM failed_attempts WHERE key = $1 AND at < $2").bind(key).bind(since).execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO failed_attempts (key, at) VALUES ($1, $2)").bind(key).bind(now()).execute(&mut *tx).await?;
+            tx.commit().await
+        })?;
+        Ok(())
+    }
+
+    /// The times of the failed attempts under `key` since `since`.
+    pub async fn failures(&self, key: &str, since: DateTime<Utc>) -> Result<Vec<DateTime<Utc>>, StoreError> {
+        const SQL: &str = "SELECT at FROM failed_attempts WHERE key = $1 AND at >= $2 ORDER BY at";
+        Ok(with_pool!(self, |pool| sqlx::query_scalar(SQL).bind(key).bind(since).fetch_all(pool).await)?)
+    }
+}
