@@ -41,6 +41,10 @@ pub enum Command {
         /// Fill an empty database with the demo data first.
         #[arg(long)]
         demo: bool,
+        /// The address visitors use. When it starts with https://, cookies are Secure and responses carry HSTS
+        /// (put a TLS-terminating proxy in front).
+        #[arg(long, env = "INBEELD_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+        public_url: String,
     },
     /// Fill an empty database with the demo data: the register of 2011 and 2026, population and catalogues.
     Demo,

@@ -15,6 +15,13 @@ pub enum WebError {
     NotFound(String),
     #[error("{0}")]
     BadRequest(String),
+    #[error("{0}")]
+    Forbidden(String),
+    /// A link that worked once and no longer does.
+    #[error("{0}")]
+    Gone(String),
+    #[error("{0}")]
+    TooManyAttempts(String),
     #[error("the database is unreachable: {0}")]
     Unavailable(String),
     #[error("internal error: {0}")]
@@ -42,6 +49,9 @@ impl WebError {
         match self {
             WebError::NotFound(_) => StatusCode::NOT_FOUND,
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            WebError::Forbidden(_) => StatusCode::FORBIDDEN,
+            WebError::Gone(_) => StatusCode::GONE,
+            WebError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
             WebError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -50,7 +60,11 @@ impl WebError {
     /// What the user may read: the message for their own mistakes, a fixed sentence for ours.
     fn public_detail(&self) -> String {
         match self {
-            WebError::NotFound(message) | WebError::BadRequest(message) => message.clone(),
+            WebError::NotFound(message)
+            | WebError::BadRequest(message)
+            | WebError::Forbidden(message)
+            | WebError::Gone(message)
+            | WebError::TooManyAttempts(message) => message.clone(),
             WebError::Unavailable(_) => "De database is tijdelijk niet bereikbaar. Probeer het over enkele minuten opnieuw.".into(),
             WebError::Internal(_) => "Er ging bij ons iets mis. Probeer het later opnieuw.".into(),
         }
@@ -66,6 +80,9 @@ impl WebError {
         match self {
             WebError::NotFound(_) => "Niet gevonden",
             WebError::BadRequest(_) => "Ongeldige invoer",
+            WebError::Forbidden(_) => "Geen toegang",
+            WebError::Gone(_) => "Link werkt niet meer",
+            WebError::TooManyAttempts(_) => "Te veel pogingen",
             WebError::Unavailable(_) => "Tijdelijk niet beschikbaar",
             WebError::Internal(_) => "Fout",
         }

@@ -9,7 +9,8 @@ mod extract;
 mod format;
 mod middleware;
 mod routes;
+mod session;
 mod state;
 
-pub use routes::{openapi, router};
+pub use routes::{RouteRule, openapi, route_table, router};
 pub use state::AppState;

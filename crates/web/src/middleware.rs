@@ -8,6 +8,7 @@ use axum::http::{HeaderName, HeaderValue, Request, header};
 use axum::response::IntoResponse;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::csrf::CsrfLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -20,7 +21,8 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; \
      base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-pub fn wrap(router: Router) -> Router {
+/// `over_tls`: the site is reached over https, so browsers are told to keep to it (HSTS).
+pub fn wrap(router: Router, over_tls: bool) -> Router {
     let headers = [
         (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
@@ -28,9 +30,19 @@ pub fn wrap(router: Router) -> Router {
         (header::REFERRER_POLICY, "same-origin"),
         (HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=(), interest-cohort=()"),
     ];
-    let mut router = router;
+    // State-changing requests from another site are refused (Fetch Metadata and Origin, as Go 1.25 does it);
+    // together with SameSite cookies this is the CSRF defence.
+    let mut router = router.layer(CsrfLayer::new().with_rejection_response(|_| {
+        crate::error::WebError::Forbidden("Dit formulier kwam niet van deze site en is daarom geweigerd.".into()).into_response()
+    }));
     for (name, value) in headers {
         router = router.layer(SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)));
+    }
+    if over_tls {
+        router = router.layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        ));
     }
     router.layer(
         ServiceBuilder::new()

@@ -3,58 +3,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a test that cannot go on should stop loudly
 
+mod support;
+
 use reqwest::StatusCode;
 use serde_json::Value;
 use store::{Store, both_backends};
-
-struct Site {
-    base: String,
-    client: reqwest::Client,
-}
-
-impl Site {
-    /// Serves `store`, filled with the demo data unless `empty`, on a free port.
-    async fn start(store: &Store, empty: bool) -> Site {
-        if !empty {
-            let demo = domain::demo::data().unwrap();
-            store.import_register(&demo.organisations, &mut |_| {}).await.unwrap();
-            store.import_population(&demo.populations, &mut |_| {}).await.unwrap();
-            for catalogue in &demo.catalogues {
-                store.import_catalogue(catalogue).await.unwrap();
-            }
-        }
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let app = inbeeld_web::router(inbeeld_web::AppState::new(store.clone()));
-        tokio::spawn(async move { axum::serve(listener, app).await });
-        Site { base, client: reqwest::Client::new() }
-    }
-
-    async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(format!("{}{path}", self.base)).send().await.unwrap()
-    }
-
-    async fn page(&self, path: &str) -> String {
-        let response = self.get(path).await;
-        assert_eq!(response.status(), StatusCode::OK, "{path}");
-        assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/html"), "{path}");
-        response.text().await.unwrap()
-    }
-
-    async fn json(&self, path: &str) -> Value {
-        let response = self.get(path).await;
-        assert_eq!(response.status(), StatusCode::OK, "{path}");
-        assert_eq!(response.headers()["api-version"], "1.0.0");
-        response.json().await.unwrap()
-    }
-
-    async fn problem(&self, path: &str, status: StatusCode) -> Value {
-        let response = self.get(path).await;
-        assert_eq!(response.status(), status, "{path}");
-        assert_eq!(response.headers()["content-type"], "application/problem+json", "{path}");
-        response.json().await.unwrap()
-    }
-}
+use support::Site;
 
 /// The number a page states as "<strong>N gemeenten</strong>" (or "1 gemeente").
 fn stated_count(html: &str) -> usize {

@@ -11,7 +11,7 @@ use crate::cli::{Cli, Command};
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let store = open(&cli.database.url).await?;
     match cli.command {
-        Command::Serve { addr, demo } => serve::run(store, addr, demo).await,
+        Command::Serve { addr, demo, public_url } => serve::run(store, addr, demo, &public_url).await,
         Command::Demo => {
             store.migrate().await?;
             if crate::demo::fill(&store).await? {

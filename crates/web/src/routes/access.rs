@@ -1,0 +1,68 @@
+//! The route table: every route is added with its access rule, here and nowhere else, and the rule is enforced
+//! by the same layer for all. A route cannot be added without a rule, and `route_table` lists them for the tests
+//! that try each as every kind of visitor.
+
+use axum::Router;
+use axum::extract::Request;
+use axum::http::{HeaderValue, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::MethodRouter;
+use domain::access::{Access, Decision};
+
+use crate::AppState;
+use crate::error::WebError;
+use crate::session::SignedIn;
+
+/// One route and who may use it; `example` is the path with its parameters filled in, for the tests.
+#[derive(Debug, Clone, Copy)]
+pub struct RouteRule {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub example: &'static str,
+    pub access: Access,
+}
+
+pub struct Table {
+    pub router: Router<AppState>,
+    pub rules: Vec<RouteRule>,
+}
+
+impl Table {
+    pub fn new() -> Self {
+        Self { router: Router::new(), rules: Vec::new() }
+    }
+
+    pub fn route(mut self, rule: RouteRule, handler: MethodRouter<AppState>) -> Self {
+        let access = rule.access;
+        let guarded = handler.route_layer(middleware::from_fn(move |request: Request, next: Next| enforce(access, request, next)));
+        self.router = self.router.route(rule.path, guarded);
+        self.rules.push(rule);
+        self
+    }
+}
+
+async fn enforce(access: Access, request: Request, next: Next) -> Response {
+    let principal = request.extensions().get::<SignedIn>().and_then(|signed| signed.0.as_ref());
+    match access.decide(principal) {
+        Decision::Allow => next.run(request).await,
+        Decision::SignIn => {
+            let back = request.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+            let mut response = Redirect::to(&format!("/inloggen?terug={}", encode(back))).into_response();
+            // The page behind the redirect is not public: nothing from it goes out, not even in a cache.
+            response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            response
+        }
+        Decision::Forbidden => WebError::Forbidden("U hebt geen toegang tot deze pagina met uw rol.".into()).into_response(),
+    }
+}
+
+/// Percent-encodes a local path for use as a query value.
+fn encode(path: &str) -> String {
+    path.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}

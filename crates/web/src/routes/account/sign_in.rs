@@ -1,0 +1,174 @@
+//! `/inloggen` and `/uitloggen`.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
+use axum_extra::extract::CookieJar;
+use domain::access::{Principal, RateLimit, hash_token};
+use std::sync::LazyLock;
+
+use domain::account::{Email, Password, PasswordHash};
+use domain::audit::{Actor, Change, Origin};
+use serde::Deserialize;
+use store::StoreError;
+
+use super::{begin_session, start_page};
+use crate::AppState;
+use crate::error::{WebError, page};
+use crate::extract::Query;
+use crate::session::{ClientAddress, SignedIn, current_token, removal_cookie};
+
+#[derive(Template)]
+#[template(path = "inloggen.html")]
+struct SignInPage {
+    email: String,
+    back: String,
+    error: Option<String>,
+    notice: Option<&'static str>,
+}
+
+#[derive(Deserialize)]
+pub struct SignInQuery {
+    terug: Option<String>,
+    uitgelogd: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct SignInForm {
+    email: String,
+    wachtwoord: String,
+    #[serde(default)]
+    terug: String,
+}
+
+/// Only a path on this site: never another site, which would make the sign-in page an open redirect.
+fn local_path(back: &str) -> Option<&str> {
+    (back.starts_with('/') && !back.starts_with("//") && !back.contains('\\')).then_some(back)
+}
+
+pub async fn form(Extension(signed): Extension<SignedIn>, Query(query): Query<SignInQuery>) -> Result<Response, WebError> {
+    if let Some(principal) = &signed.0 {
+        return Ok(Redirect::to(start_page(principal)).into_response());
+    }
+    let back = query.terug.as_deref().and_then(local_path).unwrap_or_default().to_owned();
+    let notice = query.uitgelogd.is_some().then_some("U bent uitgelogd.");
+    Ok(page(SignInPage { email: String::new(), back, error: None, notice })?.into_response())
+}
+
+/// A hash of today's parameters, checked when the address is unknown, so that a wrong address takes as long as a
+/// wrong password and the timing does not tell which accounts exist.
+static DUMMY_HASH: LazyLock<Option<PasswordHash>> = LazyLock::new(|| {
+    let email = Email::parse("niemand@inbeeld.invalid").ok()?;
+    Password::new("een wachtwoord dat bij geen account hoort", &email).and_then(|p| p.hash()).ok()
+});
+
+pub async fn submit(
+    State(state): State<AppState>,
+    Extension(ClientAddress(address)): Extension<ClientAddress>,
+    jar: CookieJar,
+    Form(form): Form<SignInForm>,
+) -> Result<Response, WebError> {
+    let back = local_path(&form.terug).unwrap_or_default().to_owned();
+    let typed = form.email.trim().to_owned();
+    let retry = |message: String, status: StatusCode| -> Result<Response, WebError> {
+        let body = page(SignInPage { email: typed.clone(), back: back.clone(), error: Some(message), notice: None })?;
+        Ok((status, body).into_response())
+    };
+    let origin = Origin { address: Some(address.clone()), request_id: None };
+    let account_key = format!("account:{}", typed.to_lowercase());
+    let address_key = format!("address:{address}");
+
+    let now = chrono::Utc::now();
+    let mut wait = None;
+    for (key, limit) in [(&account_key, RateLimit::SIGN_IN_PER_ACCOUNT), (&address_key, RateLimit::SIGN_IN_PER_ADDRESS)] {
+        let failures = state.store.failures(key, limit.since(now)).await?;
+        wait = wait.max(limit.retry_after(&failures, now));
+    }
+    if let Some(wait) = wait {
+        let minutes = wait.as_secs().div_ceil(60);
+        let mut response = retry(
+            format!("Te veel mislukte pogingen. Probeer het over {minutes} {} opnieuw.", if minutes == 1 { "minuut" } else { "minuten" }),
+            StatusCode::TOO_MANY_REQUESTS,
+        )?;
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait.as_secs()));
+        return Ok(response);
+    }
+
+    let found = match Email::parse(&typed) {
+        Ok(email) => match state.store.user_with_hash(&email).await {
+            Ok(found) => Some(found),
+            Err(StoreError::NotFound) => None,
+            Err(other) => return Err(other.into()),
+        },
+        Err(_) => None,
+    };
+    let attempt = form.wachtwoord.clone();
+    let hash = found.as_ref().map(|(_, hash)| hash.clone());
+    let matches = tokio::task::spawn_blocking(move || match hash {
+        Some(hash) => hash.verify(&attempt),
+        None => {
+            if let Some(dummy) = DUMMY_HASH.as_ref() {
+                dummy.verify(&attempt);
+            }
+            false
+        }
+    })
+    .await
+    .map_err(|e| WebError::Internal(e.to_string()))?;
+
+    match found {
+        Some((user, hash)) if matches && !user.disabled => {
+            if hash.needs_rehash() {
+                rehash(&state, &user.email, form.wachtwoord).await;
+            }
+            let principal = Principal::User(user);
+            let destination = if back.is_empty() { start_page(&principal).to_owned() } else { back.clone() };
+            begin_session(&state, jar, principal, origin, "login", &destination).await
+        }
+        _ => {
+            for (key, limit) in [(&account_key, RateLimit::SIGN_IN_PER_ACCOUNT), (&address_key, RateLimit::SIGN_IN_PER_ADDRESS)] {
+                state.store.record_failure(key, limit.since(now)).await?;
+            }
+            let change =
+                Change { actor: Actor::Anonymous, origin, action: "login.failed", target: typed.clone(), before: None, after: None };
+            state.store.record(&change).await?;
+            retry("Het e-mailadres of het wachtwoord klopt niet.".into(), StatusCode::UNAUTHORIZED)
+        }
+    }
+}
+
+/// Stores a hash of today's parameters for a password that was just proven right.
+async fn rehash(state: &AppState, email: &Email, password: String) {
+    let email_for_policy = email.clone();
+    let hashed =
+        tokio::task::spawn_blocking(move || Password::new(&password, &email_for_policy).and_then(|p| p.hash()).ok()).await.ok().flatten();
+    if let Some(hash) = hashed {
+        let change = Change {
+            actor: Actor::Anonymous,
+            origin: Origin::default(),
+            action: "user.rehash",
+            target: email.to_string(),
+            before: None,
+            after: None,
+        };
+        if let Err(error) = state.store.set_password(email, &hash, &change).await {
+            tracing::warn!(%error, "rehashing a password failed; the old hash stays");
+        }
+    }
+}
+
+pub async fn sign_out(State(state): State<AppState>, Extension(signed): Extension<SignedIn>, jar: CookieJar) -> Result<Response, WebError> {
+    if let Some(token) = current_token(&jar, state.secure_cookies) {
+        state.store.end_session(&hash_token(&token)).await?;
+    }
+    if let Some(principal) = signed.0 {
+        let target = principal.organisation().map(ToString::to_string).unwrap_or_default();
+        state
+            .store
+            .record(&Change { actor: principal.actor(), origin: Origin::default(), action: "logout", target, before: None, after: None })
+            .await?;
+    }
+    Ok((jar.add(removal_cookie(state.secure_cookies)), Redirect::to("/inloggen?uitgelogd=1")).into_response())
+}

@@ -1,0 +1,66 @@
+//! The session cookie: a random secret whose SHA-256 names a server-side session. Every request passes
+//! `load`, which puts the request's principal (or none) in its extensions for the access rules and handlers.
+
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use domain::access::{Principal, SESSION_ABSOLUTE_TIMEOUT, hash_token};
+
+use crate::AppState;
+
+/// Over TLS the cookie takes the `__Host-` prefix, which browsers only accept when Secure, on `/`, without a
+/// domain: it cannot be set by a sibling site.
+fn cookie_name(secure: bool) -> &'static str {
+    if secure { "__Host-inbeeld_sessie" } else { "inbeeld_sessie" }
+}
+
+/// Who made the request, as `load` found it.
+#[derive(Clone, Debug, Default)]
+pub struct SignedIn(pub Option<Principal>);
+
+/// The client's address, for rate limits and the audit log.
+#[derive(Clone, Debug)]
+pub struct ClientAddress(pub String);
+
+pub async fn load(State(state): State<AppState>, jar: CookieJar, mut request: Request, next: Next) -> Response {
+    let principal = match jar.get(cookie_name(state.secure_cookies)) {
+        None => None,
+        Some(cookie) => state.store.session(&hash_token(cookie.value())).await.unwrap_or_else(|error| {
+            tracing::warn!(%error, "the session could not be read; treating the request as not signed in");
+            None
+        }),
+    };
+    let address = request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|info| info.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".to_owned());
+    request.extensions_mut().insert(SignedIn(principal));
+    request.extensions_mut().insert(ClientAddress(address));
+    next.run(request).await
+}
+
+/// The cookie that carries a new session's secret.
+pub fn session_cookie(token: String, secure: bool) -> Cookie<'static> {
+    Cookie::build((cookie_name(secure), token))
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Lax)
+        .max_age(time::Duration::seconds(SESSION_ABSOLUTE_TIMEOUT.as_secs() as i64))
+        .build()
+}
+
+/// The current session's secret, if the request carries one.
+pub fn current_token(jar: &CookieJar, secure: bool) -> Option<String> {
+    jar.get(cookie_name(secure)).map(|cookie| cookie.value().to_owned())
+}
+
+/// The cookie that removes the session cookie from the browser.
+pub fn removal_cookie(secure: bool) -> Cookie<'static> {
+    let mut cookie = session_cookie(String::new(), secure);
+    cookie.make_removal();
+    cookie
+}

@@ -1,0 +1,354 @@
+//! Accounts and the secure base over the real HTTP stack, on both databases: signing in and out, sessions,
+//! invitation links, rate limits, CSRF, and every route of the route table tried by every kind of visitor.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test that cannot go on should stop loudly
+
+mod support;
+
+use domain::access::{Access, Principal, Secret};
+use domain::account::{Email, NewUser, Password, Role};
+use domain::audit::{Actor, Change, Origin};
+use domain::register::OrgCode;
+use reqwest::{Response, StatusCode};
+use store::{Store, both_backends};
+use support::Site;
+
+const PASSWORD: &str = "een lange zin als wachtwoord";
+
+async fn add_user(store: &Store, email: &str, role: Role, organisation: Option<&str>) {
+    let email = Email::parse(email).unwrap();
+    let hash = Password::new(PASSWORD, &email).unwrap().hash().unwrap();
+    let new = NewUser::new(email.clone(), role, organisation.map(|c| OrgCode::parse(c).unwrap())).unwrap();
+    let change = Change {
+        actor: Actor::CommandLine { os_user: "test".into() },
+        origin: Origin::default(),
+        action: "user.add",
+        target: email.to_string(),
+        before: None,
+        after: None,
+    };
+    store.add_user(&new, &hash, &change).await.unwrap();
+}
+
+/// A site with the demo register and one account per role; respondent of Amsterdam.
+async fn site_with_accounts(store: &Store) -> Site {
+    let site = Site::start(store, false).await;
+    add_user(store, "beheer@instituut.nl", Role::Admin, None).await;
+    add_user(store, "analist@instituut.nl", Role::Analyst, None).await;
+    add_user(store, "interviewer@instituut.nl", Role::Interviewer, None).await;
+    add_user(store, "respondent@amsterdam.nl", Role::Respondent, Some("GM0363")).await;
+    site
+}
+
+fn session_cookie(response: &Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("inbeeld_sessie=") && !v.starts_with("inbeeld_sessie=;"))
+        .map(|v| v.split(';').next().unwrap().to_owned())
+}
+
+async fn sign_in_response(site: &Site, email: &str, password: &str, cookie: Option<&str>) -> Response {
+    let mut request =
+        site.client.post(format!("{}/inloggen", site.base)).form(&[("email", email), ("wachtwoord", password), ("terug", "")]);
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    request.send().await.unwrap()
+}
+
+/// Signs in and returns the session cookie (`name=value`).
+async fn sign_in(site: &Site, email: &str) -> String {
+    let response = sign_in_response(site, email, PASSWORD, None).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "{email} signs in");
+    session_cookie(&response).expect("a session cookie")
+}
+
+async fn get_as(site: &Site, path: &str, cookie: Option<&str>) -> Response {
+    let mut request = site.client.get(format!("{}{path}", site.base));
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    request.send().await.unwrap()
+}
+
+async fn post_as(site: &Site, path: &str, cookie: Option<&str>) -> Response {
+    let mut request = site.client.post(format!("{}{path}", site.base)).form(&[("x", "")]);
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    request.send().await.unwrap()
+}
+
+async fn call(site: &Site, method: &str, path: &str, cookie: Option<&str>) -> Response {
+    if method == "POST" { post_as(site, path, cookie).await } else { get_as(site, path, cookie).await }
+}
+
+both_backends!(signing_in_starts_a_fresh_session_on_the_roles_start_page, async |store: Store| {
+    let site = site_with_accounts(&store).await;
+    let planted = "inbeeld_sessie=gekozen-door-een-aanvaller";
+    let response = sign_in_response(&site, "Beheer@Instituut.nl", PASSWORD, Some(planted)).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()["location"], "/beheer");
+    let set_cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax") && set_cookie.contains("Path=/"), "{set_cookie}");
+    assert!(!set_cookie.contains("Secure"), "plain http on loopback: not Secure");
+    let cookie = session_cookie(&response).unwrap();
+    assert_ne!(cookie, planted, "a fresh session id, never the one the browser brought");
+    assert_eq!(cookie.len(), "inbeeld_sessie=".len() + 43);
+    let beheer = get_as(&site, "/beheer", Some(&cookie)).await;
+    assert_eq!(beheer.status(), StatusCode::OK);
+    assert!(beheer.text().await.unwrap().contains("respondent@amsterdam.nl"));
+
+    let respondent = sign_in(&site, "respondent@amsterdam.nl").await;
+    let mine = get_as(&site, "/mijn", Some(&respondent)).await.text().await.unwrap();
+    assert!(mine.contains("<a href=\"/gemeenten/GM0363\">Amsterdam</a>") && mine.contains("respondent"));
+
+    let back = site
+        .client
+        .post(format!("{}/inloggen", site.base))
+        .form(&[("email", "analist@instituut.nl"), ("wachtwoord", PASSWORD), ("terug", "/beheer/audit")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(back.headers()["location"], "/beheer/audit", "back to where the visitor was sent from");
+    let away = site
+        .client
+        .post(format!("{}/inloggen", site.base))
+        .form(&[("email", "analist@instituut.nl"), ("wachtwoord", PASSWORD), ("terug", "//evil.example/")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(away.headers()["location"], "/mijn", "never on to another site");
+});
+
+both_backends!(a_wrong_password_is_refused_the_same_as_an_unknown_address, async |store: Store| {
+    let site = site_with_accounts(&store).await;
+    let wrong = sign_in_response(&site, "analist@instituut.nl", "een verkeerd wachtwoord", None).await;
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    assert!(session_cookie(&wrong).is_none());
+    let wrong_page = wrong.text().await.unwrap();
+    assert!(wrong_page.contains("Het e-mailadres of het wachtwoord klopt niet.") && wrong_page.contains("value=\"analist@instituut.nl\""));
+    let unknown = sign_in_response(&site, "niemand@instituut.nl", PASSWORD, None).await;
+    assert_eq!(unknown.status(), StatusCode::UNAUTHORIZED);
+    assert!(unknown.text().await.unwrap().contains("Het e-mailadres of het wachtwoord klopt niet."));
+    let failed = store.audit_entries(&store::AuditFilter { action: Some("login.failed".into()), ..Default::default() }).await.unwrap();
+    assert_eq!(failed.len(), 2);
+});
+
+both_backends!(a_disabled_account_cannot_sign_in, async |store: Store| {
+    let site = site_with_accounts(&store).await;
+    let cookie = sign_in(&site, "analist@instituut.nl").await;
+    let email = Email::parse("analist@instituut.nl").unwrap();
+    let change = Change {
+        actor: Actor::CommandLine { os_user: "test".into() },
+        origin: Origin::default(),
+        action: "user.disable",
+        target: email.to_string(),
+        before: None,
+        after: None,
+    };
+    store.set_disabled(&email, true, &change).await.unwrap();
+    assert_eq!(sign_in_response(&site, "analist@instituut.nl", PASSWORD, None).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(get_as(&site, "/mijn", Some(&cookie)).await.status(), StatusCode::SEE_OTHER, "its open session stops too");
+});
+
+both_backends!(repeated_failures_are_limited_with_retry_after, async |store: Store| {
+    let site = site_with_accounts(&store).await;
+    for _ in 0..5 {
+        assert_eq!(
+            sign_in_response(&site, "analist@instituut.nl", "een verkeerd wachtwoord", None).await.status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let limited = sign_in_response(&site, "analist@instituut.nl", PASSWORD, None).await;
+    assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS, "even the right password waits");
+    let wait: u64 = limited.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=900).contains(&wait), "{wait}");
+    assert!(limited.text().await.unwrap().contains("Te veel mislukte pogingen. Probeer het over 15 minuten opnieuw."));
+    assert_eq!(
+        sign_in_response(&site, "beheer@instituut.nl", PASSWORD, None).await.status(),
+        StatusCode::SEE_OTHER,
+        "another account is not limited"
+    );
+});
+
+both_backends!(signing_out_ends_the_session, async |store: Store| {
+    let site = site_with_accounts(&store).await;
+    let cookie = sign_in(&site, "interviewer@instituut.nl").await;
+    assert_eq!(get_as(&site, "/mijn", Some(&cookie)).await.status(), StatusCode::OK);
+    let out = post_as(&site, "/uitloggen", Some(&cookie)).await;
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+    assert_eq!(out.headers()["location"], "/inloggen?uitgelogd=1");
+    assert!(out.headers()["set-cookie"].to_str().unwrap().contains("Max-Age=0"), "the browser forgets the cookie");
+    assert_eq!(get_as(&site, "/mijn", Some(&cookie)).await.status(), StatusCode::SEE_OTHER, "the server forgot the session");
+    let actions: Vec<String> = store.audit_entries(&Default::default()).await.unwrap().into_iter().map(|e| e.action).collect();
+    assert_eq!(actions[..2], ["logout".to_owned(), "login".to_owned()]);
+});
+
+both_backends!(cross_site_posts_are_refused, async |store: Store| {
+    let site = site_with_accounts(&store).await;
+    let cookie = sign_in(&site, "beheer@instituut.nl").await;
+    let forged = site
+        .client
+        .post(format!("{}/uitloggen", site.base))
+        .header("cookie", &cookie)
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    assert!(forged.text().await.unwrap().contains("kwam niet van deze site"));
+    let other_origin = site
+        .client
+        .post(format!("{}/inloggen", site.base))
+        .header("origin", "https://evil.example")
+        .form(&[("email", "beheer@instituut.nl"), ("wachtwoord", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other_origin.status(), StatusCode::FORBIDDEN);
+    assert_eq!(get_as(&site, "/beheer", Some(&cookie)).await.status(), StatusCode::OK, "the forged sign-out did nothing");
+    let same_origin = site
+        .client
+        .post(format!("{}/uitloggen", site.base))
+        .header("cookie", &cookie)
+        .header("sec-fetch-site", "same-origin")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(same_origin.status(), StatusCode::SEE_OTHER);
+});
+
+both_backends!(an_invitation_link_signs_in_once_for_its_organisation, async |store: Store| {
+    let site = site_with_accounts(&store).await;
+    let secret = Secret::generate().unwrap();
+    store.add_invitation(&secret.hash, &OrgCode::parse("GM0457").unwrap(), chrono::Utc::now() + chrono::Duration::days(1)).await.unwrap();
+    let path = format!("/uitnodiging/{}", secret.token);
+    let used = get_as(&site, &path, None).await;
+    assert_eq!(used.status(), StatusCode::SEE_OTHER);
+    assert_eq!(used.headers()["location"], "/mijn", "on to a page without the token in its address");
+    assert_eq!(used.headers()["referrer-policy"], "no-referrer");
+    let cookie = session_cookie(&used).unwrap();
+    let mine = get_as(&site, "/mijn", Some(&cookie)).await.text().await.unwrap();
+    assert!(mine.contains(">Weesp</a>"));
+    assert_eq!(get_as(&site, "/beheer", Some(&cookie)).await.status(), StatusCode::FORBIDDEN);
+
+    let again = get_as(&site, &path, None).await;
+    assert_eq!(again.status(), StatusCode::GONE);
+    assert!(again.text().await.unwrap().contains("Deze uitnodiging is al gebruikt."));
+    let expired = Secret::generate().unwrap();
+    store
+        .add_invitation(&expired.hash, &OrgCode::parse("GM0457").unwrap(), chrono::Utc::now() - chrono::Duration::minutes(1))
+        .await
+        .unwrap();
+    let late = get_as(&site, &format!("/uitnodiging/{}", expired.token), None).await;
+    assert_eq!(late.status(), StatusCode::GONE);
+    assert!(late.text().await.unwrap().contains("Deze uitnodiging is verlopen."));
+    assert!(
+        store.audit_entries(&Default::default()).await.unwrap().iter().all(|e| !e.target.contains(&secret.token)),
+        "tokens never reach the log"
+    );
+});
+
+both_backends!(guessing_invitation_links_is_limited, async |store: Store| {
+    let site = Site::start(&store, false).await;
+    for attempt in 0..10 {
+        assert_eq!(get_as(&site, &format!("/uitnodiging/geraden-{attempt}"), None).await.status(), StatusCode::GONE);
+    }
+    let limited = get_as(&site, "/uitnodiging/geraden-11", None).await;
+    assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(limited.headers().contains_key("retry-after"));
+});
+
+both_backends!(every_route_answers_each_kind_of_visitor_by_its_rule, async |store: Store| {
+    let site = site_with_accounts(&store).await;
+    let mut visitors: Vec<(&str, Option<Role>, Option<String>)> = vec![("public", None, None)];
+    for (email, role) in [
+        ("beheer@instituut.nl", Role::Admin),
+        ("analist@instituut.nl", Role::Analyst),
+        ("interviewer@instituut.nl", Role::Interviewer),
+        ("respondent@amsterdam.nl", Role::Respondent),
+    ] {
+        visitors.push((email, Some(role), Some(sign_in(&site, email).await)));
+    }
+    let table = inbeeld_web::route_table();
+    assert!(table.iter().any(|rule| rule.access == Access::ADMIN), "the table has admin routes");
+    for rule in table {
+        for (who, role, cookie) in &visitors {
+            if rule.path == "/uitloggen" || (rule.path == "/inloggen" && rule.method == "POST") {
+                continue; // these change the visitor's own session; their own tests cover them
+            }
+            let response = call(&site, rule.method, rule.example, cookie.as_deref()).await;
+            let status = response.status();
+            let location = response.headers().get("location").map(|l| l.to_str().unwrap().to_owned());
+            let body = response.text().await.unwrap();
+            let principal = role.map(principal_with);
+            let context = format!("{} {} as {who}", rule.method, rule.example);
+            match rule.access.decide(principal.as_ref()) {
+                domain::access::Decision::Allow => assert!(
+                    status != StatusCode::FORBIDDEN && location.as_deref().is_none_or(|l| !l.starts_with("/inloggen?terug")),
+                    "{context}: {status}"
+                ),
+                domain::access::Decision::SignIn => {
+                    assert_eq!(status, StatusCode::SEE_OTHER, "{context}");
+                    assert_eq!(
+                        location.unwrap(),
+                        format!("/inloggen?terug={}", rule.example),
+                        "{context}: sent to sign in, and back after"
+                    );
+                    assert!(body.is_empty(), "{context}: nothing of the page goes out");
+                }
+                domain::access::Decision::Forbidden => {
+                    assert_eq!(status, StatusCode::FORBIDDEN, "{context}");
+                    assert!(!body.contains("@instituut.nl") && !body.contains("<table"), "{context}: no data in the refusal");
+                }
+            }
+        }
+    }
+});
+
+fn principal_with(role: Role) -> Principal {
+    Principal::User(domain::account::User {
+        id: 0,
+        email: Email::parse("x@example.nl").unwrap(),
+        role,
+        organisation: (role == Role::Respondent).then(|| OrgCode::parse("GM0363").unwrap()),
+        disabled: false,
+        created_at: chrono::Utc::now(),
+    })
+}
+
+both_backends!(the_audit_log_filters_and_exports_without_formulas, async |store: Store| {
+    let site = site_with_accounts(&store).await;
+    sign_in_response(&site, "=HYPERLINK(\"http://evil.example\")", "x", None).await;
+    let cookie = sign_in(&site, "beheer@instituut.nl").await;
+    let page = get_as(&site, "/beheer/audit?actie=login", Some(&cookie)).await.text().await.unwrap();
+    assert!(page.contains("<td>login</td>") && !page.contains("<td>login.failed</td>"), "filtered on the action");
+    let bad = get_as(&site, "/beheer/audit?van=gisteren", Some(&cookie)).await.text().await.unwrap();
+    assert!(bad.contains("Van: &#39;gisteren&#39; is geen datum") || bad.contains("Van: &#x27;gisteren&#x27; is geen datum"), "{bad}");
+    let export = get_as(&site, "/beheer/audit.csv", Some(&cookie)).await;
+    assert_eq!(export.headers()["content-disposition"], "attachment; filename=\"inbeeld-audit.csv\"");
+    let csv = export.text().await.unwrap();
+    assert!(csv.starts_with("id,at,actor,action,target,before,after,address,request_id"));
+    assert!(csv.contains("'=HYPERLINK"), "a formula is neutralised: {csv}");
+    assert!(csv.contains(",login,beheer@instituut.nl,"));
+});
+
+both_backends!(over_tls_cookies_are_secure_and_hsts_is_sent, async |store: Store| {
+    Site::start(&store, false).await;
+    add_user(&store, "beheer@instituut.nl", Role::Admin, None).await;
+    let site = Site::serve(inbeeld_web::AppState::with_public_url(store.clone(), "https://inbeeld.example")).await;
+    let response = site
+        .client
+        .post(format!("{}/inloggen", site.base))
+        .form(&[("email", "beheer@instituut.nl"), ("wachtwoord", PASSWORD), ("terug", "")])
+        .send()
+        .await
+        .unwrap();
+    let cookie = response.headers()["set-cookie"].to_str().unwrap();
+    assert!(cookie.starts_with("__Host-inbeeld_sessie=") && cookie.contains("Secure"), "{cookie}");
+    assert!(response.headers()["strict-transport-security"].to_str().unwrap().starts_with("max-age="));
+});

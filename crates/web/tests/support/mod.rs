@@ -1,0 +1,62 @@
+//! A real server on loopback over a fresh database, and a client that does not follow redirects, so that tests
+//! see exactly what a browser would be told.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, dead_code)] // shared by several test binaries
+
+use reqwest::StatusCode;
+use serde_json::Value;
+use store::Store;
+
+pub struct Site {
+    pub base: String,
+    pub client: reqwest::Client,
+}
+
+impl Site {
+    /// Serves `store`, filled with the demo data unless `empty`, on a free port.
+    pub async fn start(store: &Store, empty: bool) -> Site {
+        if !empty {
+            let demo = domain::demo::data().unwrap();
+            store.import_register(&demo.organisations, &mut |_| {}).await.unwrap();
+            store.import_population(&demo.populations, &mut |_| {}).await.unwrap();
+            for catalogue in &demo.catalogues {
+                store.import_catalogue(catalogue).await.unwrap();
+            }
+        }
+        Self::serve(inbeeld_web::AppState::new(store.clone())).await
+    }
+
+    /// Serves the site with the given state on a free port.
+    pub async fn serve(state: inbeeld_web::AppState) -> Site {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let app = inbeeld_web::router(state);
+        tokio::spawn(async move { axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).await });
+        Site { base, client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap() }
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(format!("{}{path}", self.base)).send().await.unwrap()
+    }
+
+    pub async fn page(&self, path: &str) -> String {
+        let response = self.get(path).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/html"), "{path}");
+        response.text().await.unwrap()
+    }
+
+    pub async fn json(&self, path: &str) -> Value {
+        let response = self.get(path).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert_eq!(response.headers()["api-version"], "1.0.0");
+        response.json().await.unwrap()
+    }
+
+    pub async fn problem(&self, path: &str, status: StatusCode) -> Value {
+        let response = self.get(path).await;
+        assert_eq!(response.status(), status, "{path}");
+        assert_eq!(response.headers()["content-type"], "application/problem+json", "{path}");
+        response.json().await.unwrap()
+    }
+}
