@@ -4,7 +4,7 @@
 // The binary is $INBEELD_BIN, or ../target/debug/inbeeld relative to this e2e/ folder.
 // Set INBEELD_E2E_BASE_URL (e.g. http://127.0.0.1:8080) to run the tests against a server you started yourself.
 
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -59,13 +59,15 @@ export async function startServer(name = 'server') {
   }
 
   const dataDir = mkdtempSync(join(tmpdir(), 'inbeeld-e2e-'));
+  const database = `sqlite://${join(dataDir, 'e2e.sqlite')}`;
+  prepareAccounts(bin, database, dataDir);
   const port = await freePort();
   const baseURL = `http://127.0.0.1:${port}`;
   const args = [
     'serve',
     '--demo',
     '--database',
-    `sqlite://${join(dataDir, 'e2e.sqlite')}`,
+    database,
     '--addr',
     `127.0.0.1:${port}`,
   ];
@@ -122,6 +124,27 @@ export async function startServer(name = 'server') {
   }
 
   return { baseURL, stop, log };
+}
+
+/** The accounts every test server has, made with `inbeeld user add` as an operator would. */
+export const ACCOUNTS = {
+  admin: { email: 'beheer@instituut.nl', password: 'een lange zin als wachtwoord', role: 'admin' },
+  respondent: { email: 'respondent@amsterdam.nl', password: 'een andere lange zin', role: 'respondent', organisation: 'GM0363' },
+};
+
+function prepareAccounts(bin, database, cwd) {
+  const run = (args, password) =>
+    execFileSync(bin, ['--database', database, ...args], {
+      cwd,
+      env: { ...process.env, INBEELD_PASSWORD: password ?? '', NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  run(['demo']);
+  for (const account of Object.values(ACCOUNTS)) {
+    const args = ['user', 'add', '--email', account.email, '--role', account.role];
+    if (account.organisation) args.push('--organisation', account.organisation);
+    run(args, account.password);
+  }
 }
 
 async function waitForHealth(baseURL, exitState) {

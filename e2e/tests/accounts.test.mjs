@@ -1,0 +1,66 @@
+// Signing in and out in a real browser, by keyboard: each role lands on its start page, the pages of the signed-in
+// and of the monitor team pass axe-core, and after signing out the team's pages ask to sign in again.
+
+import assert from 'node:assert/strict';
+import { expectNoAxeViolations } from '../support/browser.mjs';
+import { setup } from '../support/harness.mjs';
+import { ACCOUNTS } from '../support/server.mjs';
+
+const app = setup('accounts');
+
+async function signIn(page, { email, password }) {
+  await page.goto(app.url('/inloggen'));
+  await page.getByLabel('E-mailadres').focus();
+  await page.keyboard.type(email);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(password);
+  await page.keyboard.press('Enter');
+  await page.waitForURL((url) => url.pathname !== '/inloggen');
+}
+
+app.test('the sign-in page passes axe-core, also when it shows an error', async (page) => {
+  await page.goto(app.url('/inloggen'));
+  assert.equal(await page.locator('h1').innerText(), 'Inloggen');
+  await expectNoAxeViolations(page);
+
+  await page.getByLabel('E-mailadres').fill(ACCOUNTS.admin.email);
+  await page.getByLabel('Wachtwoord').fill('een verkeerd wachtwoord');
+  await page.getByRole('button', { name: 'Inloggen' }).click();
+  await page.getByRole('alert').getByText('Het e-mailadres of het wachtwoord klopt niet.').waitFor();
+  assert.equal(await page.getByLabel('E-mailadres').inputValue(), ACCOUNTS.admin.email, 'the typed address is kept');
+  await expectNoAxeViolations(page);
+});
+
+app.test('an admin signs in by keyboard, sees the admin pages and the audit log, and signs out', async (page) => {
+  await signIn(page, ACCOUNTS.admin);
+  assert.equal(new URL(page.url()).pathname, '/beheer');
+  assert.equal(await page.locator('h1').innerText(), 'Beheer');
+  await page.getByRole('rowheader', { name: ACCOUNTS.respondent.email }).waitFor();
+  await expectNoAxeViolations(page);
+
+  await page.getByRole('link', { name: 'Auditlog' }).click();
+  await page.waitForURL((url) => url.pathname === '/beheer/audit');
+  await page.getByRole('cell', { name: 'login', exact: true }).first().waitFor();
+  await expectNoAxeViolations(page);
+
+  await page.goto(app.url('/mijn'));
+  await expectNoAxeViolations(page);
+  await page.getByRole('button', { name: 'Uitloggen' }).focus();
+  await page.keyboard.press('Enter');
+  await page.waitForURL((url) => url.pathname === '/inloggen');
+  await page.getByText('U bent uitgelogd.').waitFor();
+
+  await page.goto(app.url('/beheer'));
+  assert.equal(new URL(page.url()).pathname, '/inloggen', 'signed out, the admin pages ask to sign in');
+  assert.equal(new URL(page.url()).searchParams.get('terug'), '/beheer');
+});
+
+app.test('a respondent lands on its own start page with its municipality', async (page) => {
+  await signIn(page, ACCOUNTS.respondent);
+  assert.equal(new URL(page.url()).pathname, '/mijn');
+  await page.getByRole('link', { name: 'Amsterdam' }).waitFor();
+  await expectNoAxeViolations(page);
+  const response = await page.goto(app.url('/beheer'));
+  assert.equal(response.status(), 403, 'a respondent has no access to the admin pages');
+  await expectNoAxeViolations(page);
+});
