@@ -63,3 +63,26 @@ pub struct AuditEntry {
     pub address: Option<String>,
     pub request_id: Option<String>,
 }
+
+/// Who makes a series of changes, and from where: each change they make is recorded under this.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Author {
+    pub actor: Actor,
+    pub origin: Origin,
+}
+
+impl Author {
+    pub fn new(actor: Actor, origin: Origin) -> Self {
+        Self { actor, origin }
+    }
+
+    pub fn change(
+        &self,
+        action: &'static str,
+        target: String,
+        before: Option<serde_json::Value>,
+        after: Option<serde_json::Value>,
+    ) -> Change {
+        Change { actor: self.actor.clone(), origin: self.origin.clone(), action, target, before, after }
+    }
+}

@@ -9,10 +9,11 @@ pub async fn fill(store: &Store) -> anyhow::Result<bool> {
         return Ok(false);
     }
     let demo = domain::demo::data().map_err(anyhow::Error::msg)?;
-    store.import_register(&demo.organisations, &mut |_| {}).await.context("loading the register")?;
-    store.import_population(&demo.populations, &mut |_| {}).await.context("loading population figures")?;
+    let author = crate::commands::command_line_author();
+    store.import_register(&demo.organisations, &author, &mut |_| {}).await.context("loading the register")?;
+    store.import_population(&demo.populations, &author, &mut |_| {}).await.context("loading population figures")?;
     for catalogue in &demo.catalogues {
-        store.import_catalogue(catalogue).await.context("loading a catalogue")?;
+        store.import_catalogue(catalogue, &author).await.context("loading a catalogue")?;
     }
     Ok(true)
 }

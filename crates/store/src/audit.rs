@@ -32,7 +32,8 @@ struct AuditRow {
 pub(crate) const INSERT_AUDIT: &str = "INSERT INTO audit_log (at, actor, action, target, before, after, address, request_id)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 
-/// Binds a change to `INSERT_AUDIT`, for use inside the transaction that makes the change.
+/// Binds a change to `INSERT_AUDIT`, for use inside the transaction that makes the change. `$change` is read
+/// several times: pass a variable, not an expression that builds one.
 macro_rules! audit_query {
     ($change:expr) => {
         sqlx::query($crate::audit::INSERT_AUDIT)
@@ -47,6 +48,11 @@ macro_rules! audit_query {
     };
 }
 pub(crate) use audit_query;
+
+/// The state of a record as the audit log keeps it.
+pub(crate) fn as_json(value: &impl serde::Serialize) -> serde_json::Value {
+    serde_json::to_value(value).unwrap_or_else(|error| serde_json::Value::String(format!("(not serialisable: {error})")))
+}
 
 impl Store {
     /// Records an event that changes nothing else, such as a login.

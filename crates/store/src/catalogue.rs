@@ -1,6 +1,8 @@
 use chrono::NaiveDate;
+use domain::audit::Author;
 use domain::catalogue::{BlockGroup, BuildingBlock, Catalogue};
 
+use crate::audit::{as_json, audit_query};
 use crate::connect::with_pool;
 use crate::{ImportReport, Store, StoreError};
 
@@ -111,17 +113,25 @@ impl Store {
 
     /// Adds a catalogue version, or replaces the stored one with the same id and version. Importing the same
     /// file twice changes nothing.
-    pub async fn import_catalogue(&self, catalogue: &Catalogue) -> Result<ImportReport, StoreError> {
+    /// The import is recorded in the audit log under `author`, with the catalogue before and after.
+    pub async fn import_catalogue(&self, catalogue: &Catalogue, author: &Author) -> Result<ImportReport, StoreError> {
         let mut report = ImportReport::default();
-        let before = match self.catalogue(&catalogue.id, Some(&catalogue.version)).await {
-            Ok(stored) => Some(stored == *catalogue),
+        let stored = match self.catalogue(&catalogue.id, Some(&catalogue.version)).await {
+            Ok(stored) => Some(stored),
             Err(StoreError::NotFound) => None,
             Err(other) => return Err(other),
         };
-        report.count(before);
-        if before == Some(true) {
+        report.count(stored.as_ref().map(|old| old == catalogue));
+        if stored.as_ref() == Some(catalogue) {
             return Ok(report);
         }
+        let action = if stored.is_some() { "catalogue.update" } else { "catalogue.add" };
+        let change = author.change(
+            action,
+            format!("{} {}", catalogue.id, catalogue.version),
+            stored.as_ref().map(as_json),
+            Some(as_json(catalogue)),
+        );
         with_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
             let key = (&catalogue.id, &catalogue.version);
@@ -176,6 +186,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
+            audit_query!(change).execute(&mut *tx).await?;
             tx.commit().await
         })?;
         Ok(report)

@@ -1,9 +1,11 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+use domain::audit::Author;
 use domain::population::PopulationFigure;
 use domain::register::OrgCode;
 
+use crate::audit::{as_json, audit_query};
 use crate::connect::with_pool;
 use crate::register::stored_code;
 use crate::{ImportReport, Store, StoreError};
@@ -54,10 +56,12 @@ impl Store {
         Ok(with_pool!(self, |pool| sqlx::query_as(SQL).fetch_all(pool).await)?)
     }
 
-    /// Adds or updates figures in one transaction. The organisations must be in the register.
+    /// Adds or updates figures in one transaction. The organisations must be in the register. Each added or changed
+    /// figure is recorded in the audit log under `author`, with before and after.
     pub async fn import_population(
         &self,
         figures: &[PopulationFigure],
+        author: &Author,
         progress: &mut dyn FnMut(usize),
     ) -> Result<ImportReport, StoreError> {
         const UPSERT: &str = "INSERT INTO populations (code, reference_date, population, source) VALUES ($1, $2, $3, $4)
@@ -85,6 +89,11 @@ impl Store {
                     .bind(&figure.source)
                     .execute(&mut *tx)
                     .await?;
+                let before = stored.iter().find(|old| old.code == figure.code && old.reference_date == figure.reference_date);
+                let action = if before.is_some() { "population.update" } else { "population.add" };
+                let target = format!("{} {}", figure.code, figure.reference_date);
+                let change = author.change(action, target, before.map(as_json), Some(as_json(*figure)));
+                audit_query!(change).execute(&mut *tx).await?;
                 progress(done + 1);
             }
             tx.commit().await

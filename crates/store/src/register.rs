@@ -1,8 +1,10 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+use domain::audit::Author;
 use domain::register::{Centroid, OrgCode, Organisation, OrganisationKind};
 
+use crate::audit::{as_json, audit_query};
 use crate::connect::with_pool;
 use crate::{ImportReport, Store, StoreError};
 
@@ -129,11 +131,13 @@ impl Store {
         Ok(map)
     }
 
-    /// Adds or updates the given organisations in one transaction: all of them or, on any error, none.
+    /// Adds or updates the given organisations in one transaction: all of them or, on any error, none. Each added
+    /// or changed organisation is recorded in the audit log under `author`, with before and after.
     /// Organisations already stored exactly so are left alone, so importing the same file twice changes nothing.
     pub async fn import_register(
         &self,
         organisations: &[Organisation],
+        author: &Author,
         progress: &mut dyn FnMut(usize),
     ) -> Result<ImportReport, StoreError> {
         const UPSERT: &str =
@@ -171,6 +175,10 @@ impl Store {
                     .bind(organisation.area_km2)
                     .execute(&mut *tx)
                     .await?;
+                let before = stored.get(&organisation.code);
+                let action = if before.is_some() { "organisation.update" } else { "organisation.add" };
+                let change = author.change(action, organisation.code.to_string(), before.map(as_json), Some(as_json(organisation)));
+                audit_query!(change).execute(&mut *tx).await?;
                 progress(done + 1);
             }
             // Successors go in after every organisation of the import exists, so their references hold.

@@ -94,3 +94,8 @@ impl Store {
         Ok(crate::connect::with_pool!(self, |pool| sqlx::query(statement).execute(pool).await.map(|r| r.rows_affected()))?)
     }
 }
+
+/// The author of changes that tests make: the command line, as user "test".
+pub fn author() -> domain::audit::Author {
+    domain::audit::Author::new(domain::audit::Actor::CommandLine { os_user: "test".into() }, domain::audit::Origin::default())
+}

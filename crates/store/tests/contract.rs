@@ -9,6 +9,7 @@ use domain::audit::{Actor, Change, Origin};
 use domain::catalogue::parse_catalogue_toml;
 use domain::population::{latest_on, parse_population_csv};
 use domain::register::{OrgCode, Organisation, OrganisationKind, Register, check_successions, parse_register_csv};
+use inbeeld_store::testing::author;
 use inbeeld_store::{AuditFilter, ImportReport, OrganisationFilter, Redemption, Store, StoreError, both_backends};
 
 const REGISTER: &str = include_str!("../../../data/register/register.csv");
@@ -30,7 +31,7 @@ fn shipped_register() -> Vec<Organisation> {
 }
 
 async fn import_shipped(store: &Store) -> ImportReport {
-    store.import_register(&shipped_register(), &mut |_| {}).await.expect("the shipped register imports")
+    store.import_register(&shipped_register(), &author(), &mut |_| {}).await.expect("the shipped register imports")
 }
 
 both_backends!(a_register_imports_and_a_reimport_changes_nothing, async |store: Store| {
@@ -51,7 +52,7 @@ both_backends!(a_changed_row_is_updated_and_the_rest_left_alone, async |store: S
     let mut organisations = shipped_register();
     let weesp = organisations.iter_mut().find(|o| o.code.as_str() == "GM0457").unwrap();
     weesp.name = "Weesp (gewijzigd)".into();
-    let report = store.import_register(&organisations, &mut |_| {}).await.unwrap();
+    let report = store.import_register(&organisations, &author(), &mut |_| {}).await.unwrap();
     assert_eq!(report, ImportReport { added: 0, updated: 1, unchanged: 456 });
     let stored = store.organisation(&code("GM0457")).await.unwrap();
     assert_eq!(stored.name, "Weesp (gewijzigd)");
@@ -63,7 +64,7 @@ both_backends!(a_failed_import_stores_nothing, async |store: Store| {
         "code,name,province_code,valid_from,valid_to,successors\nPV27,Noord-Holland,,2011-01-01,,\nGM0457,Weesp,PV27,2011-01-01,2022-03-24,GM0363\n",
     );
     let organisations: Vec<Organisation> = file.organisations.into_iter().map(|(_, o)| o).collect();
-    let error = store.import_register(&organisations, &mut |_| {}).await.unwrap_err();
+    let error = store.import_register(&organisations, &author(), &mut |_| {}).await.unwrap_err();
     assert!(matches!(error, StoreError::Database(_)), "{error:?}");
     assert!(store.is_empty().await.unwrap(), "a successor that does not exist must roll back the whole import");
 });
@@ -114,8 +115,8 @@ both_backends!(population_figures_are_dated_and_reimport_changes_nothing, async 
     let file = parse_population_csv(POPULATION_2023, "CBS 37259eng");
     assert!(file.errors.is_empty());
     let figures: Vec<_> = file.figures.into_iter().map(|(_, f)| f).collect();
-    assert_eq!(store.import_population(&figures, &mut |_| {}).await.unwrap().added, 342);
-    assert_eq!(store.import_population(&figures, &mut |_| {}).await.unwrap().unchanged, 342);
+    assert_eq!(store.import_population(&figures, &author(), &mut |_| {}).await.unwrap().added, 342);
+    assert_eq!(store.import_population(&figures, &author(), &mut |_| {}).await.unwrap().unchanged, 342);
     assert!(store.population_figures(Some(date("2022-12-31")), None).await.unwrap().is_empty());
     let amsterdam = store.population_figures(Some(date("2024-06-01")), Some(&code("GM0363"))).await.unwrap();
     assert_eq!(amsterdam.len(), 1);
@@ -126,7 +127,7 @@ both_backends!(population_figures_are_dated_and_reimport_changes_nothing, async 
 both_backends!(the_population_on_a_date_is_the_domains_newest_figure_not_after_it, async |store: Store| {
     import_shipped(&store).await;
     let demo = domain::demo::data().unwrap();
-    store.import_population(&demo.populations, &mut |_| {}).await.unwrap();
+    store.import_population(&demo.populations, &author(), &mut |_| {}).await.unwrap();
     for day in ["2011-01-01", "2023-01-01", "2025-06-30", "2026-01-01", "2030-01-01"] {
         let expected = latest_on(demo.populations.clone(), date(day));
         assert_eq!(store.populations_on(date(day)).await.unwrap(), expected, "{day}");
@@ -140,7 +141,7 @@ both_backends!(population_of_an_unknown_code_is_refused_whole, async |store: Sto
     import_shipped(&store).await;
     let file = parse_population_csv("cbs_code,population,reference_date\nGM0363,1,2030-01-01\nGM9999,1,2030-01-01\n", "test");
     let figures: Vec<_> = file.figures.into_iter().map(|(_, f)| f).collect();
-    assert!(store.import_population(&figures, &mut |_| {}).await.is_err());
+    assert!(store.import_population(&figures, &author(), &mut |_| {}).await.is_err());
     assert!(store.population_figures(None, None).await.unwrap().is_empty());
 });
 
@@ -148,18 +149,18 @@ const CATALOGUE: &str = include_str!("../../../data/catalogues/inup-2011.toml");
 
 both_backends!(catalogues_round_trip_and_versions_stand_side_by_side, async |store: Store| {
     let first = parse_catalogue_toml(CATALOGUE, "inup-2011.toml").unwrap();
-    assert_eq!(store.import_catalogue(&first).await.unwrap().added, 1);
-    assert_eq!(store.import_catalogue(&first).await.unwrap().unchanged, 1);
+    assert_eq!(store.import_catalogue(&first, &author()).await.unwrap().added, 1);
+    assert_eq!(store.import_catalogue(&first, &author()).await.unwrap().unchanged, 1);
     assert_eq!(store.catalogue("inup-2011", None).await.unwrap(), first, "groups, blocks, dates and dependencies survive the round trip");
 
     let edited = parse_catalogue_toml(&CATALOGUE.replace("name = \"DigiD Machtigen\"", "name = \"Machtigen\""), "inup-2011.toml").unwrap();
-    assert_eq!(store.import_catalogue(&edited).await.unwrap().updated, 1);
+    assert_eq!(store.import_catalogue(&edited, &author()).await.unwrap().updated, 1);
     let stored = store.catalogue("inup-2011", Some("2011")).await.unwrap();
     assert!(stored.blocks.iter().any(|b| b.name == "Machtigen"));
     assert_eq!(stored, edited);
 
     let second = parse_catalogue_toml(&CATALOGUE.replace("version = \"2011\"", "version = \"2012\""), "inup-2012.toml").unwrap();
-    store.import_catalogue(&second).await.unwrap();
+    store.import_catalogue(&second, &author()).await.unwrap();
     assert_eq!(store.catalogues().await.unwrap().len(), 2);
     assert_eq!(store.catalogue("inup-2011", None).await.unwrap().version, "2012");
     assert!(matches!(store.catalogue("other", None).await, Err(StoreError::NotFound)));
@@ -209,7 +210,8 @@ both_backends!(accounts_are_made_found_changed_and_audited, async |store: Store|
     let nobody = Email::parse("niemand@example.nl").unwrap();
     assert!(matches!(store.set_disabled(&nobody, true, &change("user.disable", "niemand")).await, Err(StoreError::NotFound)));
 
-    let log = store.audit_entries(&AuditFilter::default()).await.unwrap();
+    let log: Vec<_> =
+        store.audit_entries(&AuditFilter::default()).await.unwrap().into_iter().filter(|e| e.action.starts_with("user.")).collect();
     let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(actions, ["user.disable", "user.password", "user.add"], "newest first; the failed add and the unknown user left no entry");
     assert_eq!(log[0].actor, "command line (test)");
@@ -271,4 +273,25 @@ both_backends!(failed_attempts_are_counted_within_their_window, async |store: St
     store.record_failure("address:127.0.0.1", now - chrono::Duration::minutes(15)).await.unwrap();
     assert_eq!(store.failures("account:x@example.nl", now - chrono::Duration::minutes(15)).await.unwrap().len(), 3);
     assert!(store.failures("account:x@example.nl", chrono::Utc::now() + chrono::Duration::seconds(1)).await.unwrap().is_empty());
+});
+
+both_backends!(imports_record_each_change_with_before_and_after, async |store: Store| {
+    import_shipped(&store).await;
+    let mut organisations = shipped_register();
+    let weesp = organisations.iter_mut().find(|o| o.code.as_str() == "GM0457").unwrap();
+    weesp.name = "Weesp (gewijzigd)".into();
+    store.import_register(&organisations, &author(), &mut |_| {}).await.unwrap();
+    let updates = store.audit_entries(&AuditFilter { action: Some("organisation.update".into()), ..Default::default() }).await.unwrap();
+    assert_eq!(updates.len(), 1, "only the changed organisation");
+    assert_eq!(updates[0].target, "GM0457");
+    assert!(updates[0].before.as_deref().unwrap().contains("\"name\":\"Weesp\""));
+    assert!(updates[0].after.as_deref().unwrap().contains("\"name\":\"Weesp (gewijzigd)\""));
+    let adds = store.audit_entries(&AuditFilter { action: Some("organisation.add".into()), ..Default::default() }).await.unwrap();
+    assert_eq!(adds.len(), 457);
+    let catalogue = parse_catalogue_toml(CATALOGUE, "inup-2011.toml").unwrap();
+    store.import_catalogue(&catalogue, &author()).await.unwrap();
+    store.import_catalogue(&catalogue, &author()).await.unwrap();
+    let catalogue_entries =
+        store.audit_entries(&AuditFilter { target: Some("inup-2011 2011".into()), ..Default::default() }).await.unwrap();
+    assert_eq!(catalogue_entries.len(), 1, "an unchanged re-import records nothing");
 });

@@ -82,7 +82,7 @@ async fn register(store: &Store, file: &Path, skip_invalid: bool) -> anyhow::Res
     judge(file, &errors, skip_invalid)?;
     let organisations: Vec<Organisation> = rows.into_iter().map(|(_, o)| o).collect();
     let bar = progress::bar(organisations.len(), "register");
-    let report = store.import_register(&organisations, &mut |done| bar.set_position(done as u64)).await?;
+    let report = store.import_register(&organisations, &super::command_line_author(), &mut |done| bar.set_position(done as u64)).await?;
     bar.finish_and_clear();
     print_report(&format!("{}: register", file.display()), report);
     Ok(())
@@ -109,7 +109,7 @@ async fn population_file(store: &Store, file: &Path, skip_invalid: bool) -> anyh
     let figures: Vec<PopulationFigure> =
         parsed.figures.into_iter().filter(|(row, _)| !errors.iter().any(|e| e.row == *row)).map(|(_, f)| f).collect();
     let bar = progress::bar(figures.len(), "population");
-    let report = store.import_population(&figures, &mut |done| bar.set_position(done as u64)).await?;
+    let report = store.import_population(&figures, &super::command_line_author(), &mut |done| bar.set_position(done as u64)).await?;
     bar.finish_and_clear();
     print_report(&format!("{}: population", file.display()), report);
     Ok(())
@@ -158,7 +158,7 @@ async fn population_from_cbs(store: &Store, year: i32, base_url: &str) -> anyhow
     }
     let figures: Vec<PopulationFigure> =
         numbered.into_iter().filter(|(index, _)| !unknown.iter().any(|e| e.row == *index)).map(|(_, f)| f).collect();
-    let report = store.import_population(&figures, &mut |_| {}).await?;
+    let report = store.import_population(&figures, &super::command_line_author(), &mut |_| {}).await?;
     print_report(&format!("CBS {CBS_POPULATION_TABLE} {}: population", cbs_period(year)), report);
     Ok(())
 }
@@ -174,7 +174,7 @@ async fn catalogue(store: &Store, file: &Path) -> anyhow::Result<()> {
             bail!("{name}: {} problem(s), so the catalogue was not imported", errors.len());
         }
     };
-    let report = store.import_catalogue(&catalogue).await?;
+    let report = store.import_catalogue(&catalogue, &super::command_line_author()).await?;
     print_report(&format!("{name}: catalogue {} version {} ({} blocks)", catalogue.id, catalogue.version, catalogue.size()), report);
     Ok(())
 }

@@ -50,3 +50,9 @@ async fn open(url: &str) -> anyhow::Result<Store> {
     };
     Store::connect(url).await.with_context(|| format!("cannot open the database {shown}"))
 }
+
+/// The person at the command line, named by the operating-system account, as the audit log records them.
+pub fn command_line_author() -> domain::audit::Author {
+    let os_user = std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| "unknown".into());
+    domain::audit::Author::new(domain::audit::Actor::CommandLine { os_user }, domain::audit::Origin::default())
+}

@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 
 use anyhow::{Context, bail};
 use domain::account::{Email, NewUser, Password, PasswordHash, Role};
-use domain::audit::{Actor, Change, Origin};
+use domain::audit::Change;
 use domain::register::OrgCode;
 use store::{Store, StoreError};
 
@@ -70,8 +70,7 @@ async fn ensure_exists(store: &Store, email: &Email) -> anyhow::Result<()> {
 }
 
 fn change(action: &'static str, email: &Email, before: Option<serde_json::Value>, after: Option<serde_json::Value>) -> Change {
-    let os_user = std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| "unknown".into());
-    Change { actor: Actor::CommandLine { os_user }, origin: Origin::default(), action, target: email.to_string(), before, after }
+    super::command_line_author().change(action, email.to_string(), before, after)
 }
 
 /// The password from the flag or environment, or else asked twice on the terminal; checked and hashed.

@@ -6,6 +6,7 @@
 use reqwest::StatusCode;
 use serde_json::Value;
 use store::Store;
+use store::testing::author;
 
 pub struct Site {
     pub base: String,
@@ -17,10 +18,10 @@ impl Site {
     pub async fn start(store: &Store, empty: bool) -> Site {
         if !empty {
             let demo = domain::demo::data().unwrap();
-            store.import_register(&demo.organisations, &mut |_| {}).await.unwrap();
-            store.import_population(&demo.populations, &mut |_| {}).await.unwrap();
+            store.import_register(&demo.organisations, &author(), &mut |_| {}).await.unwrap();
+            store.import_population(&demo.populations, &author(), &mut |_| {}).await.unwrap();
             for catalogue in &demo.catalogues {
-                store.import_catalogue(catalogue).await.unwrap();
+                store.import_catalogue(catalogue, &author()).await.unwrap();
             }
         }
         Self::serve(inbeeld_web::AppState::new(store.clone())).await
