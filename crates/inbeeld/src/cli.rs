@@ -59,6 +59,18 @@ pub enum Command {
     /// Manage accounts. The first admin can only be made here.
     #[command(subcommand)]
     User(UserCommand),
+    /// Make a personal invitation link that signs a respondent in for one municipality, once. Prints the link.
+    Invite {
+        /// The municipality (CBS code, e.g. GM0363).
+        #[arg(long)]
+        organisation: String,
+        /// How many days the link works.
+        #[arg(long, default_value_t = 60)]
+        days: u32,
+        /// The address visitors use, to build the link.
+        #[arg(long, env = "INBEELD_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+        public_url: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

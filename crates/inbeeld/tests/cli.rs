@@ -55,7 +55,7 @@ fn help_lists_every_command_and_each_has_its_own() {
     let (_folder, db) = workspace();
     let help = inbeeld(&db, &["--help"]);
     assert!(help.ok);
-    for command in ["serve", "demo", "migrate", "import", "export", "user"] {
+    for command in ["serve", "demo", "migrate", "import", "export", "user", "invite"] {
         assert!(help.stdout.contains(command), "{command} in --help");
         assert!(inbeeld(&db, &[command, "--help"]).ok, "{command} --help");
     }
@@ -314,4 +314,25 @@ fn accounts_are_managed_from_the_command_line() {
     assert!(list.contains("beheer@instituut.nl\tadmin\t-\tactive"), "{list}");
     assert!(list.contains("r@gemeente.nl\trespondent\tGM0363\tdisabled"), "{list}");
     assert!(!list.contains("argon2"), "hashes are never shown");
+}
+
+#[test]
+fn an_invitation_link_is_printed_once_and_only_its_hash_is_kept() {
+    let (folder, db) = workspace();
+    assert!(inbeeld(&db, &["demo"]).ok);
+    let run = inbeeld(&db, &["invite", "--organisation", "GM0363", "--public-url", "https://inbeeld.example/"]);
+    assert!(run.ok, "{}", run.stderr);
+    let link = run.stdout.trim();
+    let token = link.strip_prefix("https://inbeeld.example/uitnodiging/").expect("a link on the public address");
+    assert_eq!(token.len(), 43);
+    assert!(run.stderr.contains("invitation for Amsterdam (GM0363)"), "{}", run.stderr);
+    for file in ["cli.sqlite", "cli.sqlite-wal"] {
+        let bytes = std::fs::read(folder.path().join(file)).unwrap_or_default();
+        assert!(!bytes.windows(token.len()).any(|w| w == token.as_bytes()), "the token itself is not stored ({file})");
+    }
+    let hash = domain::access::hash_token(token);
+    let all: Vec<u8> = ["cli.sqlite", "cli.sqlite-wal"].iter().flat_map(|f| std::fs::read(folder.path().join(f)).unwrap_or_default()).collect();
+    assert!(all.windows(hash.len()).any(|w| w == hash.as_bytes()), "its hash is");
+    let province = inbeeld(&db, &["invite", "--organisation", "PV27"]);
+    assert!(!province.ok && province.stderr.contains("not a municipality"), "{}", province.stderr);
 }

@@ -1,5 +1,6 @@
 mod export;
 mod import;
+mod invite;
 mod serve;
 mod user;
 
@@ -35,6 +36,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             import::run(&store, import).await
         }
         Command::Export(export) => export::run(&store, export).await,
+        Command::Invite { organisation, days, public_url } => {
+            store.migrate().await?;
+            invite::run(&store, &organisation, days, &public_url).await
+        }
         Command::User(command) => {
             store.migrate().await?;
             user::run(&store, command).await
