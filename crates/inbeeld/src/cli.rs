@@ -45,6 +45,10 @@ pub enum Command {
         /// (put a TLS-terminating proxy in front).
         #[arg(long, env = "INBEELD_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
         public_url: String,
+        /// Address of a proxy or load balancer in front of the site whose X-Forwarded-For names the client (for
+        /// rate limits and the audit log). Give it once per proxy, or comma-separated in the variable.
+        #[arg(long = "trusted-proxy", env = "INBEELD_TRUSTED_PROXIES", value_delimiter = ',')]
+        trusted_proxies: Vec<std::net::IpAddr>,
     },
     /// Fill an empty database with the demo data: the register of 2011 and 2026, population and catalogues.
     Demo,

@@ -331,7 +331,8 @@ fn an_invitation_link_is_printed_once_and_only_its_hash_is_kept() {
         assert!(!bytes.windows(token.len()).any(|w| w == token.as_bytes()), "the token itself is not stored ({file})");
     }
     let hash = domain::access::hash_token(token);
-    let all: Vec<u8> = ["cli.sqlite", "cli.sqlite-wal"].iter().flat_map(|f| std::fs::read(folder.path().join(f)).unwrap_or_default()).collect();
+    let all: Vec<u8> =
+        ["cli.sqlite", "cli.sqlite-wal"].iter().flat_map(|f| std::fs::read(folder.path().join(f)).unwrap_or_default()).collect();
     assert!(all.windows(hash.len()).any(|w| w == hash.as_bytes()), "its hash is");
     let province = inbeeld(&db, &["invite", "--organisation", "PV27"]);
     assert!(!province.ok && province.stderr.contains("not a municipality"), "{}", province.stderr);

@@ -1,6 +1,8 @@
 //! The session cookie: a random secret whose SHA-256 names a server-side session. Every request passes
 //! `load`, which puts the request's principal (or none) in its extensions for the access rules and handlers.
 
+use std::net::IpAddr;
+
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -32,14 +34,30 @@ pub async fn load(State(state): State<AppState>, jar: CookieJar, mut request: Re
             None
         }),
     };
-    let address = request
-        .extensions()
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|info| info.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".to_owned());
+    let peer = request.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|info| info.0.ip());
+    let forwarded = request.headers().get("x-forwarded-for").and_then(|value| value.to_str().ok());
+    let address = client_address(peer, forwarded, &state.trusted_proxies).map(|ip| ip.to_string()).unwrap_or_else(|| "unknown".to_owned());
     request.extensions_mut().insert(SignedIn(principal));
     request.extensions_mut().insert(ClientAddress(address));
     next.run(request).await
+}
+
+/// The client: the peer, or, when the peer is a trusted proxy, the nearest address in `X-Forwarded-For` that is not
+/// itself a trusted proxy (entries further left were written by whoever sent the request, and prove nothing).
+fn client_address(peer: Option<IpAddr>, forwarded: Option<&str>, trusted: &[IpAddr]) -> Option<IpAddr> {
+    let peer = peer?;
+    if !trusted.contains(&peer) {
+        return Some(peer);
+    }
+    let hops = forwarded.into_iter().flat_map(|list| list.split(',').rev()).map(|hop| hop.trim().parse::<IpAddr>());
+    for hop in hops {
+        match hop {
+            Ok(ip) if trusted.contains(&ip) => continue,
+            Ok(ip) => return Some(ip),
+            Err(_) => break,
+        }
+    }
+    Some(peer)
 }
 
 /// The cookie that carries a new session's secret.
@@ -63,4 +81,24 @@ pub fn removal_cookie(secure: bool) -> Cookie<'static> {
     let mut cookie = session_cookie(String::new(), secure);
     cookie.make_removal();
     cookie
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
+        let proxy: IpAddr = "10.0.0.2".parse().unwrap();
+        let client: IpAddr = "203.0.113.7".parse().unwrap();
+        assert_eq!(client_address(Some(client), Some("198.51.100.1"), &[proxy]), Some(client), "a client cannot claim another address");
+        assert_eq!(
+            client_address(Some(proxy), Some("198.51.100.1, 203.0.113.7"), &[proxy]),
+            Some(client),
+            "the nearest hop, not a claimed one"
+        );
+        assert_eq!(client_address(Some(proxy), Some("203.0.113.7, 10.0.0.2"), &[proxy]), Some(client), "past chained proxies");
+        assert_eq!(client_address(Some(proxy), None, &[proxy]), Some(proxy));
+        assert_eq!(client_address(Some(proxy), Some("rubbish"), &[proxy]), Some(proxy));
+    }
 }

@@ -352,3 +352,20 @@ both_backends!(over_tls_cookies_are_secure_and_hsts_is_sent, async |store: Store
     assert!(cookie.starts_with("__Host-inbeeld_sessie=") && cookie.contains("Secure"), "{cookie}");
     assert!(response.headers()["strict-transport-security"].to_str().unwrap().starts_with("max-age="));
 });
+
+both_backends!(behind_a_trusted_proxy_the_forwarded_client_is_limited, async |store: Store| {
+    Site::start(&store, false).await;
+    let trusting = inbeeld_web::AppState::new(store.clone()).trusting(vec!["127.0.0.1".parse().unwrap()]);
+    let site = Site::serve(trusting).await;
+    site.client
+        .post(format!("{}/inloggen", site.base))
+        .header("x-forwarded-for", "198.51.100.1, 203.0.113.7")
+        .form(&[("email", "niemand@instituut.nl"), ("wachtwoord", "fout")])
+        .send()
+        .await
+        .unwrap();
+    let since = chrono::Utc::now() - chrono::Duration::minutes(1);
+    assert_eq!(store.failures("address:203.0.113.7", since).await.unwrap().len(), 1, "the client the proxy saw");
+    assert!(store.failures("address:127.0.0.1", since).await.unwrap().is_empty(), "not the proxy");
+    assert!(store.failures("address:198.51.100.1", since).await.unwrap().is_empty(), "not what the client claimed");
+});

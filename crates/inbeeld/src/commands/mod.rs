@@ -12,7 +12,10 @@ use crate::cli::{Cli, Command};
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let store = open(&cli.database.url).await?;
     match cli.command {
-        Command::Serve { addr, demo, public_url } => serve::run(store, addr, demo, &public_url).await,
+        Command::Serve { addr, demo, public_url, trusted_proxies } => {
+            let state = web::AppState::with_public_url(store.clone(), &public_url).trusting(trusted_proxies);
+            serve::run(store, addr, demo, state).await
+        }
         Command::Demo => {
             store.migrate().await?;
             if crate::demo::fill(&store).await? {

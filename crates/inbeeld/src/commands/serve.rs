@@ -5,14 +5,14 @@ use anyhow::Context;
 use store::Store;
 use web::AppState;
 
-pub async fn run(store: Store, addr: SocketAddr, demo: bool, public_url: &str) -> anyhow::Result<()> {
+pub async fn run(store: Store, addr: SocketAddr, demo: bool, state: AppState) -> anyhow::Result<()> {
     let started = Instant::now();
     store.migrate().await?;
     if demo && crate::demo::fill(&store).await? {
         tracing::info!("the empty database was filled with the demo");
     }
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
-    let app = web::router(AppState::with_public_url(store.clone(), public_url));
+    let app = web::router(state);
     tracing::info!(address = %format!("http://{addr}"), backend = store.backend().name(), ready_after_ms = started.elapsed().as_millis() as u64, "serving");
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown())
