@@ -15,10 +15,16 @@ struct Run {
 }
 
 fn inbeeld(database: &str, args: &[&str]) -> Run {
+    inbeeld_with(database, &[], args)
+}
+
+/// Runs the binary with extra environment variables, such as a password.
+fn inbeeld_with(database: &str, environment: &[(&str, &str)], args: &[&str]) -> Run {
     let Output { status, stdout, stderr } = Command::new(env!("CARGO_BIN_EXE_inbeeld"))
         .args(args)
         .env("DATABASE_URL", database)
         .env("INBEELD_LOG", "warn")
+        .envs(environment.iter().copied())
         .output()
         .expect("the binary runs");
     let run =
@@ -260,14 +266,7 @@ fn migrate_applies_the_schema_once() {
 }
 
 fn inbeeld_with_password(database: &str, password: &str, args: &[&str]) -> Run {
-    let Output { status, stdout, stderr } = Command::new(env!("CARGO_BIN_EXE_inbeeld"))
-        .args(args)
-        .env("DATABASE_URL", database)
-        .env("INBEELD_LOG", "warn")
-        .env("INBEELD_PASSWORD", password)
-        .output()
-        .expect("the binary runs");
-    Run { ok: status.success(), stdout: String::from_utf8_lossy(&stdout).into(), stderr: String::from_utf8_lossy(&stderr).into() }
+    inbeeld_with(database, &[("INBEELD_PASSWORD", password)], args)
 }
 
 #[test]

@@ -294,11 +294,8 @@ both_backends!(every_route_answers_each_kind_of_visitor_by_its_rule, async |stor
                 ),
                 domain::access::Decision::SignIn => {
                     assert_eq!(status, StatusCode::SEE_OTHER, "{context}");
-                    assert_eq!(
-                        location.unwrap(),
-                        format!("/inloggen?terug={}", rule.example),
-                        "{context}: sent to sign in, and back after"
-                    );
+                    let back: String = form_urlencoded::byte_serialize(rule.example.as_bytes()).collect();
+                    assert_eq!(location.unwrap(), format!("/inloggen?terug={back}"), "{context}: sent to sign in, and back after");
                     assert!(body.is_empty(), "{context}: nothing of the page goes out");
                 }
                 domain::access::Decision::Forbidden => {

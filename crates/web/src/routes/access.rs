@@ -48,21 +48,12 @@ async fn enforce(access: Access, request: Request, next: Next) -> Response {
         Decision::Allow => next.run(request).await,
         Decision::SignIn => {
             let back = request.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
-            let mut response = Redirect::to(&format!("/inloggen?terug={}", encode(back))).into_response();
+            let back: String = form_urlencoded::byte_serialize(back.as_bytes()).collect();
+            let mut response = Redirect::to(&format!("/inloggen?terug={back}")).into_response();
             // The page behind the redirect is not public: nothing from it goes out, not even in a cache.
             response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             response
         }
         Decision::Forbidden => WebError::Forbidden("U hebt geen toegang tot deze pagina met uw rol.".into()).into_response(),
     }
-}
-
-/// Percent-encodes a local path for use as a query value.
-fn encode(path: &str) -> String {
-    path.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
-            other => format!("%{other:02X}"),
-        })
-        .collect()
 }

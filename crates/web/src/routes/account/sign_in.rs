@@ -81,8 +81,9 @@ pub async fn submit(
     let address_key = format!("address:{address}");
 
     let now = chrono::Utc::now();
+    let limits = [(&account_key, RateLimit::SIGN_IN_PER_ACCOUNT), (&address_key, RateLimit::SIGN_IN_PER_ADDRESS)];
     let mut wait = None;
-    for (key, limit) in [(&account_key, RateLimit::SIGN_IN_PER_ACCOUNT), (&address_key, RateLimit::SIGN_IN_PER_ADDRESS)] {
+    for (key, limit) in limits {
         let failures = state.store.failures(key, limit.since(now)).await?;
         wait = wait.max(limit.retry_after(&failures, now));
     }
@@ -128,7 +129,7 @@ pub async fn submit(
             begin_session(&state, jar, principal, origin, "login", &destination).await
         }
         _ => {
-            for (key, limit) in [(&account_key, RateLimit::SIGN_IN_PER_ACCOUNT), (&address_key, RateLimit::SIGN_IN_PER_ADDRESS)] {
+            for (key, limit) in limits {
                 state.store.record_failure(key, limit.since(now)).await?;
             }
             let change =

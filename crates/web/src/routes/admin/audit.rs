@@ -78,8 +78,13 @@ pub async fn list(State(state): State<AppState>, Query(query): Query<AuditQuery>
     let entries = state.store.audit_entries(&AuditFilter { limit: Some(PAGE_LIMIT + 1), ..filter }).await?;
     let limited = entries.len() as i64 > PAGE_LIMIT;
     let pairs = [("actie", &query.actie), ("wie", &query.wie), ("doel", &query.doel), ("van", &query.van), ("tot", &query.tot)];
-    let export_query =
-        pairs.iter().filter_map(|(name, value)| text(value).map(|v| format!("{name}={}", url_encode(&v)))).collect::<Vec<_>>().join("&");
+    let mut export_query = form_urlencoded::Serializer::new(String::new());
+    for (name, value) in pairs {
+        if let Some(value) = text(value) {
+            export_query.append_pair(name, &value);
+        }
+    }
+    let export_query = export_query.finish();
     page(AuditPage {
         errors,
         action: text(&query.actie).unwrap_or_default(),
@@ -103,16 +108,6 @@ fn row(entry: AuditEntry) -> Row {
         after: entry.after.unwrap_or_default(),
         address: entry.address.unwrap_or_default(),
     }
-}
-
-fn url_encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            other => format!("%{other:02X}"),
-        })
-        .collect()
 }
 
 /// A cell that a spreadsheet would read as a formula gets a leading apostrophe, so an export cannot run code.
