@@ -1,5 +1,6 @@
 //! The session cookie: a random secret whose SHA-256 names a server-side session. Every request passes
-//! `load`, which puts the request's principal (or none) in its extensions for the access rules and handlers.
+//! `load`, which puts the request's principal (or none) and its `Origin` in its extensions for the access rules and
+//! handlers.
 
 use std::net::IpAddr;
 
@@ -9,6 +10,7 @@ use axum::response::Response;
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use domain::access::{Principal, SESSION_ABSOLUTE_TIMEOUT, hash_token};
+use domain::audit::Origin;
 
 use crate::AppState;
 
@@ -22,10 +24,6 @@ fn cookie_name(secure: bool) -> &'static str {
 #[derive(Clone, Debug, Default)]
 pub struct SignedIn(pub Option<Principal>);
 
-/// The client's address, for rate limits and the audit log.
-#[derive(Clone, Debug)]
-pub struct ClientAddress(pub String);
-
 pub async fn load(State(state): State<AppState>, jar: CookieJar, mut request: Request, next: Next) -> Response {
     let principal = match jar.get(cookie_name(state.secure_cookies)) {
         None => None,
@@ -36,9 +34,11 @@ pub async fn load(State(state): State<AppState>, jar: CookieJar, mut request: Re
     };
     let peer = request.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|info| info.0.ip());
     let forwarded = request.headers().get("x-forwarded-for").and_then(|value| value.to_str().ok());
-    let address = client_address(peer, forwarded, &state.trusted_proxies).map(|ip| ip.to_string()).unwrap_or_else(|| "unknown".to_owned());
+    let address = client_address(peer, forwarded, &state.trusted_proxies).map(|ip| ip.to_string());
+    let request_id = request.headers().get(crate::middleware::REQUEST_ID).and_then(|v| v.to_str().ok()).map(str::to_owned);
     request.extensions_mut().insert(SignedIn(principal));
-    request.extensions_mut().insert(ClientAddress(address));
+    // Where the request came from, for rate limits and for every change it leads to in the audit log.
+    request.extensions_mut().insert(Origin { address, request_id });
     next.run(request).await
 }
 

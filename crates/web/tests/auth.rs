@@ -184,8 +184,12 @@ both_backends!(signing_out_ends_the_session, async |store: Store| {
     assert_eq!(out.headers()["location"], "/inloggen?uitgelogd=1");
     assert!(out.headers()["set-cookie"].to_str().unwrap().contains("Max-Age=0"), "the browser forgets the cookie");
     assert_eq!(get_as(&site, "/mijn", Some(&cookie)).await.status(), StatusCode::SEE_OTHER, "the server forgot the session");
-    let actions: Vec<String> = store.audit_entries(&Default::default()).await.unwrap().into_iter().map(|e| e.action).collect();
-    assert_eq!(actions[..2], ["logout".to_owned(), "login".to_owned()]);
+    let entries = store.audit_entries(&Default::default()).await.unwrap();
+    let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions[..2], ["logout", "login"]);
+    assert_eq!(entries[0].actor, "user 3 (interviewer@instituut.nl)");
+    assert_eq!(entries[0].address.as_deref(), Some("127.0.0.1"), "where the request came from");
+    assert_eq!(entries[0].request_id.as_deref().map(str::len), Some(36), "and which request it was, as in the logs");
 });
 
 both_backends!(cross_site_posts_are_refused, async |store: Store| {

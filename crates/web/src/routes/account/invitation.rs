@@ -13,15 +13,14 @@ use super::begin_session;
 use crate::AppState;
 use crate::error::WebError;
 use crate::extract::Path;
-use crate::session::ClientAddress;
 
 pub async fn redeem(
     State(state): State<AppState>,
-    Extension(ClientAddress(address)): Extension<ClientAddress>,
+    Extension(origin): Extension<Origin>,
     jar: CookieJar,
     Path(token): Path<String>,
 ) -> Result<Response, WebError> {
-    let key = format!("invitation:{address}");
+    let key = format!("invitation:{}", origin.address.as_deref().unwrap_or("unknown"));
     let limit = RateLimit::INVITATION_PER_ADDRESS;
     let now = chrono::Utc::now();
     if let Some(wait) = limit.retry_after(&state.store.failures(&key, limit.since(now)).await?, now) {
@@ -32,7 +31,6 @@ pub async fn redeem(
         response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait.as_secs()));
         return Ok(response);
     }
-    let origin = Origin { address: Some(address), request_id: None };
     let refusal = match state.store.redeem_invitation(&hash_token(&token)).await? {
         Redemption::Valid(organisation) => {
             let principal = Principal::Invitation { organisation };

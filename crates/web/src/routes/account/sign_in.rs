@@ -9,16 +9,17 @@ use axum_extra::extract::CookieJar;
 use domain::access::{Principal, RateLimit, hash_token};
 use std::sync::LazyLock;
 
-use domain::account::{Email, Password, PasswordHash};
+use domain::account::{Email, Password, PasswordHash, User};
 use domain::audit::{Actor, Change, Origin};
 use serde::Deserialize;
 use store::StoreError;
+use tokio::sync::Semaphore;
 
 use super::{begin_session, start_page};
 use crate::AppState;
 use crate::error::{WebError, page};
 use crate::extract::Query;
-use crate::session::{ClientAddress, SignedIn, current_token, removal_cookie};
+use crate::session::{SignedIn, current_token, removal_cookie};
 
 #[derive(Template)]
 #[template(path = "inloggen.html")]
@@ -64,9 +65,11 @@ static DUMMY_HASH: LazyLock<Option<PasswordHash>> = LazyLock::new(|| {
     Password::new("een wachtwoord dat bij geen account hoort", &email).and_then(|p| p.hash()).ok()
 });
 
+static HASHING: Semaphore = Semaphore::const_new(4);
+
 pub async fn submit(
     State(state): State<AppState>,
-    Extension(ClientAddress(address)): Extension<ClientAddress>,
+    Extension(origin): Extension<Origin>,
     jar: CookieJar,
     Form(form): Form<SignInForm>,
 ) -> Result<Response, WebError> {
@@ -76,9 +79,8 @@ pub async fn submit(
         let body = page(SignInPage { email: typed.clone(), back: back.clone(), error: Some(message), notice: None })?;
         Ok((status, body).into_response())
     };
-    let origin = Origin { address: Some(address.clone()), request_id: None };
     let account_key = format!("account:{}", typed.to_lowercase());
-    let address_key = format!("address:{address}");
+    let address_key = format!("address:{}", origin.address.as_deref().unwrap_or("unknown"));
 
     let now = chrono::Utc::now();
     let limits = [(&account_key, RateLimit::SIGN_IN_PER_ACCOUNT), (&address_key, RateLimit::SIGN_IN_PER_ADDRESS)];
@@ -107,6 +109,8 @@ pub async fn submit(
     };
     let attempt = form.wachtwoord.clone();
     let hash = found.as_ref().map(|(_, hash)| hash.clone());
+    // Each hash takes about 19 MiB: a bounded number at once keeps a flood of sign-ins from exhausting memory.
+    let _permit = HASHING.acquire().await.map_err(|e| WebError::Internal(e.to_string()))?;
     let matches = tokio::task::spawn_blocking(move || match hash {
         Some(hash) => hash.verify(&attempt),
         None => {
@@ -122,7 +126,7 @@ pub async fn submit(
     match found {
         Some((user, hash)) if matches && !user.disabled => {
             if hash.needs_rehash() {
-                rehash(&state, &user.email, form.wachtwoord).await;
+                rehash(&state, &user, form.wachtwoord, &origin).await;
             }
             let principal = Principal::User(user);
             let destination = if back.is_empty() { start_page(&principal).to_owned() } else { back.clone() };
@@ -141,14 +145,15 @@ pub async fn submit(
 }
 
 /// Stores a hash of today's parameters for a password that was just proven right.
-async fn rehash(state: &AppState, email: &Email, password: String) {
+async fn rehash(state: &AppState, user: &User, password: String, origin: &Origin) {
+    let email = &user.email;
     let email_for_policy = email.clone();
     let hashed =
         tokio::task::spawn_blocking(move || Password::new(&password, &email_for_policy).and_then(|p| p.hash()).ok()).await.ok().flatten();
     if let Some(hash) = hashed {
         let change = Change {
-            actor: Actor::Anonymous,
-            origin: Origin::default(),
+            actor: Actor::User { id: user.id, email: email.clone() },
+            origin: origin.clone(),
             action: "user.rehash",
             target: email.to_string(),
             before: None,
@@ -160,16 +165,18 @@ async fn rehash(state: &AppState, email: &Email, password: String) {
     }
 }
 
-pub async fn sign_out(State(state): State<AppState>, Extension(signed): Extension<SignedIn>, jar: CookieJar) -> Result<Response, WebError> {
+pub async fn sign_out(
+    State(state): State<AppState>,
+    Extension(signed): Extension<SignedIn>,
+    Extension(origin): Extension<Origin>,
+    jar: CookieJar,
+) -> Result<Response, WebError> {
     if let Some(token) = current_token(&jar, state.secure_cookies) {
         state.store.end_session(&hash_token(&token)).await?;
     }
     if let Some(principal) = signed.0 {
         let target = principal.organisation().map(ToString::to_string).unwrap_or_default();
-        state
-            .store
-            .record(&Change { actor: principal.actor(), origin: Origin::default(), action: "logout", target, before: None, after: None })
-            .await?;
+        state.store.record(&Change { actor: principal.actor(), origin, action: "logout", target, before: None, after: None }).await?;
     }
     Ok((jar.add(removal_cookie(state.secure_cookies)), Redirect::to("/inloggen?uitgelogd=1")).into_response())
 }
