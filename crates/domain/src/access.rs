@@ -88,8 +88,8 @@ pub enum Decision {
 pub const SESSION_IDLE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 /// Sessions end this long after sign-in, however active.
 pub const SESSION_ABSOLUTE_TIMEOUT: Duration = Duration::from_secs(8 * 60 * 60);
-/// An invitation link works this long after it was made.
-pub const INVITATION_VALIDITY: Duration = Duration::from_secs(60 * 24 * 60 * 60);
+/// How many days an invitation link works, unless it is made for another period.
+pub const INVITATION_VALIDITY_DAYS: u32 = 60;
 
 pub fn session_expired(created_at: DateTime<Utc>, last_seen_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
     let older_than = |since: DateTime<Utc>, limit: Duration| (now - since).to_std().is_ok_and(|age| age >= limit);

@@ -69,7 +69,7 @@ pub enum Command {
         #[arg(long)]
         organisation: String,
         /// How many days the link works.
-        #[arg(long, default_value_t = 60)]
+        #[arg(long, default_value_t = domain::access::INVITATION_VALIDITY_DAYS)]
         days: u32,
         /// The address visitors use, to build the link.
         #[arg(long, env = "INBEELD_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
