@@ -9,7 +9,7 @@ use domain::access::{Principal, RateLimit, hash_token};
 use domain::audit::{Actor, Change, Origin};
 use store::Redemption;
 
-use super::begin_session;
+use super::{begin_session, limits};
 use crate::AppState;
 use crate::error::WebError;
 use crate::extract::Path;
@@ -21,15 +21,11 @@ pub async fn redeem(
     Path(token): Path<String>,
 ) -> Result<Response, WebError> {
     let key = format!("invitation:{}", origin.address.as_deref().unwrap_or("unknown"));
-    let limit = RateLimit::INVITATION_PER_ADDRESS;
+    let limits = [(key.as_str(), RateLimit::INVITATION_PER_ADDRESS)];
     let now = chrono::Utc::now();
-    if let Some(wait) = limit.retry_after(&state.store.failures(&key, limit.since(now)).await?, now) {
-        let minutes = wait.as_secs().div_ceil(60);
-        let mut response =
-            WebError::TooManyAttempts(format!("Te veel ongeldige links vanaf dit adres. Probeer het over {minutes} minuten opnieuw."))
-                .into_response();
-        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait.as_secs()));
-        return Ok(response);
+    if let Some(wait) = limits::wait(&state.store, &limits, now).await? {
+        let message = format!("Te veel ongeldige links vanaf dit adres. Probeer het over {} opnieuw.", limits::in_words(wait));
+        return Ok(limits::with_retry_after(WebError::TooManyAttempts(message).into_response(), wait));
     }
     let refusal = match state.store.redeem_invitation(&hash_token(&token)).await? {
         Redemption::Valid(organisation) => {
@@ -43,7 +39,7 @@ pub async fn redeem(
         Redemption::Used => "Deze uitnodiging is al gebruikt.",
         Redemption::Unknown => "Deze uitnodiging bestaat niet.",
     };
-    state.store.record_failure(&key, limit.since(now)).await?;
+    limits::record_failure(&state.store, &limits, now).await?;
     let change =
         Change { actor: Actor::Anonymous, origin, action: "invitation.refused", target: refusal.to_owned(), before: None, after: None };
     state.store.record(&change).await?;

@@ -1,6 +1,7 @@
 //! Signing in and out, invitation links, and the signed-in start page.
 
 pub mod invitation;
+mod limits;
 pub mod mine;
 pub mod sign_in;
 

@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use axum_extra::extract::CookieJar;
@@ -15,7 +15,7 @@ use serde::Deserialize;
 use store::StoreError;
 use tokio::sync::Semaphore;
 
-use super::{begin_session, start_page};
+use super::{begin_session, limits, start_page};
 use crate::AppState;
 use crate::error::{WebError, page};
 use crate::extract::Query;
@@ -83,20 +83,10 @@ pub async fn submit(
     let address_key = format!("address:{}", origin.address.as_deref().unwrap_or("unknown"));
 
     let now = chrono::Utc::now();
-    let limits = [(&account_key, RateLimit::SIGN_IN_PER_ACCOUNT), (&address_key, RateLimit::SIGN_IN_PER_ADDRESS)];
-    let mut wait = None;
-    for (key, limit) in limits {
-        let failures = state.store.failures(key, limit.since(now)).await?;
-        wait = wait.max(limit.retry_after(&failures, now));
-    }
-    if let Some(wait) = wait {
-        let minutes = wait.as_secs().div_ceil(60);
-        let mut response = retry(
-            format!("Te veel mislukte pogingen. Probeer het over {minutes} {} opnieuw.", if minutes == 1 { "minuut" } else { "minuten" }),
-            StatusCode::TOO_MANY_REQUESTS,
-        )?;
-        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait.as_secs()));
-        return Ok(response);
+    let limits = [(account_key.as_str(), RateLimit::SIGN_IN_PER_ACCOUNT), (address_key.as_str(), RateLimit::SIGN_IN_PER_ADDRESS)];
+    if let Some(wait) = limits::wait(&state.store, &limits, now).await? {
+        let message = format!("Te veel mislukte pogingen. Probeer het over {} opnieuw.", limits::in_words(wait));
+        return Ok(limits::with_retry_after(retry(message, StatusCode::TOO_MANY_REQUESTS)?, wait));
     }
 
     let found = match Email::parse(&typed) {
@@ -133,9 +123,7 @@ pub async fn submit(
             begin_session(&state, jar, principal, origin, "login", &destination).await
         }
         _ => {
-            for (key, limit) in limits {
-                state.store.record_failure(key, limit.since(now)).await?;
-            }
+            limits::record_failure(&state.store, &limits, now).await?;
             let change =
                 Change { actor: Actor::Anonymous, origin, action: "login.failed", target: typed.clone(), before: None, after: None };
             state.store.record(&change).await?;
