@@ -130,7 +130,11 @@ export async function startServer(name = 'server') {
 export const ACCOUNTS = {
   admin: { email: 'beheer@instituut.nl', password: 'een lange zin als wachtwoord', role: 'admin' },
   respondent: { email: 'respondent@amsterdam.nl', password: 'een andere lange zin', role: 'respondent', organisation: 'GM0363' },
+  interviewer: { email: 'interviewer@instituut.nl', password: 'nog een lange zin hier', role: 'interviewer' },
 };
+
+/** An open wave on today's division beside the demo's closed, simulated one, so that respondents can answer. */
+export const OPEN_WAVE = { id: 'proefmeting', title: 'Proefmeting', questionnaire: 'eerste-meting-2010', catalogue: 'nup-2008' };
 
 function prepareAccounts(bin, database, cwd) {
   const run = (args, password) =>
@@ -145,6 +149,10 @@ function prepareAccounts(bin, database, cwd) {
     if (account.organisation) args.push('--organisation', account.organisation);
     run(args, account.password);
   }
+  const { id, title, questionnaire, catalogue } = OPEN_WAVE;
+  run(['wave', 'create', '--id', id, '--title', title, '--catalogue', catalogue, '--questionnaire', questionnaire,
+    '--opens', '2026-10-01', '--closes', '2027-03-31']);
+  run(['wave', 'open', id]);
 }
 
 async function waitForHealth(baseURL, exitState) {

@@ -57,6 +57,9 @@ pub enum Access {
     SignedIn,
     /// Only these roles.
     Roles(&'static [Role]),
+    /// The data of the organisation named in the route's `{code}`: its own respondents, and these staff roles,
+    /// who work for every organisation.
+    Organisation(&'static [Role]),
 }
 
 impl Access {
@@ -64,13 +67,26 @@ impl Access {
     /// Reading everything: the monitor team, analysts and interviewers.
     pub const STAFF: Access = Access::Roles(&[Role::Admin, Role::Analyst, Role::Interviewer]);
 
-    pub fn decide(self, principal: Option<&Principal>) -> Decision {
+    /// Reading one organisation's answers: its respondents, and all staff.
+    pub const ORGANISATION_READ: Access = Access::Organisation(&[Role::Admin, Role::Analyst, Role::Interviewer]);
+    /// Changing one organisation's answers: its respondents, interviewers who enter an interview, and the monitor
+    /// team, who correct. Analysts read but do not change.
+    pub const ORGANISATION_WRITE: Access = Access::Organisation(&[Role::Admin, Role::Interviewer]);
+
+    /// The decision for a route; `organisation` is the code in the route's path, for `Access::Organisation`.
+    pub fn decide(self, principal: Option<&Principal>, organisation: Option<&str>) -> Decision {
         match (self, principal) {
             (Access::Public, _) => Decision::Allow,
             (_, None) => Decision::SignIn,
             (Access::SignedIn, Some(_)) => Decision::Allow,
             (Access::Roles(roles), Some(principal)) if roles.contains(&principal.role()) => Decision::Allow,
             (Access::Roles(_), Some(_)) => Decision::Forbidden,
+            (Access::Organisation(staff), Some(principal)) if staff.contains(&principal.role()) => Decision::Allow,
+            (Access::Organisation(_), Some(principal)) => {
+                let own = principal.role() == Role::Respondent
+                    && principal.organisation().zip(organisation).is_some_and(|(own, asked)| own.as_str().eq_ignore_ascii_case(asked));
+                if own { Decision::Allow } else { Decision::Forbidden }
+            }
         }
     }
 }
@@ -167,14 +183,32 @@ mod tests {
         let admin = user(Role::Admin, None);
         let analyst = user(Role::Analyst, None);
         let respondent = user(Role::Respondent, Some("GM0363"));
-        assert_eq!(Access::Public.decide(None), Decision::Allow);
-        assert_eq!(Access::SignedIn.decide(None), Decision::SignIn);
-        assert_eq!(Access::SignedIn.decide(Some(&respondent)), Decision::Allow);
-        assert_eq!(Access::ADMIN.decide(Some(&admin)), Decision::Allow);
-        assert_eq!(Access::ADMIN.decide(Some(&analyst)), Decision::Forbidden);
-        assert_eq!(Access::STAFF.decide(Some(&analyst)), Decision::Allow);
-        assert_eq!(Access::STAFF.decide(Some(&respondent)), Decision::Forbidden);
-        assert_eq!(Access::ADMIN.decide(None), Decision::SignIn);
+        assert_eq!(Access::Public.decide(None, None), Decision::Allow);
+        assert_eq!(Access::SignedIn.decide(None, None), Decision::SignIn);
+        assert_eq!(Access::SignedIn.decide(Some(&respondent), None), Decision::Allow);
+        assert_eq!(Access::ADMIN.decide(Some(&admin), None), Decision::Allow);
+        assert_eq!(Access::ADMIN.decide(Some(&analyst), None), Decision::Forbidden);
+        assert_eq!(Access::STAFF.decide(Some(&analyst), None), Decision::Allow);
+        assert_eq!(Access::STAFF.decide(Some(&respondent), None), Decision::Forbidden);
+        assert_eq!(Access::ADMIN.decide(None, None), Decision::SignIn);
+    }
+
+    #[test]
+    fn an_organisation_route_admits_its_own_respondents_and_the_staff_it_names() {
+        let amsterdam = user(Role::Respondent, Some("GM0363"));
+        let invited = Principal::Invitation { organisation: OrgCode::parse("GM0363").unwrap() };
+        let weesp = user(Role::Respondent, Some("GM0457"));
+        for read_or_write in [Access::ORGANISATION_READ, Access::ORGANISATION_WRITE] {
+            assert_eq!(read_or_write.decide(Some(&amsterdam), Some("GM0363")), Decision::Allow);
+            assert_eq!(read_or_write.decide(Some(&invited), Some("gm0363")), Decision::Allow, "codes compare without case");
+            assert_eq!(read_or_write.decide(Some(&weesp), Some("GM0363")), Decision::Forbidden);
+            assert_eq!(read_or_write.decide(Some(&amsterdam), None), Decision::Forbidden, "no code, no access");
+            assert_eq!(read_or_write.decide(None, Some("GM0363")), Decision::SignIn);
+            assert_eq!(read_or_write.decide(Some(&user(Role::Admin, None)), Some("GM0363")), Decision::Allow);
+            assert_eq!(read_or_write.decide(Some(&user(Role::Interviewer, None)), Some("GM0363")), Decision::Allow);
+        }
+        assert_eq!(Access::ORGANISATION_READ.decide(Some(&user(Role::Analyst, None)), Some("GM0363")), Decision::Allow);
+        assert_eq!(Access::ORGANISATION_WRITE.decide(Some(&user(Role::Analyst, None)), Some("GM0363")), Decision::Forbidden);
     }
 
     #[test]

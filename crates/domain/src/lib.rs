@@ -8,7 +8,9 @@ pub mod account;
 pub mod audit;
 pub mod catalogue;
 pub mod demo;
+pub mod fieldwork;
 pub mod population;
+pub mod questionnaire;
 pub mod register;
 mod row_error;
 

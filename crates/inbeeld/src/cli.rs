@@ -49,6 +49,8 @@ pub enum Command {
         /// rate limits and the audit log). Give it once per proxy, or comma-separated in the variable.
         #[arg(long = "trusted-proxy", env = "INBEELD_TRUSTED_PROXIES", value_delimiter = ',')]
         trusted_proxies: Vec<std::net::IpAddr>,
+        #[command(flatten)]
+        mail: MailArgs,
     },
     /// Fill an empty database with the demo data: the register of 2011 and 2026, population and catalogues.
     Demo,
@@ -60,9 +62,15 @@ pub enum Command {
     /// Write data from the database.
     #[command(subcommand)]
     Export(Export),
+    /// Work with questionnaire files. Needs no database.
+    #[command(subcommand)]
+    Questionnaire(QuestionnaireCommand),
     /// Manage accounts. The first admin can only be made here.
     #[command(subcommand)]
     User(UserCommand),
+    /// Manage the waves of the survey.
+    #[command(subcommand)]
+    Wave(WaveCommand),
     /// Make a personal invitation link that signs a respondent in for one municipality, once. Prints the link.
     Invite {
         /// The municipality (CBS code, e.g. GM0363).
@@ -75,6 +83,108 @@ pub enum Command {
         #[arg(long, env = "INBEELD_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
         public_url: String,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WaveCommand {
+    /// Make a wave in draft: its catalogue version, questionnaire and period.
+    Create {
+        /// The wave's id, a slug that appears in addresses (e.g. eerste-meting).
+        #[arg(long)]
+        id: String,
+        #[arg(long)]
+        title: String,
+        /// The catalogue the wave measures against, as ID or ID@VERSION (the latest version when omitted).
+        #[arg(long)]
+        catalogue: String,
+        /// The questionnaire id; the wave asks its newest imported version.
+        #[arg(long)]
+        questionnaire: String,
+        /// First day of the fieldwork (YYYY-MM-DD); the register on this day defines who is asked.
+        #[arg(long)]
+        opens: chrono::NaiveDate,
+        /// Last day of the fieldwork (YYYY-MM-DD).
+        #[arg(long)]
+        closes: chrono::NaiveDate,
+    },
+    /// List the waves with their state.
+    List,
+    /// Start the fieldwork: respondents can answer.
+    Open { id: String },
+    /// End the fieldwork: answers are final, except for corrections by the monitor team.
+    Close { id: String },
+    /// Make the results of a closed wave public.
+    Publish { id: String },
+    /// Mail each municipality of an open wave its personal link, once. Every letter is recorded; one that failed
+    /// goes again on the next run, one that bounced once its address has been corrected, one that arrived never.
+    Invite {
+        /// The wave's id.
+        id: String,
+        /// The address visitors use, to build the links.
+        #[arg(long, env = "INBEELD_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+        public_url: String,
+        #[command(flatten)]
+        mail: MailArgs,
+    },
+    /// Mail a reminder, with a fresh link, to each invited municipality of an open wave that has not submitted.
+    Remind {
+        /// The wave's id.
+        id: String,
+        /// Only to municipalities whose last letter is at least this many days old.
+        #[arg(long, default_value_t = 7)]
+        every_days: u32,
+        /// The address visitors use, to build the links.
+        #[arg(long, env = "INBEELD_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+        public_url: String,
+        #[command(flatten)]
+        mail: MailArgs,
+    },
+}
+
+/// How letters leave: files in an outbox folder (the default, so that nothing is mailed by accident), or an SMTP
+/// server when --smtp-host is given.
+#[derive(Debug, Args)]
+pub struct MailArgs {
+    /// The folder letters are written to as .eml files when no SMTP server is given.
+    #[arg(long, env = "INBEELD_OUTBOX", default_value = "outbox")]
+    pub outbox: PathBuf,
+    /// The SMTP server; when given, letters go there instead of to the outbox.
+    #[arg(long, env = "INBEELD_SMTP_HOST")]
+    pub smtp_host: Option<String>,
+    /// The SMTP port [default: 25, 587 or 465, after --smtp-security].
+    #[arg(long, env = "INBEELD_SMTP_PORT")]
+    pub smtp_port: Option<u16>,
+    /// none (only for a relay on this machine or network), starttls, or tls (SMTPS).
+    #[arg(long, env = "INBEELD_SMTP_SECURITY", default_value = "starttls")]
+    pub smtp_security: mail::SmtpSecurity,
+    #[arg(long, env = "INBEELD_SMTP_USERNAME", hide_env_values = true)]
+    pub smtp_username: Option<String>,
+    /// Prefer INBEELD_SMTP_PASSWORD over this flag: a flag stays in the shell's history.
+    #[arg(long, env = "INBEELD_SMTP_PASSWORD", hide_env_values = true)]
+    pub smtp_password: Option<String>,
+    /// The sender of the letters; its name signs them.
+    #[arg(long, env = "INBEELD_MAIL_FROM", default_value = "Monitorteam inbeeld <monitor@inbeeld.invalid>")]
+    pub mail_from: String,
+}
+
+impl MailArgs {
+    pub fn config(&self) -> mail::MailerConfig {
+        match &self.smtp_host {
+            None => mail::MailerConfig::Outbox { dir: self.outbox.clone() },
+            Some(host) => mail::MailerConfig::Smtp {
+                host: host.trim().to_owned(),
+                port: self.smtp_port.unwrap_or(self.smtp_security.default_port()),
+                security: self.smtp_security,
+                username: self.smtp_username.clone(),
+                password: self.smtp_password.clone(),
+            },
+        }
+    }
+
+    /// The mailer this configuration describes; a bad sender or an outbox that cannot be made is refused here.
+    pub fn mailer(&self) -> anyhow::Result<mail::Mailer> {
+        mail::Mailer::new(&self.config(), &self.mail_from).map_err(|error| anyhow::anyhow!("the mail settings are not usable: {error}"))
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -145,6 +255,19 @@ pub enum Import {
     },
     /// Add or update a building-block catalogue from its TOML file.
     Catalogue { file: PathBuf },
+    /// Add a questionnaire from its TOML file. A changed text becomes the next version, which waves in draft or
+    /// open then ask; a text already stored changes nothing.
+    Questionnaire { file: PathBuf },
+    /// Set where each municipality's invitation goes, from a CSV file of organisation_code,name,email.
+    ///
+    /// All rows or none: a bad row is reported as "row N, column X: what is wrong" and nothing is imported,
+    /// unless --skip-invalid is given. A municipality that has a contact already gets the one in the file.
+    Contacts {
+        file: PathBuf,
+        /// Import the valid rows and list the skipped ones.
+        #[arg(long)]
+        skip_invalid: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -168,6 +291,56 @@ pub enum Export {
         version: Option<String>,
         #[arg(long, short)]
         output: Option<PathBuf>,
+    },
+    /// Write the raw responses of a wave, one row per organisation that started, drafts included.
+    ///
+    /// The columns are the fixed ones (wave, organisation, state, mode, times), then one per question of every
+    /// questionnaire version the wave's responses answered; the codebook describes each. The responses are read
+    /// and written one at a time, so memory stays flat however many there are.
+    ///
+    /// csv: with --out FILE, the codebook is written beside it as FILE's name with `.codebook.csv` for its
+    /// extension (responses.csv → responses.codebook.csv); to standard output only the responses go (use
+    /// `export codebook`). xlsx: a sheet `responses` and a sheet `codebook`; without --out it goes to standard
+    /// output only when that is redirected, never onto a terminal. json: one document {"wave", "codebook",
+    /// "responses": [...]}, one response per line, the answers nested as stored.
+    Responses {
+        /// The wave's id; the latest wave (by opening date) when omitted.
+        #[arg(long)]
+        wave: Option<String>,
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// Write to this file instead of standard output.
+        #[arg(long, short, visible_alias = "output")]
+        out: Option<PathBuf>,
+    },
+    /// Write the codebook of a wave's responses as CSV: column, question, type, label_nl, label_en, values and
+    /// the questionnaire versions that had the question, one row per column of `export responses`.
+    Codebook {
+        /// The wave's id; the latest wave (by opening date) when omitted.
+        #[arg(long)]
+        wave: Option<String>,
+        /// Write to this file instead of standard output.
+        #[arg(long, short, visible_alias = "output")]
+        out: Option<PathBuf>,
+    },
+}
+
+/// The formats of `export responses`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Xlsx,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum QuestionnaireCommand {
+    /// Check a questionnaire's TOML file; every problem is reported as "file, line N, field X: what is wrong".
+    Check {
+        file: PathBuf,
+        /// Also check that the block matrix is written for this catalogue file.
+        #[arg(long, value_name = "FILE")]
+        catalogue: Option<PathBuf>,
     },
 }
 

@@ -336,3 +336,244 @@ fn an_invitation_link_is_printed_once_and_only_its_hash_is_kept() {
     let province = inbeeld(&db, &["invite", "--organisation", "PV27"]);
     assert!(!province.ok && province.stderr.contains("not a municipality"), "{}", province.stderr);
 }
+
+#[test]
+fn questionnaire_check_passes_the_shipped_questionnaire_without_a_database() {
+    let (folder, db) = workspace();
+    let shipped = repository_file("data/questionnaires/eerste-meting-2010.toml");
+    let run = inbeeld(&db, &["questionnaire", "check", &shipped]);
+    assert!(run.ok, "{}", run.stderr);
+    let expected = format!(
+        "{shipped}: questionnaire eerste-meting-2010 version 1 is valid: 5 pages, 16 questions, block matrix over catalogue nup-2008."
+    );
+    assert_eq!(run.stdout.trim(), expected);
+    assert!(!folder.path().join("cli.sqlite").exists(), "checking a file must not create the database");
+
+    let catalogue = repository_file("data/catalogues/nup-2008.toml");
+    let run = inbeeld(&db, &["questionnaire", "check", &shipped, "--catalogue", &catalogue]);
+    assert!(run.ok && run.stdout.contains(&format!("checked against {catalogue} (18 blocks).")), "{}{}", run.stdout, run.stderr);
+    let other = repository_file("data/catalogues/inup-2011.toml");
+    let run = inbeeld(&db, &["questionnaire", "check", &shipped, "--catalogue", &other]);
+    assert!(!run.ok);
+    assert!(run.stderr.contains("is written for catalogue nup-2008, not for catalogue inup-2011"), "{}", run.stderr);
+    assert!(inbeeld(&db, &["questionnaire", "check", "--help"]).stdout.contains("Usage:"));
+}
+
+#[test]
+fn questionnaire_check_names_every_problem_with_line_and_field() {
+    let (folder, db) = workspace();
+    let shipped = std::fs::read_to_string(repository_file("data/questionnaires/eerste-meting-2010.toml")).unwrap();
+    let broken = shipped
+        .replacen(
+            "show_if = { question = \"collaborates\", equals = \"ja\" }",
+            "show_if = { question = \"collaborate\", equals = \"ja\" }",
+            1,
+        )
+        .replacen("name = \"contact_role\"", "name = \"contact_name\"", 1);
+    let file = write(folder.path(), "broken.toml", &broken);
+    let run = inbeeld(&db, &["questionnaire", "check", file.to_str().unwrap()]);
+    assert!(!run.ok);
+    let line_of = |text: &str| broken.lines().position(|l| l.contains(text)).unwrap() + 1;
+    let condition = format!(
+        "{}, line {}, field pages[3].questions[1].show_if.question: question 'collaborate' is not in this questionnaire",
+        file.display(),
+        line_of("question = \"collaborate\"")
+    );
+    let first_name = line_of("name = \"contact_name\"");
+    let second_name = broken.lines().enumerate().filter(|(_, l)| l.contains("name = \"contact_name\"")).nth(1).unwrap().0 + 1;
+    let duplicate = format!(
+        "{}, line {second_name}, field pages[4].questions[1].name: question 'contact_name' is defined twice (first on line {first_name})",
+        file.display()
+    );
+    for expected in [&condition, &duplicate] {
+        assert!(run.stderr.contains(expected.as_str()), "expected {expected}\n{}", run.stderr);
+    }
+    assert!(run.stderr.contains("2 problem(s), so the questionnaire is not valid"), "{}", run.stderr);
+    assert!(!folder.path().join("cli.sqlite").exists());
+
+    let missing = folder.path().join("missing.toml");
+    let run = inbeeld(&db, &["questionnaire", "check", missing.to_str().unwrap()]);
+    assert!(!run.ok && run.stderr.contains(&format!("cannot read {}", missing.display())), "{}", run.stderr);
+}
+
+#[tokio::test]
+async fn demo_stores_a_closed_simulated_first_wave_with_about_380_submitted_responses() {
+    let (_folder, db) = workspace();
+    let url = db.clone();
+    let demo = tokio::task::spawn_blocking(move || inbeeld(&url, &["demo"])).await.unwrap();
+    assert!(demo.ok && demo.stdout.contains("a simulated first wave"), "{}{}", demo.stdout, demo.stderr);
+    let url = db.clone();
+    let list = tokio::task::spawn_blocking(move || inbeeld(&url, &["wave", "list"])).await.unwrap().stdout;
+    assert!(list.contains("eerste-meting\tclosed\t2010-10-01 to 2011-03-31\tnup-2008@2008\teerste-meting-2010 v1\t"), "{list}");
+    assert!(list.lines().any(|line| line.starts_with("eerste-meting\t") && line.ends_with("\tsimulated")), "{list}");
+
+    let store = store::Store::connect(&db).await.unwrap();
+    let wave = domain::fieldwork::WaveId::parse("eerste-meting").unwrap();
+    let progress = store.progress(&wave).await.unwrap();
+    let submitted = progress.iter().filter(|p| p.state == domain::fieldwork::ResponseState::Submitted).count();
+    assert_eq!(submitted, progress.len(), "every simulated response is submitted");
+    assert!((370..=390).contains(&submitted), "{submitted} responses");
+    let interviews = progress.iter().filter(|p| p.mode == "interview").count();
+    assert!(interviews * 100 / submitted >= 8 && interviews * 100 / submitted <= 22, "{interviews} interviews");
+    let amsterdam = store.response(&wave, &domain::register::OrgCode::parse("GM0363").unwrap()).await.unwrap();
+    if let Some(response) = amsterdam {
+        assert!(response.answers.contains_key("blocks") && response.answers.contains_key("leading_theme"));
+    }
+    store.close().await;
+}
+
+/// A database with the register, the NUP 2008 catalogue, the shipped questionnaire, an older wave and an open
+/// wave `export-meting` holding three responses: submitted online, a draft from an interview, and an empty one.
+fn wave_with_responses(db: &str) {
+    for (what, file) in [
+        ("register", "data/register/register.csv"),
+        ("catalogue", "data/catalogues/nup-2008.toml"),
+        ("questionnaire", "data/questionnaires/eerste-meting-2010.toml"),
+    ] {
+        let run = inbeeld(db, &["import", what, &repository_file(file)]);
+        assert!(run.ok, "import {what}: {}", run.stderr);
+    }
+    for (id, opens, closes) in [("oude-meting", "2009-10-01", "2010-03-31"), ("export-meting", "2010-10-01", "2011-03-31")] {
+        let args = ["wave", "create", "--id", id, "--title", "Meting", "--catalogue", "nup-2008"];
+        let run = inbeeld(db, &[&args[..], &["--questionnaire", "eerste-meting-2010", "--opens", opens, "--closes", closes]].concat());
+        assert!(run.ok, "{}", run.stderr);
+        assert!(inbeeld(db, &["wave", "open", id]).ok);
+    }
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        use domain::fieldwork::{Edit, Mode, WaveId};
+        use domain::register::OrgCode;
+        let store = store::Store::connect(db).await.unwrap();
+        let wave = WaveId::parse("export-meting").unwrap();
+        let interview = Mode::Interview { date: "2010-11-15".parse().unwrap(), interviewees: "J. Jansen (e-coördinator)".into() };
+        let given = [
+            (
+                "GM0363",
+                r#"{"leading_theme": "dienstverlening", "collaboration_areas": ["techniek"], "ict_staff": 12, "satisfaction": 4,
+                    "support_remarks": "=HYPERLINK(\"http://x\")", "contact_name": "@Jansen",
+                    "blocks": {"digid": {"status": "in_use", "support_needed": true, "support_forms": ["knowledge_base"]}}}"#,
+                Mode::Online,
+                true,
+            ),
+            ("GM0344", r#"{"leading_theme": "bedrijfsvoering", "ict_staff": "1.250"}"#, interview, false),
+            ("GM0518", "{}", Mode::Online, true),
+        ];
+        for (organisation, json, mode, submit) in given {
+            let answers: domain::questionnaire::Answers = serde_json::from_str(json).unwrap();
+            let save = store::SaveAnswers {
+                wave: &wave,
+                organisation: &OrgCode::parse(organisation).unwrap(),
+                questionnaire_id: "eerste-meting-2010",
+                questionnaire_version: 1,
+                answers: &answers,
+                mode: &mode,
+                based_on: None,
+                edit: Edit::Draft,
+                submit,
+            };
+            store.save_answers(&save, &store::testing::author()).await.unwrap();
+        }
+        store.close().await;
+    });
+}
+
+/// The cell of `column` in the row of `organisation`, from CSV without commas inside cells.
+fn csv_cell(text: &str, organisation: &str, column: &str) -> String {
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let index = header.iter().position(|name| *name == column).unwrap_or_else(|| panic!("no column {column}"));
+    let row = lines.find(|line| line.split(',').nth(1) == Some(organisation)).unwrap_or_else(|| panic!("no row for {organisation}"));
+    let cell = row.split(',').nth(index).unwrap();
+    cell.strip_prefix('"').and_then(|c| c.strip_suffix('"')).map_or(cell.to_owned(), |c| c.replace("\"\"", "\""))
+}
+
+#[test]
+fn responses_export_as_csv_with_its_codebook_beside_it() {
+    let (folder, db) = workspace();
+    wave_with_responses(&db);
+    let out = folder.path().join("antwoorden.csv");
+    let run = inbeeld(&db, &["export", "responses", "--format", "csv", "--out", out.to_str().unwrap()]);
+    assert!(run.ok, "{}", run.stderr);
+    let codebook_file = folder.path().join("antwoorden.codebook.csv");
+    assert!(run.stdout.contains("3 response(s) of wave export-meting"), "the latest wave by default: {}", run.stdout);
+    assert!(run.stdout.contains(&codebook_file.display().to_string()), "{}", run.stdout);
+
+    let csv = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(csv.lines().count(), 1 + 3, "a header and a row per response, the draft included");
+    assert!(csv.starts_with(
+        "wave,organisation_code,organisation_name,province_code,questionnaire_version,state,mode,interview_date,interviewees,\
+         started_at,updated_at,submitted_at,leading_theme,leading_theme_other,blocks.samenwerkende-catalogi.status,\
+         blocks.samenwerkende-catalogi.support,blocks.samenwerkende-catalogi.forms.regional_meetings,"
+    ));
+    assert_eq!(csv_cell(&csv, "GM0363", "support_remarks"), "'=HYPERLINK(\"http://x\")", "a formula is neutralised");
+    assert_eq!(csv_cell(&csv, "GM0363", "contact_name"), "'@Jansen");
+    assert_eq!(csv_cell(&csv, "GM0363", "organisation_name"), "Amsterdam");
+    assert_eq!(csv_cell(&csv, "GM0363", "collaboration_areas.techniek"), "1");
+    assert_eq!(csv_cell(&csv, "GM0363", "collaboration_areas.strategie-en-beleid"), "0");
+    assert_eq!(csv_cell(&csv, "GM0363", "blocks.digid.forms.knowledge_base"), "1");
+    assert_eq!(csv_cell(&csv, "GM0363", "blocks.digid.forms.on_site_help"), "0");
+    assert_eq!(csv_cell(&csv, "GM0363", "ict_staff"), "12");
+    assert_eq!(csv_cell(&csv, "GM0344", "ict_staff"), "1250", "a draft's typed number, read the Dutch way");
+    assert_eq!(csv_cell(&csv, "GM0344", "state"), "draft");
+    assert_eq!(csv_cell(&csv, "GM0344", "mode"), "interview");
+    assert_eq!(csv_cell(&csv, "GM0344", "interview_date"), "2010-11-15");
+    assert_eq!(csv_cell(&csv, "GM0518", "organisation_name"), "'s-Gravenhage");
+    assert_eq!(csv_cell(&csv, "GM0518", "leading_theme"), "");
+
+    let codebook = std::fs::read_to_string(&codebook_file).unwrap();
+    assert!(codebook.starts_with("column,question,type,label_nl,label_en,values,versions\n"), "{codebook}");
+    assert_eq!(codebook.lines().count(), 1 + csv.lines().next().unwrap().split(',').count(), "a codebook row per column");
+    assert!(codebook.contains("\nleading_theme,leading_theme,single_choice,"), "{codebook}");
+    assert!(codebook.contains("dienstverlening=Dienstverlening aan burgers en bedrijven;"));
+    let printed = inbeeld(&db, &["export", "codebook", "--wave", "export-meting"]);
+    assert!(printed.ok, "{}", printed.stderr);
+    assert_eq!(printed.stdout, codebook, "`export codebook` writes the same codebook");
+
+    let to_stdout = inbeeld(&db, &["export", "responses", "--format", "csv", "--wave", "export-meting"]);
+    assert!(to_stdout.ok && to_stdout.stdout.lines().count() == 4, "{}", to_stdout.stderr);
+    assert!(to_stdout.stderr.contains("3 response(s) of wave export-meting written"), "{}", to_stdout.stderr);
+    let older = inbeeld(&db, &["export", "responses", "--format", "csv", "--wave", "oude-meting"]);
+    assert_eq!(older.stdout.lines().count(), 1, "a wave without responses has its header");
+    let unknown = inbeeld(&db, &["export", "responses", "--format", "csv", "--wave", "geen-meting"]);
+    assert!(!unknown.ok && unknown.stderr.contains("there is no wave 'geen-meting'"), "{}", unknown.stderr);
+    assert!(!inbeeld(&db, &["export", "responses"]).ok, "--format is required");
+}
+
+#[test]
+fn responses_export_as_xlsx_and_json() {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let (folder, db) = workspace();
+    wave_with_responses(&db);
+    let out = folder.path().join("antwoorden.xlsx");
+    let run = inbeeld(&db, &["export", "responses", "--format", "xlsx", "--out", out.to_str().unwrap()]);
+    assert!(run.ok, "{}", run.stderr);
+    let mut workbook: Xlsx<_> = open_workbook(&out).unwrap();
+    assert_eq!(workbook.sheet_names(), ["responses", "codebook"]);
+    let sheet = workbook.worksheet_range("responses").unwrap();
+    let rows: Vec<&[Data]> = sheet.rows().collect();
+    assert_eq!(rows.len(), 1 + 3);
+    let column = |name: &str| rows[0].iter().position(|cell| *cell == Data::String(name.to_owned())).unwrap();
+    let amsterdam = rows.iter().find(|row| row[1] == Data::String("GM0363".into())).unwrap();
+    assert_eq!(amsterdam[column("ict_staff")], Data::Float(12.0), "numbers are number cells");
+    assert_eq!(amsterdam[column("support_remarks")], Data::String("=HYPERLINK(\"http://x\")".into()), "a string cell is never a formula");
+    assert_eq!(amsterdam[column("blocks.digid.status")], Data::String("in_use".into()));
+    let codebook = workbook.worksheet_range("codebook").unwrap();
+    assert_eq!(codebook.rows().count(), 1 + rows[0].len());
+
+    let piped = inbeeld(&db, &["export", "responses", "--format", "xlsx"]);
+    assert!(piped.ok && piped.stdout.starts_with("PK"), "a redirected standard output gets the zip: {}", piped.stderr);
+
+    let json = inbeeld(&db, &["export", "responses", "--format", "json"]);
+    assert!(json.ok, "{}", json.stderr);
+    let document: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(document["wave"]["id"], "export-meting");
+    assert_eq!(document["codebook"].as_array().unwrap().len(), rows[0].len());
+    let responses = document["responses"].as_array().unwrap();
+    assert_eq!(responses.len(), 3);
+    let amsterdam = responses.iter().find(|r| r["organisation_code"] == "GM0363").unwrap();
+    assert_eq!(amsterdam["answers"]["blocks"]["digid"]["support_forms"], serde_json::json!(["knowledge_base"]), "answers as stored");
+    assert_eq!(amsterdam["answers"]["support_remarks"], "=HYPERLINK(\"http://x\")");
+    let interview = responses.iter().find(|r| r["organisation_code"] == "GM0344").unwrap();
+    assert_eq!((interview["state"].as_str(), interview["mode"].as_str()), (Some("draft"), Some("interview")));
+    assert_eq!(interview["answers"]["ict_staff"], "1.250", "JSON keeps what was typed");
+}

@@ -9,6 +9,7 @@ mod audit;
 mod catalogue;
 mod connect;
 mod error;
+mod fieldwork;
 mod population;
 mod register;
 mod sessions;
@@ -18,6 +19,9 @@ pub mod testing;
 pub use audit::AuditFilter;
 pub use connect::{Backend, Health, Store};
 pub use error::StoreError;
+pub use fieldwork::{
+    Contact, MessageKind, MessageRecord, MessageStatus, NewMessage, Progress, QuestionnaireImport, SaveAnswers, StoredQuestionnaire,
+};
 pub use register::OrganisationFilter;
 pub use sessions::Redemption;
 

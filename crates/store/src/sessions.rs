@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use domain::access::{Principal, session_expired};
+use domain::fieldwork::WaveId;
 use domain::register::OrgCode;
 
 use crate::connect::{now, with_pool};
@@ -22,6 +23,12 @@ struct SessionRow {
 pub enum Redemption {
     /// Valid: it is now used, and signs in for this organisation.
     Valid(OrgCode),
+    /// Valid, and made for the fieldwork of `wave`: it signs in for this organisation and leads to its
+    /// questionnaire. Such a link stays valid until it expires.
+    ValidForWave {
+        organisation: OrgCode,
+        wave: WaveId,
+    },
     Unknown,
     Expired,
     Used,
@@ -88,19 +95,49 @@ impl Store {
         Ok(())
     }
 
-    /// Uses an invitation link: valid once, before it expires. Marking it used is one conditional update, so two
-    /// requests with the same link cannot both succeed.
+    /// Stores the fieldwork link of `organisation` in `wave` under the hash of its token. Unlike an invitation made
+    /// by hand, it may be used any number of times until it expires: a respondent answers over several sittings,
+    /// and the letter says that the same link leads back.
+    pub async fn add_wave_invitation(
+        &self,
+        token_hash: &str,
+        organisation: &OrgCode,
+        wave: &WaveId,
+        expires_at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        const SQL: &str = "INSERT INTO invitations (token_hash, organisation_code, created_at, expires_at, wave_id, reusable)
+            VALUES ($1, $2, $3, $4, $5, TRUE)";
+        with_pool!(self, |pool| {
+            sqlx::query(SQL)
+                .bind(token_hash)
+                .bind(organisation.as_str())
+                .bind(now())
+                .bind(expires_at)
+                .bind(wave.as_str())
+                .execute(pool)
+                .await
+                .map(|_| ())
+        })?;
+        Ok(())
+    }
+
+    /// Uses an invitation link before it expires: once, or, for a fieldwork link, as often as needed. Marking it
+    /// used is one conditional update, so two requests with the same single-use link cannot both succeed.
     pub async fn redeem_invitation(&self, token_hash: &str) -> Result<Redemption, StoreError> {
-        const USE: &str = "UPDATE invitations SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2";
-        const FIND: &str = "SELECT organisation_code, expires_at, used_at FROM invitations WHERE token_hash = $1";
+        const USE: &str = "UPDATE invitations SET used_at = $2 WHERE token_hash = $1 AND (used_at IS NULL OR reusable) AND expires_at > $2";
+        const FIND: &str = "SELECT organisation_code, used_at, wave_id FROM invitations WHERE token_hash = $1";
         let at = now();
         let used = with_pool!(self, |pool| sqlx::query(USE).bind(token_hash).bind(at).execute(pool).await.map(|r| r.rows_affected()))?;
-        let found: Option<(String, DateTime<Utc>, Option<DateTime<Utc>>)> =
+        let found: Option<(String, Option<DateTime<Utc>>, Option<String>)> =
             with_pool!(self, |pool| sqlx::query_as(FIND).bind(token_hash).fetch_optional(pool).await)?;
         Ok(match found {
             None => Redemption::Unknown,
-            Some((code, _, _)) if used == 1 => Redemption::Valid(stored_code(&code)?),
-            Some((_, _, Some(_))) => Redemption::Used,
+            Some((code, _, Some(wave))) if used == 1 => {
+                Redemption::ValidForWave { organisation: stored_code(&code)?, wave: WaveId::parse(&wave).map_err(StoreError::Corrupt)? }
+            }
+            Some((code, _, None)) if used == 1 => Redemption::Valid(stored_code(&code)?),
+            // A fieldwork link is reusable, so when one is refused it has expired, whether it was used or not.
+            Some((_, Some(_), None)) => Redemption::Used,
             Some(_) => Redemption::Expired,
         })
     }

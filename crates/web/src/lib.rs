@@ -5,9 +5,11 @@
 //! chooses status codes for failures.
 
 mod error;
+pub mod export;
 mod extract;
 mod format;
 mod middleware;
+pub mod outreach;
 mod routes;
 mod session;
 mod state;

@@ -1,6 +1,11 @@
 use std::net::IpAddr;
+use std::sync::Arc;
 
+use mail::Mailer;
 use store::Store;
+
+/// The public address when none is given: where `inbeeld serve` listens by default.
+const LOCAL_URL: &str = "http://127.0.0.1:8080";
 
 /// What every handler may use. Holds nothing that lives in one process only, so several `inbeeld serve`
 /// processes can share one database.
@@ -13,16 +18,30 @@ pub struct AppState {
     /// Proxies in front of the site (a load balancer) whose `X-Forwarded-For` names the real client. From anyone
     /// else the header is ignored, because a client could write it itself.
     pub trusted_proxies: Vec<IpAddr>,
+    /// The address visitors use, without a trailing slash; links in letters are built on it.
+    pub public_url: String,
+    /// How letters leave (an outbox folder or an SMTP server); none when the site sends no mail.
+    pub mailer: Option<Arc<Mailer>>,
 }
 
 impl AppState {
     pub fn new(store: Store) -> Self {
-        Self { store, secure_cookies: false, trusted_proxies: Vec::new() }
+        Self { store, secure_cookies: false, trusted_proxies: Vec::new(), public_url: LOCAL_URL.to_owned(), mailer: None }
     }
 
     /// The state for a site whose visitors reach it at `public_url`.
     pub fn with_public_url(store: Store, public_url: &str) -> Self {
-        Self { store, secure_cookies: public_url.starts_with("https://"), trusted_proxies: Vec::new() }
+        Self {
+            secure_cookies: public_url.starts_with("https://"),
+            public_url: public_url.trim_end_matches('/').to_owned(),
+            ..Self::new(store)
+        }
+    }
+
+    /// Letters (invitations, reminders) leave through `mailer`.
+    pub fn with_mailer(mut self, mailer: Mailer) -> Self {
+        self.mailer = Some(Arc::new(mailer));
+        self
     }
 
     pub fn trusting(mut self, proxies: Vec<IpAddr>) -> Self {

@@ -6,31 +6,13 @@
 mod support;
 
 use domain::access::{Access, Principal, Secret};
-use domain::account::{Email, NewUser, Password, Role};
+use domain::account::{Email, Role};
 use domain::audit::{Actor, Change, Origin};
 use domain::register::OrgCode;
 use reqwest::{Response, StatusCode};
 use store::{Store, both_backends};
-use support::Site;
+use support::{PASSWORD, Site, add_user, get_as, post_as, session_cookie, sign_in, sign_in_response};
 
-const PASSWORD: &str = "een lange zin als wachtwoord";
-
-async fn add_user(store: &Store, email: &str, role: Role, organisation: Option<&str>) {
-    let email = Email::parse(email).unwrap();
-    let hash = Password::new(PASSWORD, &email).unwrap().hash().unwrap();
-    let new = NewUser::new(email.clone(), role, organisation.map(|c| OrgCode::parse(c).unwrap())).unwrap();
-    let change = Change {
-        actor: Actor::CommandLine { os_user: "test".into() },
-        origin: Origin::default(),
-        action: "user.add",
-        target: email.to_string(),
-        before: None,
-        after: None,
-    };
-    store.add_user(&new, &hash, &change).await.unwrap();
-}
-
-/// A site with the demo register and one account per role; respondent of Amsterdam.
 async fn site_with_accounts(store: &Store) -> Site {
     let site = Site::start(store, false).await;
     add_user(store, "beheer@instituut.nl", Role::Admin, None).await;
@@ -38,48 +20,6 @@ async fn site_with_accounts(store: &Store) -> Site {
     add_user(store, "interviewer@instituut.nl", Role::Interviewer, None).await;
     add_user(store, "respondent@amsterdam.nl", Role::Respondent, Some("GM0363")).await;
     site
-}
-
-fn session_cookie(response: &Response) -> Option<String> {
-    response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("inbeeld_sessie=") && !v.starts_with("inbeeld_sessie=;"))
-        .map(|v| v.split(';').next().unwrap().to_owned())
-}
-
-async fn sign_in_response(site: &Site, email: &str, password: &str, cookie: Option<&str>) -> Response {
-    let mut request =
-        site.client.post(format!("{}/inloggen", site.base)).form(&[("email", email), ("wachtwoord", password), ("terug", "")]);
-    if let Some(cookie) = cookie {
-        request = request.header("cookie", cookie);
-    }
-    request.send().await.unwrap()
-}
-
-/// Signs in and returns the session cookie (`name=value`).
-async fn sign_in(site: &Site, email: &str) -> String {
-    let response = sign_in_response(site, email, PASSWORD, None).await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER, "{email} signs in");
-    session_cookie(&response).expect("a session cookie")
-}
-
-async fn get_as(site: &Site, path: &str, cookie: Option<&str>) -> Response {
-    let mut request = site.client.get(format!("{}{path}", site.base));
-    if let Some(cookie) = cookie {
-        request = request.header("cookie", cookie);
-    }
-    request.send().await.unwrap()
-}
-
-async fn post_as(site: &Site, path: &str, cookie: Option<&str>) -> Response {
-    let mut request = site.client.post(format!("{}{path}", site.base)).form(&[("x", "")]);
-    if let Some(cookie) = cookie {
-        request = request.header("cookie", cookie);
-    }
-    request.send().await.unwrap()
 }
 
 async fn call(site: &Site, method: &str, path: &str, cookie: Option<&str>) -> Response {
@@ -269,19 +209,24 @@ both_backends!(guessing_invitation_links_is_limited, async |store: Store| {
 
 both_backends!(every_route_answers_each_kind_of_visitor_by_its_rule, async |store: Store| {
     let site = site_with_accounts(&store).await;
-    let mut visitors: Vec<(&str, Option<Role>, Option<String>)> = vec![("public", None, None)];
-    for (email, role) in [
-        ("beheer@instituut.nl", Role::Admin),
-        ("analist@instituut.nl", Role::Analyst),
-        ("interviewer@instituut.nl", Role::Interviewer),
-        ("respondent@amsterdam.nl", Role::Respondent),
+    add_user(&store, "respondent@utrecht.nl", Role::Respondent, Some("GM0344")).await;
+    let mut visitors: Vec<(&str, Option<Principal>, Option<String>)> = vec![("public", None, None)];
+    for (email, role, organisation) in [
+        ("beheer@instituut.nl", Role::Admin, None),
+        ("analist@instituut.nl", Role::Analyst, None),
+        ("interviewer@instituut.nl", Role::Interviewer, None),
+        ("respondent@amsterdam.nl", Role::Respondent, Some("GM0363")),
+        ("respondent@utrecht.nl", Role::Respondent, Some("GM0344")),
     ] {
-        visitors.push((email, Some(role), Some(sign_in(&site, email).await)));
+        visitors.push((email, Some(principal_with(role, organisation)), Some(sign_in(&site, email).await)));
     }
     let table = inbeeld_web::route_table();
     assert!(table.iter().any(|rule| rule.access == Access::ADMIN), "the table has admin routes");
+    assert!(table.iter().any(|rule| rule.access == Access::ORGANISATION_WRITE), "the table has one municipality's routes");
     for rule in table {
-        for (who, role, cookie) in &visitors {
+        // The organisation in the example path, where the route has one: the access rule checks it.
+        let organisation = rule.path.split('/').zip(rule.example.split('/')).find(|(part, _)| *part == "{code}").map(|(_, code)| code);
+        for (who, principal, cookie) in &visitors {
             if rule.path == "/uitloggen" || (rule.path == "/inloggen" && rule.method == "POST") {
                 continue; // these change the visitor's own session; their own tests cover them
             }
@@ -289,9 +234,8 @@ both_backends!(every_route_answers_each_kind_of_visitor_by_its_rule, async |stor
             let status = response.status();
             let location = response.headers().get("location").map(|l| l.to_str().unwrap().to_owned());
             let body = response.text().await.unwrap();
-            let principal = role.map(principal_with);
             let context = format!("{} {} as {who}", rule.method, rule.example);
-            match rule.access.decide(principal.as_ref()) {
+            match rule.access.decide(principal.as_ref(), organisation) {
                 domain::access::Decision::Allow => assert!(
                     status != StatusCode::FORBIDDEN && location.as_deref().is_none_or(|l| !l.starts_with("/inloggen?terug")),
                     "{context}: {status}"
@@ -311,12 +255,12 @@ both_backends!(every_route_answers_each_kind_of_visitor_by_its_rule, async |stor
     }
 });
 
-fn principal_with(role: Role) -> Principal {
+fn principal_with(role: Role, organisation: Option<&str>) -> Principal {
     Principal::User(domain::account::User {
         id: 0,
         email: Email::parse("x@example.nl").unwrap(),
         role,
-        organisation: (role == Role::Respondent).then(|| OrgCode::parse("GM0363").unwrap()),
+        organisation: organisation.map(|code| OrgCode::parse(code).unwrap()),
         disabled: false,
         created_at: chrono::Utc::now(),
     })

@@ -1,12 +1,17 @@
-use std::io::Write;
-use std::path::PathBuf;
+use std::fs::File;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 use domain::catalogue::write_catalogue_toml;
+use domain::fieldwork::export::ResponseRecord;
+use domain::fieldwork::{Wave, WaveId};
 use domain::register::write_register_csv;
+use futures_util::{Stream, StreamExt};
 use store::{OrganisationFilter, Store, StoreError};
+use web::export::{Export as WaveExport, write_codebook_csv, write_csv, write_json, write_xlsx};
 
-use crate::cli::{Export, Format};
+use crate::cli::{Export, ExportFormat, Format};
 
 pub async fn run(store: &Store, export: Export) -> anyhow::Result<()> {
     match export {
@@ -27,7 +32,121 @@ pub async fn run(store: &Store, export: Export) -> anyhow::Result<()> {
             };
             write(output, &write_catalogue_toml(&catalogue).map_err(|e| anyhow::anyhow!("writing TOML: {e}"))?)
         }
+        Export::Responses { wave, format, out } => responses(store, wave.as_deref(), format, out.as_deref()).await,
+        Export::Codebook { wave, out } => {
+            let export = prepare(store, wave.as_deref()).await?;
+            let codebook = write_codebook_csv(&export.layout, Vec::new())?;
+            write(out, &String::from_utf8_lossy(&codebook))
+        }
     }
+}
+
+/// The wave asked for, or the latest one.
+async fn chosen_wave(store: &Store, wave: Option<&str>) -> anyhow::Result<Wave> {
+    match wave {
+        Some(id) => {
+            let id = WaveId::parse(id).map_err(anyhow::Error::msg)?;
+            match store.wave(&id).await {
+                Err(StoreError::NotFound) => bail!("there is no wave '{id}'; `inbeeld wave list` shows them"),
+                other => Ok(other?),
+            }
+        }
+        None => match store.waves().await?.into_iter().next() {
+            Some(latest) => Ok(latest),
+            None => bail!("there are no waves yet, so there is nothing to export; make one with `inbeeld wave create`"),
+        },
+    }
+}
+
+async fn prepare(store: &Store, wave: Option<&str>) -> anyhow::Result<WaveExport> {
+    let wave = chosen_wave(store, wave).await?;
+    let id = wave.id.clone();
+    WaveExport::prepare(store, wave).await.with_context(|| format!("cannot prepare the export of wave {id}"))
+}
+
+async fn responses(store: &Store, wave: Option<&str>, format: ExportFormat, out: Option<&Path>) -> anyhow::Result<()> {
+    let export = prepare(store, wave).await?;
+    let progress = if std::io::stderr().is_terminal() {
+        let total = store.response_count(&export.wave.id).await?;
+        Some(crate::progress::bar(usize::try_from(total).unwrap_or(usize::MAX), "export"))
+    } else {
+        None
+    };
+    let counted = progress.clone();
+    let responses = export.responses(store).inspect(move |_| {
+        if let Some(bar) = &counted {
+            bar.inc(1);
+        }
+    });
+    let written = match out {
+        Some(path) => to_file(&export, responses, format, path).await,
+        None => to_stdout(&export, responses, format).await,
+    };
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    let count = written?;
+    let wave = &export.wave.id;
+    match (out, format) {
+        (Some(path), ExportFormat::Csv) => println!(
+            "export: {count} response(s) of wave {wave} written to {}, the codebook to {}",
+            path.display(),
+            codebook_beside(path).display()
+        ),
+        (Some(path), _) => println!("export: {count} response(s) of wave {wave} written to {}", path.display()),
+        (None, _) => eprintln!("export: {count} response(s) of wave {wave} written"),
+    }
+    Ok(())
+}
+
+async fn to_file<S>(export: &WaveExport, responses: S, format: ExportFormat, path: &Path) -> anyhow::Result<u64>
+where
+    S: Stream<Item = Result<ResponseRecord, StoreError>>,
+{
+    let create = |path: &Path| File::create(path).with_context(|| format!("cannot write {}", path.display()));
+    let file = create(path)?;
+    let written = match format {
+        ExportFormat::Csv => match write_csv(&export.layout, responses, file).await {
+            Ok(count) => {
+                let beside = codebook_beside(path);
+                write_codebook_csv(&export.layout, create(&beside)?).map(|_| count)
+            }
+            Err(error) => Err(error),
+        },
+        ExportFormat::Json => write_json(export, responses, file).await,
+        ExportFormat::Xlsx => write_xlsx(export, responses, file).await,
+    };
+    written.or_else(|error| {
+        // Half a file looks like a whole one to the next person who opens it.
+        let _ = std::fs::remove_file(path);
+        Err(error).with_context(|| format!("the export to {} failed and the file was removed", path.display()))
+    })
+}
+
+async fn to_stdout<S>(export: &WaveExport, responses: S, format: ExportFormat) -> anyhow::Result<u64>
+where
+    S: Stream<Item = Result<ResponseRecord, StoreError>>,
+{
+    let stdout = std::io::stdout();
+    let written = match format {
+        ExportFormat::Csv => write_csv(&export.layout, responses, stdout).await,
+        ExportFormat::Json => write_json(export, responses, stdout).await,
+        ExportFormat::Xlsx if stdout.is_terminal() => {
+            bail!("an XLSX file is not for a terminal: give --out FILE.xlsx, or redirect standard output to a file")
+        }
+        ExportFormat::Xlsx => write_xlsx(export, responses, stdout).await,
+    };
+    match written {
+        // A reader that stops early (`| head`) is not a failure of the export.
+        Err(error) if error.is_broken_pipe() => Ok(0),
+        other => Ok(other?),
+    }
+}
+
+/// Where the codebook of a CSV export goes: beside it, its name with `.codebook.csv` in place of the extension.
+fn codebook_beside(path: &Path) -> PathBuf {
+    let stem = path.file_stem().map(|stem| stem.to_string_lossy().into_owned()).unwrap_or_else(|| "responses".to_owned());
+    path.with_file_name(format!("{stem}.codebook.csv"))
 }
 
 fn write(output: Option<PathBuf>, text: &str) -> anyhow::Result<()> {

@@ -7,11 +7,13 @@ use std::path::Path;
 use anyhow::{Context, bail};
 use domain::RowError;
 use domain::catalogue::parse_catalogue_toml;
+use domain::fieldwork::contacts::parse_contacts_csv;
 use domain::population::{
     CBS_POPULATION_FIELD, CBS_POPULATION_TABLE, PopulationFigure, cbs_period, parse_cbs_population, parse_population_csv,
 };
+use domain::questionnaire::parse_questionnaire_toml;
 use domain::register::{Organisation, check_successions, parse_register_csv};
-use store::{ImportReport, OrganisationFilter, Store};
+use store::{Contact, ImportReport, OrganisationFilter, Store};
 
 use crate::cli::Import;
 use crate::progress;
@@ -23,6 +25,8 @@ pub async fn run(store: &Store, import: Import) -> anyhow::Result<()> {
         Import::Population { from_cbs: Some(year), cbs_url, .. } => population_from_cbs(store, year, &cbs_url).await,
         Import::Population { .. } => bail!("give a CSV file or --from-cbs YEAR"),
         Import::Catalogue { file } => catalogue(store, &file).await,
+        Import::Questionnaire { file } => questionnaire(store, &file).await,
+        Import::Contacts { file, skip_invalid } => contacts(store, &file, skip_invalid).await,
     }
 }
 
@@ -176,5 +180,55 @@ async fn catalogue(store: &Store, file: &Path) -> anyhow::Result<()> {
     };
     let report = store.import_catalogue(&catalogue, &super::command_line_author()).await?;
     print_report(&format!("{name}: catalogue {} version {} ({} blocks)", catalogue.id, catalogue.version, catalogue.size()), report);
+    Ok(())
+}
+
+async fn questionnaire(store: &Store, file: &Path) -> anyhow::Result<()> {
+    let name = file.display().to_string();
+    let text = read(file)?;
+    let questionnaire = match parse_questionnaire_toml(&text, &name) {
+        Ok(questionnaire) => questionnaire,
+        Err(errors) => {
+            for error in &errors {
+                eprintln!("{error}");
+            }
+            bail!("{name}: {} problem(s), so the questionnaire was not imported", errors.len());
+        }
+    };
+    let author = super::command_line_author();
+    let stored = store.import_questionnaire(&questionnaire.id, &questionnaire.version, &questionnaire.title.nl, &text, &author).await?;
+    let what = format!("{name}: questionnaire {}", questionnaire.id);
+    if stored.unchanged {
+        println!("{what}: unchanged (stored as version {})", stored.version);
+    } else if stored.waves_moved.is_empty() {
+        println!("{what}: stored as version {}", stored.version);
+    } else {
+        println!("{what}: stored as version {}; waves now asking it: {}", stored.version, stored.waves_moved.join(", "));
+    }
+    Ok(())
+}
+
+async fn contacts(store: &Store, file: &Path, skip_invalid: bool) -> anyhow::Result<()> {
+    let parsed = parse_contacts_csv(&read(file)?);
+    let municipalities: std::collections::BTreeSet<_> = store
+        .organisations(&OrganisationFilter { kind: Some(domain::register::OrganisationKind::Gemeente), ..OrganisationFilter::default() })
+        .await?
+        .into_iter()
+        .map(|o| o.code)
+        .collect();
+    let mut errors = parsed.errors;
+    errors.extend(parsed.contacts.iter().filter(|(_, c)| !municipalities.contains(&c.organisation)).map(|(row, c)| {
+        RowError::new(*row, "organisation_code", format!("{} is not in the register; import its division first", c.organisation))
+    }));
+    errors.sort_by_key(|e| e.row);
+    judge(file, &errors, skip_invalid)?;
+    let contacts: Vec<Contact> = parsed
+        .contacts
+        .into_iter()
+        .filter(|(row, _)| !errors.iter().any(|e| e.row == *row))
+        .map(|(_, c)| Contact { organisation: c.organisation, name: c.name, email: c.email.to_string() })
+        .collect();
+    let report = store.import_contacts(&contacts, &super::command_line_author()).await?;
+    print_report(&format!("{}: contacts", file.display()), report);
     Ok(())
 }

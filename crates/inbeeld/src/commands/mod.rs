@@ -1,8 +1,10 @@
 mod export;
 mod import;
 mod invite;
+mod questionnaire;
 mod serve;
 mod user;
+mod wave;
 
 use anyhow::Context;
 use store::Store;
@@ -10,16 +12,22 @@ use store::Store;
 use crate::cli::{Cli, Command};
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    // Checking a file must not create a database file as a side effect.
+    if let Command::Questionnaire(command) = &cli.command {
+        return questionnaire::run(command);
+    }
     let store = open(&cli.database.url).await?;
     match cli.command {
-        Command::Serve { addr, demo, public_url, trusted_proxies } => {
+        Command::Serve { addr, demo, public_url, trusted_proxies, mail } => {
             let state = web::AppState::with_public_url(store.clone(), &public_url).trusting(trusted_proxies);
-            serve::run(store, addr, demo, state).await
+            serve::run(store, addr, demo, state, &mail).await
         }
         Command::Demo => {
             store.migrate().await?;
             if crate::demo::fill(&store).await? {
-                println!("demo: the register (2011 and 2026 divisions), population figures and catalogues are loaded");
+                println!(
+                    "demo: the register (2011 and 2026 divisions), population figures, catalogues, the questionnaire and a simulated first wave (eerste-meting: drawn answers, not real ones) are loaded"
+                );
             } else {
                 println!("demo: the database already holds data; the demo fills only an empty database, so nothing was changed");
             }
@@ -39,6 +47,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             import::run(&store, import).await
         }
         Command::Export(export) => export::run(&store, export).await,
+        Command::Questionnaire(command) => questionnaire::run(&command),
         Command::Invite { organisation, days, public_url } => {
             store.migrate().await?;
             invite::run(&store, &organisation, days, &public_url).await
@@ -46,6 +55,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(command) => {
             store.migrate().await?;
             user::run(&store, command).await
+        }
+        Command::Wave(command) => {
+            store.migrate().await?;
+            wave::run(&store, command).await
         }
     }
 }

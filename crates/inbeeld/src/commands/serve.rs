@@ -5,8 +5,12 @@ use anyhow::Context;
 use store::Store;
 use web::AppState;
 
-pub async fn run(store: Store, addr: SocketAddr, demo: bool, state: AppState) -> anyhow::Result<()> {
+use crate::cli::MailArgs;
+
+pub async fn run(store: Store, addr: SocketAddr, demo: bool, state: AppState, mail_settings: &MailArgs) -> anyhow::Result<()> {
     let started = Instant::now();
+    let state = state.with_mailer(mail_settings.mailer()?);
+    tracing::info!(mail = %mail::config_summary(&mail_settings.config()), "letters to municipalities go out through this mail configuration");
     store.migrate().await?;
     if demo && crate::demo::fill(&store).await? {
         tracing::info!("the empty database was filled with the demo");

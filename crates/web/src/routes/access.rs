@@ -2,8 +2,9 @@
 //! by the same layer for all. A route cannot be added without a rule, and `route_table` lists them for the tests
 //! that try each as every kind of visitor.
 
+use axum::RequestPartsExt;
 use axum::Router;
-use axum::extract::Request;
+use axum::extract::{RawPathParams, Request};
 use axum::http::{HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -42,9 +43,18 @@ impl Table {
     }
 }
 
+/// The name of the path parameter that holds an organisation's CBS code, for `Access::Organisation`.
+const ORGANISATION_PARAMETER: &str = "code";
+
 async fn enforce(access: Access, request: Request, next: Next) -> Response {
+    let (mut parts, body) = request.into_parts();
+    let organisation = match parts.extract::<RawPathParams>().await {
+        Ok(params) => params.iter().find(|(name, _)| *name == ORGANISATION_PARAMETER).map(|(_, value)| value.to_owned()),
+        Err(_) => None,
+    };
+    let request = Request::from_parts(parts, body);
     let principal = request.extensions().get::<SignedIn>().and_then(|signed| signed.0.as_ref());
-    match access.decide(principal) {
+    match access.decide(principal, organisation.as_deref()) {
         Decision::Allow => next.run(request).await,
         Decision::SignIn => {
             let back = request.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");

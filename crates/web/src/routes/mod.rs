@@ -9,6 +9,7 @@ mod assets;
 mod health;
 mod public;
 mod register_view;
+mod respondent;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -23,6 +24,18 @@ use crate::error::WebError;
 const fn rule(method: &'static str, path: &'static str, example: &'static str, access: Access) -> RouteRule {
     RouteRule { method, path, example, access }
 }
+
+// One municipality's questionnaire in one wave; `{code}` is the organisation the access rule checks.
+const QUESTIONNAIRE: &str = "/invullen/{wave}/{code}";
+const EXAMPLE: &str = "/invullen/eerste-meting/GM0363";
+const QUESTIONNAIRE_PAGE: &str = "/invullen/{wave}/{code}/pagina/{page}";
+const EXAMPLE_PAGE: &str = "/invullen/eerste-meting/GM0363/pagina/thema";
+const SUBMIT: &str = "/invullen/{wave}/{code}/indienen";
+const EXAMPLE_SUBMIT: &str = "/invullen/eerste-meting/GM0363/indienen";
+const INTERVIEW: &str = "/invullen/{wave}/{code}/interview";
+const EXAMPLE_INTERVIEW: &str = "/invullen/eerste-meting/GM0363/interview";
+const REOPEN: &str = "/invullen/{wave}/{code}/heropenen";
+const EXAMPLE_REOPEN: &str = "/invullen/eerste-meting/GM0363/heropenen";
 
 /// Every route of the site with its rule. The JSON API under `/api/v1` is open data and public as a whole.
 fn table() -> Table {
@@ -40,7 +53,20 @@ fn table() -> Table {
         .route(rule("POST", "/uitloggen", "/uitloggen", Access::SignedIn), post(account::sign_in::sign_out))
         .route(rule("GET", "/uitnodiging/{token}", "/uitnodiging/onbekend", Access::Public), get(account::invitation::redeem))
         .route(rule("GET", "/mijn", "/mijn", Access::SignedIn), get(account::mine::page_for))
+        .route(rule("GET", QUESTIONNAIRE, EXAMPLE, Access::ORGANISATION_READ), get(respondent::overview::show))
+        .route(rule("GET", QUESTIONNAIRE_PAGE, EXAMPLE_PAGE, Access::ORGANISATION_WRITE), get(respondent::form::show))
+        .route(rule("POST", QUESTIONNAIRE_PAGE, EXAMPLE_PAGE, Access::ORGANISATION_WRITE), post(respondent::form::save))
+        .route(rule("POST", SUBMIT, EXAMPLE_SUBMIT, Access::ORGANISATION_WRITE), post(respondent::overview::submit))
+        .route(rule("POST", INTERVIEW, EXAMPLE_INTERVIEW, Access::ORGANISATION_WRITE), post(respondent::overview::interview))
+        .route(rule("POST", REOPEN, EXAMPLE_REOPEN, Access::ADMIN), post(respondent::overview::reopen))
         .route(rule("GET", "/beheer", "/beheer", Access::ADMIN), get(admin::home))
+        .route(rule("GET", "/beheer/metingen", "/beheer/metingen", Access::STAFF), get(admin::waves::list))
+        .route(rule("POST", "/beheer/metingen", "/beheer/metingen", Access::ADMIN), post(admin::waves::create))
+        .route(rule("GET", "/beheer/metingen/{wave}", "/beheer/metingen/eerste-meting", Access::STAFF), get(admin::waves::follow_up))
+        .route(
+            rule("POST", "/beheer/metingen/{wave}/status", "/beheer/metingen/eerste-meting/status", Access::ADMIN),
+            post(admin::waves::change_state),
+        )
         .route(rule("GET", "/beheer/audit", "/beheer/audit", Access::ADMIN), get(admin::audit::list))
         .route(rule("GET", "/beheer/audit.csv", "/beheer/audit.csv", Access::ADMIN), get(admin::audit::export))
 }

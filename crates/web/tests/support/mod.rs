@@ -3,10 +3,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)] // shared by several test binaries
 
-use reqwest::StatusCode;
+use domain::account::{Email, NewUser, Password, Role};
+use domain::audit::{Actor, Change, Origin};
+use domain::register::OrgCode;
+use reqwest::{Response, StatusCode};
 use serde_json::Value;
 use store::Store;
 use store::testing::author;
+
+pub const PASSWORD: &str = "een lange zin als wachtwoord";
 
 pub struct Site {
     pub base: String,
@@ -60,4 +65,63 @@ impl Site {
         assert_eq!(response.headers()["content-type"], "application/problem+json", "{path}");
         response.json().await.unwrap()
     }
+}
+
+pub async fn add_user(store: &Store, email: &str, role: Role, organisation: Option<&str>) {
+    let email = Email::parse(email).unwrap();
+    let hash = Password::new(PASSWORD, &email).unwrap().hash().unwrap();
+    let new = NewUser::new(email.clone(), role, organisation.map(|c| OrgCode::parse(c).unwrap())).unwrap();
+    let change = Change {
+        actor: Actor::CommandLine { os_user: "test".into() },
+        origin: Origin::default(),
+        action: "user.add",
+        target: email.to_string(),
+        before: None,
+        after: None,
+    };
+    store.add_user(&new, &hash, &change).await.unwrap();
+}
+
+/// A site with the demo register and one account per role; respondent of Amsterdam.
+
+pub fn session_cookie(response: &Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("inbeeld_sessie=") && !v.starts_with("inbeeld_sessie=;"))
+        .map(|v| v.split(';').next().unwrap().to_owned())
+}
+
+pub async fn sign_in_response(site: &Site, email: &str, password: &str, cookie: Option<&str>) -> Response {
+    let mut request =
+        site.client.post(format!("{}/inloggen", site.base)).form(&[("email", email), ("wachtwoord", password), ("terug", "")]);
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    request.send().await.unwrap()
+}
+
+/// Signs in and returns the session cookie (`name=value`).
+pub async fn sign_in(site: &Site, email: &str) -> String {
+    let response = sign_in_response(site, email, PASSWORD, None).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "{email} signs in");
+    session_cookie(&response).expect("a session cookie")
+}
+
+pub async fn get_as(site: &Site, path: &str, cookie: Option<&str>) -> Response {
+    let mut request = site.client.get(format!("{}{path}", site.base));
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    request.send().await.unwrap()
+}
+
+pub async fn post_as(site: &Site, path: &str, cookie: Option<&str>) -> Response {
+    let mut request = site.client.post(format!("{}{path}", site.base)).form(&[("x", "")]);
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    request.send().await.unwrap()
 }

@@ -1,4 +1,5 @@
-//! `/uitnodiging/{token}`: a personal invitation link signs a respondent in for its own organisation, once.
+//! `/uitnodiging/{token}`: a personal invitation link signs a respondent in for its own organisation. A link made by
+//! hand works once; a fieldwork link, sent by mail for a wave, works until it expires and leads to the questionnaire.
 
 use axum::Extension;
 use axum::extract::State;
@@ -27,19 +28,31 @@ pub async fn redeem(
         let message = format!("Te veel ongeldige links vanaf dit adres. Probeer het over {} opnieuw.", limits::in_words(wait));
         return Ok(limits::with_retry_after(WebError::TooManyAttempts(message).into_response(), wait));
     }
-    let refusal = match state.store.redeem_invitation(&hash_token(&token)).await? {
-        Redemption::Valid(organisation) => {
-            let principal = Principal::Invitation { organisation };
-            let mut response = begin_session(&state, jar, principal, origin, "invitation.used", "/mijn").await?;
-            // The link's token must not travel on in a Referer header.
-            response.headers_mut().insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-            return Ok(response);
+    let (organisation, destination) = match state.store.redeem_invitation(&hash_token(&token)).await? {
+        Redemption::Valid(organisation) => (organisation, "/mijn".to_owned()),
+        Redemption::ValidForWave { organisation, wave } => {
+            let questionnaire = format!("/invullen/{wave}/{organisation}");
+            (organisation, questionnaire)
         }
-        Redemption::Expired => "Deze uitnodiging is verlopen.",
-        Redemption::Used => "Deze uitnodiging is al gebruikt.",
-        Redemption::Unknown => "Deze uitnodiging bestaat niet.",
+        Redemption::Expired => return refuse(&state, &limits, origin, "Deze uitnodiging is verlopen.", now).await,
+        Redemption::Used => return refuse(&state, &limits, origin, "Deze uitnodiging is al gebruikt.", now).await,
+        Redemption::Unknown => return refuse(&state, &limits, origin, "Deze uitnodiging bestaat niet.", now).await,
     };
-    limits::record_failure(&state.store, &limits, now).await?;
+    let principal = Principal::Invitation { organisation };
+    let mut response = begin_session(&state, jar, principal, origin, "invitation.used", &destination).await?;
+    // The link's token must not travel on in a Referer header.
+    response.headers_mut().insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    Ok(response)
+}
+
+async fn refuse(
+    state: &AppState,
+    limits: &[(&str, RateLimit)],
+    origin: Origin,
+    refusal: &'static str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Response, WebError> {
+    limits::record_failure(&state.store, limits, now).await?;
     let change =
         Change { actor: Actor::Anonymous, origin, action: "invitation.refused", target: refusal.to_owned(), before: None, after: None };
     state.store.record(&change).await?;

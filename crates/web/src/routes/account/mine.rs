@@ -5,6 +5,8 @@ use axum::Extension;
 use axum::extract::State;
 use axum::response::Html;
 use domain::access::Principal;
+use domain::account::Role;
+use domain::fieldwork::{ResponseState, WaveState};
 
 use crate::AppState;
 use crate::error::{WebError, page};
@@ -17,6 +19,9 @@ struct MinePage {
     role: &'static str,
     organisation: Option<(String, String)>,
     is_admin: bool,
+    is_staff: bool,
+    /// A respondent's questionnaires: title, link, and where it stands.
+    questionnaires: Vec<(String, String, String)>,
 }
 
 pub async fn page_for(State(state): State<AppState>, Extension(signed): Extension<SignedIn>) -> Result<Html<String>, WebError> {
@@ -29,5 +34,30 @@ pub async fn page_for(State(state): State<AppState>, Extension(signed): Extensio
         Principal::User(user) => user.email.to_string(),
         Principal::Invitation { .. } => "uitnodiging".to_owned(),
     };
-    page(MinePage { who, role: principal.role().label(), organisation, is_admin: principal.role() == domain::account::Role::Admin })
+    let mut questionnaires = Vec::new();
+    if let Some(code) = principal.organisation() {
+        for wave in state.store.waves().await? {
+            if wave.state == WaveState::Draft || !state.store.organisation(code).await?.is_valid_on(wave.register_date()) {
+                continue;
+            }
+            let standing = match state.store.response(&wave.id, code).await?.map(|r| r.state) {
+                None if wave.state.accepts_answers() => "nog niet begonnen",
+                None => "niet ingevuld",
+                Some(ResponseState::Draft) if wave.state.accepts_answers() => "concept bewaard, nog niet ingediend",
+                Some(ResponseState::Draft) => "niet ingediend",
+                Some(ResponseState::Submitted) => "ingediend",
+            };
+            let state_text = format!("{standing}; meting {}", wave.state.label_nl());
+            questionnaires.push((wave.title, format!("/invullen/{}/{code}", wave.id), state_text));
+        }
+    }
+    let role = principal.role();
+    page(MinePage {
+        who,
+        role: role.label(),
+        organisation,
+        is_admin: role == Role::Admin,
+        is_staff: matches!(role, Role::Admin | Role::Analyst | Role::Interviewer),
+        questionnaires,
+    })
 }

@@ -11,6 +11,7 @@ use store::AuditFilter;
 
 use crate::AppState;
 use crate::error::{WebError, page};
+use crate::export::neutralise;
 use crate::extract::Query;
 
 /// The most entries one page shows; the export has them all.
@@ -108,11 +109,6 @@ fn row(entry: AuditEntry) -> Row {
         after: entry.after.unwrap_or_default(),
         address: entry.address.unwrap_or_default(),
     }
-}
-
-/// A cell that a spreadsheet would read as a formula gets a leading apostrophe, so an export cannot run code.
-fn neutralise(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{cell}") } else { cell.to_owned() }
 }
 
 pub async fn export(State(state): State<AppState>, Query(query): Query<AuditQuery>) -> Result<Response, WebError> {

@@ -1,0 +1,835 @@
+//! The layout of a wave's raw responses as a table: which columns there are, what one response puts in them, and
+//! the codebook that describes every column. Writers (CSV, XLSX, JSON) live in the web crate; this module decides
+//! only what goes where, so that every format says the same thing.
+//!
+//! A wave may hold responses to several versions of its questionnaire. The columns are the union over those
+//! versions: the newest version's questions in its order, then the questions only older versions had, so that a
+//! changed questionnaire never breaks an export. One row per response (organisation), drafts included.
+
+use std::borrow::Cow;
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use serde::Serialize;
+
+use super::{Mode, Response};
+use crate::catalogue::Catalogue;
+use crate::questionnaire::{
+    Answer, Answers, Bilingual, BlockAnswer, BlockStatus, Choice, Question, QuestionKind, QuestionType, Questionnaire, SupportForm,
+    parse_number,
+};
+use crate::register::OrgCode;
+
+/// One response with what the register says about its organisation, as an export reads it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResponseRecord {
+    pub response: Response,
+    pub organisation_name: String,
+    /// The province the register places the organisation in; none for an organisation outside a province.
+    pub province: Option<OrgCode>,
+}
+
+/// One cell of a row. Numbers stay numbers so that a spreadsheet can compute with them; only `Text` can hold what a
+/// person typed, so only `Text` needs guarding against formula injection.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell<'a> {
+    /// No answer, or the question was not asked of this response.
+    Empty,
+    Text(Cow<'a, str>),
+    Number(f64),
+}
+
+impl Cell<'_> {
+    /// The cell as text, numbers with a decimal point and without a needless `.0`.
+    pub fn to_text(&self) -> Cow<'_, str> {
+        match self {
+            Cell::Empty => Cow::Borrowed(""),
+            Cell::Text(text) => Cow::Borrowed(text),
+            Cell::Number(number) => Cow::Owned(number.to_string()),
+        }
+    }
+
+    fn flag(on: bool) -> Self {
+        Cell::Number(if on { 1.0 } else { 0.0 })
+    }
+}
+
+/// One column as the codebook describes it; the codebook has one of these per column of the responses table.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Column {
+    /// The header of the column.
+    pub column: String,
+    /// The question the column answers (its name in the questionnaire); empty for the fixed columns.
+    pub question: String,
+    /// The question type (`single_choice`, …, `block_matrix`), or for a fixed column what it holds (`code`, `text`,
+    /// `number`, `date`, `timestamp`).
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub label_nl: String,
+    pub label_en: String,
+    /// How the values are coded: `code=label; …` for codes, what a number means otherwise.
+    pub values: String,
+    /// The stored questionnaire versions that had the question, `;`-separated (the values of
+    /// `questionnaire_version`); every version in the export for a fixed column.
+    pub versions: String,
+}
+
+/// The codebook's own header, in the order of `Column`'s fields.
+pub const CODEBOOK_HEADER: [&str; 7] = ["column", "question", "type", "label_nl", "label_en", "values", "versions"];
+
+impl Column {
+    /// The codebook row as cells, in the order of `CODEBOOK_HEADER`.
+    pub fn cells(&self) -> [&str; 7] {
+        [&self.column, &self.question, &self.kind, &self.label_nl, &self.label_en, &self.values, &self.versions]
+    }
+}
+
+/// The fixed columns every row starts with, in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Fixed {
+    Wave,
+    OrganisationCode,
+    OrganisationName,
+    ProvinceCode,
+    QuestionnaireVersion,
+    State,
+    Mode,
+    InterviewDate,
+    Interviewees,
+    StartedAt,
+    UpdatedAt,
+    SubmittedAt,
+}
+
+impl Fixed {
+    const ALL: [Fixed; 12] = [
+        Fixed::Wave,
+        Fixed::OrganisationCode,
+        Fixed::OrganisationName,
+        Fixed::ProvinceCode,
+        Fixed::QuestionnaireVersion,
+        Fixed::State,
+        Fixed::Mode,
+        Fixed::InterviewDate,
+        Fixed::Interviewees,
+        Fixed::StartedAt,
+        Fixed::UpdatedAt,
+        Fixed::SubmittedAt,
+    ];
+
+    /// Header, type, Dutch label, English label, values.
+    fn describe(self) -> (&'static str, &'static str, &'static str, &'static str, &'static str) {
+        match self {
+            Fixed::Wave => (
+                "wave",
+                "code",
+                "Meting (golf). Eén rij per organisatie die aan de vragenlijst begon, ook als die nog niet is ingediend.",
+                "Wave. One row per organisation that started the questionnaire, also when it has not been submitted yet.",
+                "",
+            ),
+            Fixed::OrganisationCode => ("organisation_code", "code", "CBS-code van de organisatie", "CBS code of the organisation", ""),
+            Fixed::OrganisationName => {
+                ("organisation_name", "text", "Naam van de organisatie in het register", "Name of the organisation in the register", "")
+            }
+            Fixed::ProvinceCode => {
+                ("province_code", "code", "CBS-code van de provincie van de organisatie", "CBS code of the organisation's province", "")
+            }
+            Fixed::QuestionnaireVersion => (
+                "questionnaire_version",
+                "number",
+                "Versie van de vragenlijst die deze respons beantwoordde. De kolommen zijn de vereniging van alle versies in deze export; een vraag die de versie niet had, blijft leeg (zie 'versions').",
+                "Version of the questionnaire this response answered. The columns are the union of all versions in this export; a question its version did not have stays empty (see 'versions').",
+                "",
+            ),
+            Fixed::State => (
+                "state",
+                "code",
+                "Stand van de respons. Concepten zijn opgenomen, zodat het monitorteam ze ziet; laat ze weg voor de cijfers.",
+                "State of the response. Drafts are included so that the monitor team sees them; leave them out for the figures.",
+                "draft=concept, nog niet ingediend; submitted=ingediend",
+            ),
+            Fixed::Mode => (
+                "mode",
+                "code",
+                "Hoe de antwoorden binnenkwamen",
+                "How the answers came in",
+                "online=door de organisatie zelf ingevuld; interview=door een interviewer ingevoerd uit een interview",
+            ),
+            Fixed::InterviewDate => (
+                "interview_date",
+                "date",
+                "Datum van het interview (JJJJ-MM-DD); leeg bij online",
+                "Date of the interview (YYYY-MM-DD); empty when online",
+                "",
+            ),
+            Fixed::Interviewees => {
+                ("interviewees", "text", "Wie er werden geïnterviewd; leeg bij online", "Who were interviewed; empty when online", "")
+            }
+            Fixed::StartedAt => ("started_at", "timestamp", "Eerste keer opgeslagen (ISO 8601, UTC)", "First saved (ISO 8601, UTC)", ""),
+            Fixed::UpdatedAt => ("updated_at", "timestamp", "Laatst gewijzigd (ISO 8601, UTC)", "Last changed (ISO 8601, UTC)", ""),
+            Fixed::SubmittedAt => (
+                "submitted_at",
+                "timestamp",
+                "Ingediend (ISO 8601, UTC); leeg bij een concept",
+                "Submitted (ISO 8601, UTC); empty for a draft",
+                "",
+            ),
+        }
+    }
+
+    fn cell(self, record: &ResponseRecord) -> Cell<'_> {
+        let response = &record.response;
+        let text = |value: &'static str| Cell::Text(Cow::Borrowed(value));
+        match self {
+            Fixed::Wave => Cell::Text(Cow::Borrowed(response.wave.as_str())),
+            Fixed::OrganisationCode => Cell::Text(Cow::Borrowed(response.organisation.as_str())),
+            Fixed::OrganisationName => Cell::Text(Cow::Borrowed(&record.organisation_name)),
+            Fixed::ProvinceCode => record.province.as_ref().map_or(Cell::Empty, |code| Cell::Text(Cow::Borrowed(code.as_str()))),
+            // Stored versions are small counters, exact as a float.
+            Fixed::QuestionnaireVersion => Cell::Number(response.questionnaire_version as f64),
+            Fixed::State => text(response.state.code()),
+            Fixed::Mode => text(response.mode.code()),
+            Fixed::InterviewDate => match &response.mode {
+                Mode::Interview { date, .. } => Cell::Text(Cow::Owned(date_text(*date))),
+                Mode::Online => Cell::Empty,
+            },
+            Fixed::Interviewees => match &response.mode {
+                Mode::Interview { interviewees, .. } if !interviewees.is_empty() => Cell::Text(Cow::Borrowed(interviewees)),
+                _ => Cell::Empty,
+            },
+            Fixed::StartedAt => Cell::Text(Cow::Owned(timestamp(response.started_at))),
+            Fixed::UpdatedAt => Cell::Text(Cow::Owned(timestamp(response.updated_at))),
+            Fixed::SubmittedAt => response.submitted_at.map_or(Cell::Empty, |at| Cell::Text(Cow::Owned(timestamp(at)))),
+        }
+    }
+}
+
+fn date_text(date: NaiveDate) -> String {
+    date.format("%Y-%m-%d").to_string()
+}
+
+fn timestamp(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// How one question fills its columns.
+#[derive(Clone, Debug, PartialEq)]
+enum Part {
+    Fixed(Fixed),
+    /// One column: a single choice's code, a text, or a number (`numeric`).
+    Single {
+        question: String,
+        numeric: bool,
+    },
+    /// One 0/1 column per choice code.
+    Choices {
+        question: String,
+        codes: Vec<String>,
+    },
+    /// Per block of the catalogue: status, support needed, and one 0/1 column per support form.
+    Matrix {
+        question: String,
+        blocks: Vec<String>,
+    },
+}
+
+/// One questionnaire version that the export covers: the stored version number and its parsed text.
+#[derive(Clone, Debug)]
+pub struct ExportedVersion {
+    pub version: i64,
+    pub questionnaire: Questionnaire,
+}
+
+/// The columns of a wave's export and how a response fills them. Build it once per export; it is small.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Layout {
+    parts: Vec<Part>,
+    columns: Vec<Column>,
+}
+
+/// A question as the union of the versions that had it: the newest text, every choice any version offered.
+struct Merged<'a> {
+    question: &'a Question,
+    choices: Vec<&'a Choice>,
+    versions: BTreeSet<i64>,
+}
+
+impl Layout {
+    /// The layout for responses to these questionnaire versions (in any order; the newest version's order leads),
+    /// with block-matrix rows from `catalogue`, the wave's catalogue.
+    pub fn new(versions: &[ExportedVersion], catalogue: &Catalogue) -> Self {
+        let mut newest_first: Vec<&ExportedVersion> = versions.iter().collect();
+        newest_first.sort_by_key(|v| std::cmp::Reverse(v.version));
+        let mut merged: Vec<Merged<'_>> = Vec::new();
+        for exported in &newest_first {
+            for question in exported.questionnaire.questions() {
+                match merged.iter_mut().find(|m| m.question.name == question.name) {
+                    Some(known) => {
+                        for choice in question.choices() {
+                            if !known.choices.iter().any(|c| c.code == choice.code) {
+                                known.choices.push(choice);
+                            }
+                        }
+                        known.versions.insert(exported.version);
+                    }
+                    None => merged.push(Merged {
+                        question,
+                        choices: question.choices().iter().collect(),
+                        versions: BTreeSet::from([exported.version]),
+                    }),
+                }
+            }
+        }
+        let all_versions = join_versions(&newest_first.iter().map(|v| v.version).collect());
+        let mut layout = Layout { parts: Vec::new(), columns: Vec::new() };
+        for fixed in Fixed::ALL {
+            let (column, kind, label_nl, label_en, values) = fixed.describe();
+            layout.parts.push(Part::Fixed(fixed));
+            layout.columns.push(Column {
+                column: column.to_owned(),
+                question: String::new(),
+                kind: kind.to_owned(),
+                label_nl: label_nl.to_owned(),
+                label_en: label_en.to_owned(),
+                values: values.to_owned(),
+                versions: all_versions.clone(),
+            });
+        }
+        for question in &merged {
+            layout.add_question(question, catalogue);
+        }
+        layout
+    }
+
+    fn add_question(&mut self, merged: &Merged<'_>, catalogue: &Catalogue) {
+        let question = merged.question;
+        let kind = question.question_type();
+        // Question names cannot hold a dot, so only a fixed column's name can be taken already.
+        let base = if Fixed::ALL.iter().any(|f| f.describe().0 == question.name) {
+            format!("answers.{}", question.name)
+        } else {
+            question.name.clone()
+        };
+        let versions = join_versions(&merged.versions);
+        let column = |column: String, label_nl: String, label_en: String, values: String| Column {
+            column,
+            question: question.name.clone(),
+            kind: kind.code().to_owned(),
+            label_nl,
+            label_en,
+            values,
+            versions: versions.clone(),
+        };
+        let (nl, en) = (&question.text.nl, &question.text.en);
+        match kind {
+            QuestionType::MultipleChoice => {
+                for choice in &merged.choices {
+                    self.columns.push(column(
+                        format!("{base}.{}", choice.code),
+                        format!("{nl} — {}", choice.label.nl),
+                        format!("{en} — {}", choice.label.en),
+                        "1=gekozen; 0=niet gekozen; leeg=vraag niet beantwoord".to_owned(),
+                    ));
+                }
+                self.parts.push(Part::Choices {
+                    question: question.name.clone(),
+                    codes: merged.choices.iter().map(|c| c.code.clone()).collect(),
+                });
+            }
+            QuestionType::BlockMatrix => {
+                let statuses = BlockStatus::ALL.iter().map(|s| format!("{}={}", s.code(), s.label_nl())).collect::<Vec<_>>().join("; ");
+                for block in &catalogue.blocks {
+                    let name = &block.name;
+                    let prefix = format!("{base}.{}", block.code);
+                    self.columns.push(column(
+                        format!("{prefix}.status"),
+                        format!("{nl} — {name}: stand van zaken"),
+                        format!("{en} — {name}: status"),
+                        format!("{statuses}; leeg=geen antwoord"),
+                    ));
+                    self.columns.push(column(
+                        format!("{prefix}.support"),
+                        format!("{nl} — {name}: ondersteuning nodig"),
+                        format!("{en} — {name}: support needed"),
+                        "1=ja; 0=nee; leeg=geen antwoord".to_owned(),
+                    ));
+                    for form in SupportForm::ALL {
+                        self.columns.push(column(
+                            format!("{prefix}.forms.{}", form.code()),
+                            format!(
+                                "{nl} — {name}: gewenste vorm van ondersteuning: {} (een 0/1-kolom per vorm, zoals bij meerkeuze, zodat een som de organisaties telt)",
+                                form.label_nl()
+                            ),
+                            format!(
+                                "{en} — {name}: form of support wanted: {} (a 0/1 column per form, as for a multiple choice, so that a sum counts the organisations)",
+                                form.label_en()
+                            ),
+                            "1=gekozen; 0=niet gekozen; leeg=geen ondersteuning nodig of geen antwoord".to_owned(),
+                        ));
+                    }
+                }
+                self.parts.push(Part::Matrix {
+                    question: question.name.clone(),
+                    blocks: catalogue.blocks.iter().map(|b| b.code.clone()).collect(),
+                });
+            }
+            QuestionType::SingleChoice => {
+                let values = merged.choices.iter().map(|c| format!("{}={}", c.code, c.label.nl)).collect::<Vec<_>>().join("; ");
+                self.columns.push(column(base, nl.clone(), en.clone(), format!("{values}; leeg=geen antwoord")));
+                self.parts.push(Part::Single { question: question.name.clone(), numeric: false });
+            }
+            QuestionType::Scale | QuestionType::Number => {
+                self.columns.push(column(base, nl.clone(), en.clone(), number_values(question)));
+                self.parts.push(Part::Single { question: question.name.clone(), numeric: true });
+            }
+            QuestionType::ShortText | QuestionType::LongText => {
+                self.columns.push(column(base, nl.clone(), en.clone(), "vrije tekst; leeg=geen antwoord".to_owned()));
+                self.parts.push(Part::Single { question: question.name.clone(), numeric: false });
+            }
+        }
+    }
+
+    /// The codebook: one entry per column, in column order.
+    pub fn columns(&self) -> &[Column] {
+        &self.columns
+    }
+
+    /// The header row.
+    pub fn header(&self) -> impl Iterator<Item = &str> {
+        self.columns.iter().map(|c| c.column.as_str())
+    }
+
+    /// One response as one row, a cell per column. Answers to questions that none of the covered versions has are
+    /// left out (they cannot have a column); JSON keeps them, since it gives the answers as stored.
+    pub fn row<'r>(&self, record: &'r ResponseRecord) -> Vec<Cell<'r>> {
+        let mut cells = Vec::with_capacity(self.columns.len());
+        let answers = &record.response.answers;
+        for part in &self.parts {
+            match part {
+                Part::Fixed(fixed) => cells.push(fixed.cell(record)),
+                Part::Single { question, numeric } => cells.push(single(answer(answers, question), *numeric)),
+                Part::Choices { question, codes } => {
+                    let chosen: Option<Vec<&str>> = answer(answers, question).map(|a| match a {
+                        Answer::Text(_) | Answer::Many(_) => a.codes(),
+                        Answer::Number(_) | Answer::Matrix(_) => Vec::new(),
+                    });
+                    cells.extend(codes.iter().map(|code| match &chosen {
+                        Some(chosen) => Cell::flag(chosen.contains(&code.as_str())),
+                        None => Cell::Empty,
+                    }));
+                }
+                Part::Matrix { question, blocks } => {
+                    let matrix = match answer(answers, question) {
+                        Some(Answer::Matrix(matrix)) => Some(matrix),
+                        _ => None,
+                    };
+                    for block in blocks {
+                        let given = matrix.and_then(|m| m.get(block));
+                        matrix_cells(given, &mut cells);
+                    }
+                }
+            }
+        }
+        cells
+    }
+}
+
+fn answer<'a>(answers: &'a Answers, question: &str) -> Option<&'a Answer> {
+    answers.get(question).filter(|a| !a.is_empty())
+}
+
+fn single(answer: Option<&Answer>, numeric: bool) -> Cell<'_> {
+    match answer {
+        None | Some(Answer::Matrix(_)) => Cell::Empty,
+        Some(Answer::Number(number)) => Cell::Number(*number),
+        // A draft keeps a number as typed until it parses; read it as a respondent meant it where possible.
+        Some(Answer::Text(text)) if numeric => parse_number(text).map_or(Cell::Text(Cow::Borrowed(text)), Cell::Number),
+        Some(Answer::Text(text)) => Cell::Text(Cow::Borrowed(text)),
+        // A question that was a multiple choice in an older version.
+        Some(Answer::Many(codes)) => Cell::Text(Cow::Owned(codes.join(";"))),
+    }
+}
+
+fn matrix_cells<'r>(block: Option<&'r BlockAnswer>, cells: &mut Vec<Cell<'r>>) {
+    cells.push(block.and_then(|b| b.status).map_or(Cell::Empty, |s| Cell::Text(Cow::Borrowed(s.code()))));
+    cells.push(block.and_then(|b| b.support_needed).map_or(Cell::Empty, Cell::flag));
+    // Forms mean something only when support is needed (see `BlockAnswer`); a draft may still hold stale ticks.
+    let needed = block.filter(|b| b.support_needed == Some(true));
+    cells.extend(SupportForm::ALL.iter().map(|form| needed.map_or(Cell::Empty, |b| Cell::flag(b.support_forms.contains(form)))));
+}
+
+fn number_values(question: &Question) -> String {
+    match &question.kind {
+        QuestionKind::Scale { min, max, min_label, max_label } => {
+            let end = |value: i64, label: &Option<Bilingual>| match label {
+                Some(label) => format!("{value}={}", label.nl),
+                None => value.to_string(),
+            };
+            format!("schaal van {} tot {}; leeg=geen antwoord", end(*min, min_label), end(*max, max_label))
+        }
+        QuestionKind::Number { min, max, integer } => {
+            let mut rules = vec!["getal met een decimale punt".to_owned()];
+            if *integer {
+                rules.push("geheel".to_owned());
+            }
+            if let Some(min) = min {
+                rules.push(format!("minimaal {min}"));
+            }
+            if let Some(max) = max {
+                rules.push(format!("maximaal {max}"));
+            }
+            rules.push("een concept kan nog tekst bevatten die geen getal is".to_owned());
+            format!("{}; leeg=geen antwoord", rules.join(", "))
+        }
+        _ => String::new(),
+    }
+}
+
+fn join_versions(versions: &BTreeSet<i64>) -> String {
+    versions.iter().map(ToString::to_string).collect::<Vec<_>>().join(";")
+}
+
+/// A response in the JSON export: the fixed fields flat, the answers as stored (their natural nested form).
+#[derive(Debug, Serialize)]
+pub struct JsonResponse<'a> {
+    pub organisation_code: &'a str,
+    pub organisation_name: &'a str,
+    pub province_code: Option<&'a str>,
+    pub questionnaire_id: &'a str,
+    pub questionnaire_version: i64,
+    pub state: &'static str,
+    pub mode: &'static str,
+    pub interview_date: Option<NaiveDate>,
+    pub interviewees: Option<&'a str>,
+    pub started_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub answers: &'a Answers,
+}
+
+impl ResponseRecord {
+    pub fn json(&self) -> JsonResponse<'_> {
+        let response = &self.response;
+        let (interview_date, interviewees) = match &response.mode {
+            Mode::Online => (None, None),
+            Mode::Interview { date, interviewees } => (Some(*date), Some(interviewees.as_str())),
+        };
+        JsonResponse {
+            organisation_code: response.organisation.as_str(),
+            organisation_name: &self.organisation_name,
+            province_code: self.province.as_ref().map(OrgCode::as_str),
+            questionnaire_id: &response.questionnaire_id,
+            questionnaire_version: response.questionnaire_version,
+            state: response.state.code(),
+            mode: response.mode.code(),
+            interview_date,
+            interviewees,
+            started_at: response.started_at,
+            updated_at: response.updated_at,
+            submitted_at: response.submitted_at,
+            answers: &response.answers,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::catalogue::{BlockGroup, BuildingBlock};
+    use crate::fieldwork::{ResponseState, WaveId};
+    use crate::questionnaire::parse_questionnaire_toml;
+
+    const OLDER: &str = r#"id = "meting"
+version = "1"
+catalogue = "mini"
+title = { nl = "Meting", en = "Survey" }
+
+[[pages]]
+name = "een"
+title = { nl = "Een", en = "One" }
+
+[[pages.questions]]
+name = "theme"
+type = "single_choice"
+text = { nl = "Thema?", en = "Theme?" }
+choices = [{ code = "a", nl = "Aa", en = "Ay" }, { code = "b", nl = "Bee", en = "Bee" }]
+
+[[pages.questions]]
+name = "areas"
+type = "multiple_choice"
+text = { nl = "Gebieden?", en = "Areas?" }
+choices = [{ code = "x", nl = "X", en = "X" }, { code = "y", nl = "Y", en = "Y" }, { code = "z", nl = "Z", en = "Z" }]
+
+[[pages.questions]]
+name = "remark"
+type = "short_text"
+text = { nl = "Opmerking?", en = "Remark?" }
+
+[[pages.questions]]
+name = "blocks"
+type = "block_matrix"
+text = { nl = "Bouwstenen?", en = "Blocks?" }
+"#;
+
+    const NEWER: &str = r#"id = "meting"
+version = "2"
+catalogue = "mini"
+title = { nl = "Meting", en = "Survey" }
+
+[[pages]]
+name = "een"
+title = { nl = "Een", en = "One" }
+
+[[pages.questions]]
+name = "areas"
+type = "multiple_choice"
+text = { nl = "Welke gebieden?", en = "Which areas?" }
+choices = [{ code = "y", nl = "Y", en = "Y" }, { code = "x", nl = "X", en = "X" }, { code = "w", nl = "W", en = "W" }]
+
+[[pages.questions]]
+name = "theme"
+type = "single_choice"
+text = { nl = "Thema?", en = "Theme?" }
+choices = [{ code = "a", nl = "Aa", en = "Ay" }, { code = "b", nl = "Bee", en = "Bee" }]
+
+[[pages.questions]]
+name = "staff"
+type = "number"
+min = 0
+text = { nl = "Hoeveel?", en = "How many?" }
+
+[[pages.questions]]
+name = "state"
+type = "scale"
+min = 1
+max = 5
+min_label = { nl = "Slecht", en = "Bad" }
+text = { nl = "Stand?", en = "State?" }
+
+[[pages.questions]]
+name = "blocks"
+type = "block_matrix"
+text = { nl = "Bouwstenen?", en = "Blocks?" }
+"#;
+
+    fn catalogue() -> Catalogue {
+        let block = |code: &str, name: &str| BuildingBlock {
+            code: code.to_owned(),
+            name: name.to_owned(),
+            group: "g".to_owned(),
+            description: String::new(),
+            target_date: None,
+            depends_on: Vec::new(),
+        };
+        Catalogue {
+            id: "mini".to_owned(),
+            version: "1".to_owned(),
+            name: "Mini".to_owned(),
+            description: String::new(),
+            source: String::new(),
+            reconstruction: false,
+            groups: vec![BlockGroup { code: "g".to_owned(), name: "G".to_owned() }],
+            blocks: vec![block("digid", "DigiD"), block("bsn", "BSN")],
+        }
+    }
+
+    fn versions() -> Vec<ExportedVersion> {
+        // Given oldest first on purpose: the layout orders by version itself.
+        [(1, OLDER), (2, NEWER)]
+            .into_iter()
+            .map(|(version, text)| ExportedVersion { version, questionnaire: parse_questionnaire_toml(text, "meting.toml").unwrap() })
+            .collect()
+    }
+
+    fn at(text: &str) -> DateTime<Utc> {
+        text.parse().unwrap()
+    }
+
+    fn record(version: i64, answers: Answers, mode: Mode, state: ResponseState) -> ResponseRecord {
+        ResponseRecord {
+            response: Response {
+                wave: WaveId::parse("eerste-meting").unwrap(),
+                organisation: OrgCode::parse("GM0363").unwrap(),
+                questionnaire_id: "meting".to_owned(),
+                questionnaire_version: version,
+                answers,
+                state,
+                mode,
+                started_at: at("2010-10-12T09:30:00.123456Z"),
+                updated_at: at("2010-10-13T10:00:00Z"),
+                submitted_at: (state == ResponseState::Submitted).then(|| at("2010-10-14T11:00:00Z")),
+                revision: 3,
+            },
+            organisation_name: "Amsterdam".to_owned(),
+            province: Some(OrgCode::parse("PV27").unwrap()),
+        }
+    }
+
+    fn texts(layout: &Layout, record: &ResponseRecord) -> BTreeMap<String, String> {
+        layout.header().map(str::to_owned).zip(layout.row(record).iter().map(|cell| cell.to_text().into_owned())).collect()
+    }
+
+    #[test]
+    fn columns_are_the_union_of_the_versions_with_the_newest_order_first() {
+        let layout = Layout::new(&versions(), &catalogue());
+        let header: Vec<&str> = layout.header().collect();
+        assert_eq!(
+            header[..12],
+            [
+                "wave",
+                "organisation_code",
+                "organisation_name",
+                "province_code",
+                "questionnaire_version",
+                "state",
+                "mode",
+                "interview_date",
+                "interviewees",
+                "started_at",
+                "updated_at",
+                "submitted_at"
+            ]
+        );
+        let forms = |block: &str| SupportForm::ALL.map(|f| format!("blocks.{block}.forms.{}", f.code()));
+        let mut expected: Vec<String> =
+            ["areas.y", "areas.x", "areas.w", "areas.z", "theme", "staff", "answers.state"].map(str::to_owned).to_vec();
+        for block in ["digid", "bsn"] {
+            expected.push(format!("blocks.{block}.status"));
+            expected.push(format!("blocks.{block}.support"));
+            expected.extend(forms(block));
+        }
+        expected.push("remark".to_owned());
+        assert_eq!(header[12..], expected.iter().map(String::as_str).collect::<Vec<_>>()[..]);
+        let versions_of = |column: &str| layout.columns().iter().find(|c| c.column == column).unwrap().versions.clone();
+        assert_eq!(versions_of("areas.x"), "1;2");
+        assert_eq!(versions_of("areas.z"), "1;2", "a choice only the older version had keeps its column");
+        assert_eq!(versions_of("staff"), "2");
+        assert_eq!(versions_of("remark"), "1");
+        assert_eq!(versions_of("wave"), "1;2");
+        assert_eq!(layout.columns().len(), layout.row(&record(1, Answers::new(), Mode::Online, ResponseState::Draft)).len());
+    }
+
+    #[test]
+    fn the_codebook_names_question_type_labels_and_codes() {
+        let layout = Layout::new(&versions(), &catalogue());
+        let column = |name: &str| layout.columns().iter().find(|c| c.column == name).unwrap().clone();
+        let theme = column("theme");
+        assert_eq!((theme.question.as_str(), theme.kind.as_str()), ("theme", "single_choice"));
+        assert_eq!(theme.values, "a=Aa; b=Bee; leeg=geen antwoord");
+        let area = column("areas.w");
+        assert_eq!((area.label_nl.as_str(), area.label_en.as_str()), ("Welke gebieden? — W", "Which areas? — W"));
+        assert!(area.values.starts_with("1=gekozen; 0=niet gekozen"));
+        let status = column("blocks.digid.status");
+        assert_eq!(status.kind, "block_matrix");
+        assert!(status.values.starts_with("not_started=Niet gestart; orienting=Oriënterend;"), "{}", status.values);
+        assert!(column("blocks.bsn.forms.knowledge_base").label_en.contains("BSN: form of support wanted: Knowledge base"));
+        assert!(column("answers.state").values.starts_with("schaal van 1=Slecht tot 5"), "{}", column("answers.state").values);
+        assert!(column("staff").values.contains("decimale punt"));
+        assert!(column("state").label_nl.contains("Concepten zijn opgenomen"), "the codebook says drafts are in");
+        assert_eq!(CODEBOOK_HEADER.len(), theme.cells().len());
+    }
+
+    #[test]
+    fn a_response_fills_codes_flags_numbers_and_texts() {
+        let layout = Layout::new(&versions(), &catalogue());
+        let matrix: BTreeMap<String, BlockAnswer> = [
+            (
+                "digid".to_owned(),
+                BlockAnswer {
+                    status: Some(BlockStatus::InUse),
+                    support_needed: Some(true),
+                    support_forms: [SupportForm::KnowledgeBase].into(),
+                },
+            ),
+            (
+                "bsn".to_owned(),
+                BlockAnswer {
+                    status: Some(BlockStatus::Planned),
+                    support_needed: Some(false),
+                    support_forms: [SupportForm::OnSiteHelp].into(),
+                },
+            ),
+        ]
+        .into();
+        let answers: Answers = [
+            ("theme".to_owned(), Answer::Text("a".to_owned())),
+            ("areas".to_owned(), Answer::Many(vec!["x".to_owned(), "z".to_owned()])),
+            ("remark".to_owned(), Answer::Text("=HYPERLINK(\"x\")".to_owned())),
+            ("blocks".to_owned(), Answer::Matrix(matrix)),
+            ("gone".to_owned(), Answer::Text("no column".to_owned())),
+        ]
+        .into();
+        let interview = Mode::Interview { date: NaiveDate::from_ymd_opt(2010, 11, 2).unwrap(), interviewees: "wethouder".to_owned() };
+        let row = texts(&layout, &record(1, answers, interview, ResponseState::Submitted));
+        let expect = [
+            ("wave", "eerste-meting"),
+            ("organisation_code", "GM0363"),
+            ("organisation_name", "Amsterdam"),
+            ("province_code", "PV27"),
+            ("questionnaire_version", "1"),
+            ("state", "submitted"),
+            ("mode", "interview"),
+            ("interview_date", "2010-11-02"),
+            ("interviewees", "wethouder"),
+            ("started_at", "2010-10-12T09:30:00Z"),
+            ("submitted_at", "2010-10-14T11:00:00Z"),
+            ("theme", "a"),
+            ("areas.x", "1"),
+            ("areas.y", "0"),
+            ("areas.w", "0"),
+            ("areas.z", "1"),
+            ("staff", ""),
+            ("remark", "=HYPERLINK(\"x\")"),
+            ("blocks.digid.status", "in_use"),
+            ("blocks.digid.support", "1"),
+            ("blocks.digid.forms.knowledge_base", "1"),
+            ("blocks.digid.forms.on_site_help", "0"),
+            ("blocks.bsn.status", "planned"),
+            ("blocks.bsn.support", "0"),
+            ("blocks.bsn.forms.on_site_help", ""),
+        ];
+        for (column, value) in expect {
+            assert_eq!(row[column], value, "{column}");
+        }
+        assert_eq!(row.len(), layout.columns().len(), "the unknown question 'gone' has no column");
+    }
+
+    #[test]
+    fn unanswered_questions_are_empty_and_numbers_keep_a_decimal_point() {
+        let layout = Layout::new(&versions(), &catalogue());
+        let answers: Answers = [("staff".to_owned(), Answer::Text("1.250,5".to_owned())), ("state".to_owned(), Answer::Number(4.0))].into();
+        let row = texts(&layout, &record(2, answers, Mode::Online, ResponseState::Draft));
+        assert_eq!(row["staff"], "1250.5", "typed the Dutch way, exported with a decimal point");
+        assert_eq!(row["answers.state"], "4");
+        assert_eq!(row["state"], "draft");
+        for empty in
+            ["areas.x", "theme", "blocks.digid.status", "blocks.digid.support", "blocks.digid.forms.knowledge_base", "submitted_at"]
+        {
+            assert_eq!(row[empty], "", "{empty}");
+        }
+        assert_eq!((row["mode"].as_str(), row["interview_date"].as_str()), ("online", ""));
+        let typed: Answers = [("staff".to_owned(), Answer::Number(0.5)), ("theme".to_owned(), Answer::Text(" ".to_owned()))].into();
+        let typed = record(2, typed, Mode::Online, ResponseState::Draft);
+        let cells = layout.row(&typed);
+        assert!(cells.contains(&Cell::Number(0.5)));
+        let words: Answers = [("staff".to_owned(), Answer::Text("twaalf".to_owned()))].into();
+        assert_eq!(texts(&layout, &record(2, words, Mode::Online, ResponseState::Draft))["staff"], "twaalf", "kept as typed");
+    }
+
+    #[test]
+    fn json_gives_the_answers_as_stored() {
+        let answers: Answers = [("areas".to_owned(), Answer::Many(vec!["x".to_owned()]))].into();
+        let record = record(1, answers, Mode::Online, ResponseState::Draft);
+        let json = serde_json::to_value(record.json()).unwrap();
+        assert_eq!(json["answers"]["areas"], serde_json::json!(["x"]));
+        assert_eq!(
+            (json["state"].as_str(), json["mode"].as_str(), json["province_code"].as_str()),
+            (Some("draft"), Some("online"), Some("PV27"))
+        );
+        assert!(json["interview_date"].is_null() && json["submitted_at"].is_null());
+        let column = serde_json::to_value(&Layout::new(&versions(), &catalogue()).columns()[0]).unwrap();
+        assert_eq!(column["type"], "code");
+    }
+}

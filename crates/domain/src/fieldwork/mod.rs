@@ -1,0 +1,12 @@
+//! Fieldwork: waves of the survey, their states, the personal invitations and reminders, and the letters that carry
+//! them.
+
+pub mod contacts;
+pub mod export;
+pub mod follow_up;
+pub mod letters;
+mod response;
+mod wave;
+
+pub use response::{Edit, Mode, Refusal, Response, ResponseState, may_edit, may_reopen, may_submit};
+pub use wave::{MoveRefused, NewWave, Wave, WaveId, WaveState};

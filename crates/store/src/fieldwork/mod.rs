@@ -1,0 +1,11 @@
+//! Fieldwork: questionnaire texts, waves, responses, contact addresses and the mail sent.
+
+mod mail;
+mod questionnaires;
+mod responses;
+mod stream;
+mod waves;
+
+pub use mail::{Contact, MessageKind, MessageRecord, MessageStatus, NewMessage};
+pub use questionnaires::{QuestionnaireImport, StoredQuestionnaire};
+pub use responses::{Progress, SaveAnswers};

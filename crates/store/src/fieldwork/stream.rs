@@ -1,0 +1,94 @@
+//! Reading a wave's responses one at a time, for exports of any size: memory stays flat however many responses a
+//! wave holds, because rows are decoded as the database hands them over.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::fieldwork::export::ResponseRecord;
+use domain::fieldwork::{Mode, Response, ResponseState, WaveId};
+use domain::questionnaire::Answers;
+use futures_util::stream::{BoxStream, StreamExt};
+
+use crate::connect::with_pool;
+use crate::register::stored_code;
+use crate::{Store, StoreError};
+
+#[derive(sqlx::FromRow)]
+struct RecordRow {
+    wave_id: String,
+    organisation_code: String,
+    questionnaire_id: String,
+    questionnaire_version: i64,
+    answers: String,
+    state: String,
+    mode: String,
+    interview_date: Option<NaiveDate>,
+    interviewees: Option<String>,
+    started_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    submitted_at: Option<DateTime<Utc>>,
+    revision: i64,
+    organisation_name: Option<String>,
+    province_code: Option<String>,
+}
+
+impl RecordRow {
+    fn into_record(self) -> Result<ResponseRecord, StoreError> {
+        let corrupt = |what: String| StoreError::Corrupt(format!("response {}/{}: {what}", self.wave_id, self.organisation_code));
+        let answers: Answers = serde_json::from_str(&self.answers).map_err(|e| corrupt(format!("answers: {e}")))?;
+        let state = ResponseState::parse(&self.state).ok_or_else(|| corrupt(format!("state '{}'", self.state)))?;
+        let mode = match (self.mode.as_str(), self.interview_date) {
+            ("online", _) => Mode::Online,
+            ("interview", Some(date)) => Mode::Interview { date, interviewees: self.interviewees.clone().unwrap_or_default() },
+            (other, _) => return Err(corrupt(format!("mode '{other}'"))),
+        };
+        let province = self.province_code.as_deref().filter(|code| !code.is_empty()).map(stored_code).transpose()?;
+        Ok(ResponseRecord {
+            response: Response {
+                wave: WaveId::parse(&self.wave_id).map_err(StoreError::Corrupt)?,
+                organisation: stored_code(&self.organisation_code)?,
+                questionnaire_id: self.questionnaire_id,
+                questionnaire_version: self.questionnaire_version,
+                answers,
+                state,
+                mode,
+                started_at: self.started_at,
+                updated_at: self.updated_at,
+                submitted_at: self.submitted_at,
+                revision: self.revision,
+            },
+            organisation_name: self.organisation_name.unwrap_or_default(),
+            province,
+        })
+    }
+}
+
+impl Store {
+    /// Every response of a wave, drafts included, by organisation code, each with its organisation's name and
+    /// province from the register. The stream holds one database connection until it ends or is dropped.
+    pub fn stream_responses<'a>(&'a self, wave: &'a WaveId) -> BoxStream<'a, Result<ResponseRecord, StoreError>> {
+        const SQL: &str = "SELECT r.wave_id, r.organisation_code, r.questionnaire_id, r.questionnaire_version, r.answers, r.state,
+                r.mode, r.interview_date, r.interviewees, r.started_at, r.updated_at, r.submitted_at, r.revision,
+                o.name AS organisation_name, o.province_code
+            FROM responses r LEFT JOIN organisations o ON o.code = r.organisation_code
+            WHERE r.wave_id = $1 ORDER BY r.organisation_code";
+        // Each pool yields its own stream type; boxed, both arms have one type.
+        with_pool!(self, |pool| sqlx::query_as::<_, RecordRow>(SQL)
+            .bind(wave.as_str())
+            .fetch(pool)
+            .map(|row| row.map_err(StoreError::from).and_then(RecordRow::into_record))
+            .boxed())
+    }
+
+    /// The stored questionnaire versions that the responses of a wave answered, oldest first; empty when nobody
+    /// has answered yet.
+    pub async fn questionnaire_versions_in_wave(&self, wave: &WaveId) -> Result<Vec<i64>, StoreError> {
+        const SQL: &str = "SELECT DISTINCT questionnaire_version FROM responses WHERE wave_id = $1 ORDER BY questionnaire_version";
+        Ok(with_pool!(self, |pool| sqlx::query_scalar(SQL).bind(wave.as_str()).fetch_all(pool).await)?)
+    }
+
+    /// How many responses (drafts included) a wave holds.
+    pub async fn response_count(&self, wave: &WaveId) -> Result<u64, StoreError> {
+        const SQL: &str = "SELECT COUNT(*) FROM responses WHERE wave_id = $1";
+        let count: i64 = with_pool!(self, |pool| sqlx::query_scalar(SQL).bind(wave.as_str()).fetch_one(pool).await)?;
+        Ok(u64::try_from(count).unwrap_or(0))
+    }
+}

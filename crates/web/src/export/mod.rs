@@ -1,0 +1,137 @@
+//! Exports of a wave's raw responses: CSV with a codebook, XLSX and JSON, written as the responses stream out of
+//! the database, so that memory stays flat for any number of responses.
+//!
+//! `domain::fieldwork::export::Layout` decides the columns and what a response puts in them; this module only
+//! encodes. Every writer takes a stream of responses (`Store::stream_responses`) and writes onto an
+//! `impl std::io::Write`; `csv_body` and `json_body` give the same bytes as a streamed HTTP body for a handler.
+//!
+//! - CSV: one header row, one row per response; text cells that a spreadsheet would read as a formula are
+//!   neutralised with a leading apostrophe (see `neutralise`). Numbers are never touched, so a negative number
+//!   stays a number. The codebook is a CSV file of its own (`write_codebook_csv`).
+//! - XLSX: a sheet `responses` and a sheet `codebook`, written in constant-memory mode. Numbers are number cells
+//!   and texts are string cells, which a spreadsheet never evaluates, so texts are written as they are.
+//! - JSON: one document, `{"wave": {...}, "codebook": [...], "responses": [...]}`, one response per line inside
+//!   the array; it loads with one call (`json.load`, `jsonlite::fromJSON`) and the answers keep the nested form
+//!   in which they are stored.
+
+mod body;
+mod to_csv;
+mod to_json;
+mod to_xlsx;
+
+use std::borrow::Cow;
+
+use domain::fieldwork::Wave;
+use domain::fieldwork::export::{ExportedVersion, Layout, ResponseRecord};
+use domain::questionnaire::parse_questionnaire_toml;
+use futures_util::stream::BoxStream;
+use store::{Store, StoreError};
+
+pub use body::{codebook_download, csv_body, csv_download, json_body, json_download};
+pub use to_csv::{write_codebook_csv, write_csv};
+pub use to_json::write_json;
+pub use to_xlsx::write_xlsx;
+
+/// Why an export failed. The messages are for the monitor team or the log, not for the public.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the stored questionnaire {id} version {version} no longer reads: {detail}")]
+    Questionnaire { id: String, version: i64, detail: String },
+    #[error("cannot write the export: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("cannot write the CSV: {0}")]
+    Csv(#[from] csv::Error),
+    #[error("cannot write the JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("cannot write the XLSX: {0}")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+    #[error("an XLSX sheet holds at most {0} responses; export this wave as CSV or JSON")]
+    TooManyRows(u32),
+    #[error("the XLSX writer stopped unexpectedly: {0}")]
+    Worker(String),
+}
+
+impl ExportError {
+    /// True when the reader went away (a closed pipe, as with `| head`): the export stopped, nothing failed.
+    pub fn is_broken_pipe(&self) -> bool {
+        let kind = match self {
+            ExportError::Io(io) => Some(io.kind()),
+            ExportError::Csv(csv) => match csv.kind() {
+                csv::ErrorKind::Io(io) => Some(io.kind()),
+                _ => None,
+            },
+            ExportError::Json(json) => json.io_error_kind(),
+            _ => None,
+        };
+        kind == Some(std::io::ErrorKind::BrokenPipe)
+    }
+}
+
+/// A wave with the layout of its export, built once before the responses stream.
+#[derive(Clone, Debug)]
+pub struct Export {
+    pub wave: Wave,
+    pub layout: Layout,
+}
+
+impl Export {
+    /// Reads what the layout needs: every questionnaire version the wave's responses answered, the version the
+    /// wave asks now (so that a wave without responses still has its columns), and the wave's catalogue.
+    pub async fn prepare(store: &Store, wave: Wave) -> Result<Self, ExportError> {
+        let mut numbers = store.questionnaire_versions_in_wave(&wave.id).await?;
+        if !numbers.contains(&wave.questionnaire_version) {
+            numbers.push(wave.questionnaire_version);
+        }
+        let mut versions = Vec::with_capacity(numbers.len());
+        for version in numbers {
+            let stored = store.questionnaire(&wave.questionnaire_id, version).await?;
+            let name = format!("{} version {version}", wave.questionnaire_id);
+            let questionnaire = parse_questionnaire_toml(&stored.source, &name).map_err(|errors| ExportError::Questionnaire {
+                id: wave.questionnaire_id.clone(),
+                version,
+                detail: errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
+            })?;
+            versions.push(ExportedVersion { version, questionnaire });
+        }
+        let catalogue = store.catalogue(&wave.catalogue_id, Some(&wave.catalogue_version)).await?;
+        Ok(Self { layout: Layout::new(&versions, &catalogue), wave })
+    }
+
+    /// The wave's responses, ready for a writer.
+    pub fn responses<'a>(&'a self, store: &'a Store) -> BoxStream<'a, Result<ResponseRecord, StoreError>> {
+        store.stream_responses(&self.wave.id)
+    }
+}
+
+/// Whether a spreadsheet would read the cell as a formula (or, with a leading tab or carriage return, be tricked
+/// into reading what follows as one).
+fn looks_like_formula(cell: &str) -> bool {
+    cell.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+/// A cell that a spreadsheet would read as a formula gets a leading apostrophe, so an export cannot run code.
+pub fn neutralise(cell: &str) -> String {
+    neutralised(cell).into_owned()
+}
+
+/// As `neutralise`, without copying the cells that need nothing, which are nearly all.
+pub fn neutralised(cell: &str) -> Cow<'_, str> {
+    if looks_like_formula(cell) { Cow::Owned(format!("'{cell}")) } else { Cow::Borrowed(cell) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_cells_are_neutralised_and_others_left_alone() {
+        for cell in ["=1+1", "+31", "-2", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(neutralise(cell), format!("'{cell}"));
+        }
+        for cell in ["", "Amsterdam", "'s-Hertogenbosch", "1=ja"] {
+            assert!(matches!(neutralised(cell), Cow::Borrowed(_)), "{cell}");
+        }
+    }
+}

@@ -1,0 +1,63 @@
+//! CSV: the responses, one row each, and the codebook as a file of its own.
+
+use std::io::Write;
+use std::pin::pin;
+
+use domain::fieldwork::export::{CODEBOOK_HEADER, Cell, Layout, ResponseRecord};
+use futures_util::{Stream, StreamExt};
+use store::StoreError;
+
+use super::{ExportError, neutralised};
+
+/// Writes the responses as CSV: the header, then one row per response as it arrives. Returns how many rows.
+pub async fn write_csv<S, W>(layout: &Layout, responses: S, out: W) -> Result<u64, ExportError>
+where
+    S: Stream<Item = Result<ResponseRecord, StoreError>>,
+    W: Write,
+{
+    let mut csv = csv::Writer::from_writer(out);
+    header(&mut csv, layout)?;
+    let mut responses = pin!(responses);
+    let mut count = 0;
+    while let Some(record) = responses.next().await {
+        row(&mut csv, layout, &record?)?;
+        count += 1;
+    }
+    csv.flush()?;
+    Ok(count)
+}
+
+/// Writes the codebook as CSV: `column, question, type, label_nl, label_en, values, versions`, one row per
+/// column of the responses, in the same order.
+pub fn write_codebook_csv<W: Write>(layout: &Layout, out: W) -> Result<W, ExportError> {
+    let mut csv = csv::Writer::from_writer(out);
+    texts(&mut csv, CODEBOOK_HEADER)?;
+    for column in layout.columns() {
+        texts(&mut csv, column.cells())?;
+    }
+    csv.into_inner().map_err(|e| ExportError::Io(e.into_error()))
+}
+
+pub(super) fn header<W: Write>(csv: &mut csv::Writer<W>, layout: &Layout) -> Result<(), ExportError> {
+    texts(csv, layout.header())
+}
+
+pub(super) fn row<W: Write>(csv: &mut csv::Writer<W>, layout: &Layout, record: &ResponseRecord) -> Result<(), ExportError> {
+    for cell in layout.row(record) {
+        match cell {
+            Cell::Empty => csv.write_field([])?,
+            Cell::Text(text) => csv.write_field(neutralised(&text).as_bytes())?,
+            Cell::Number(_) => csv.write_field(cell.to_text().as_bytes())?,
+        }
+    }
+    csv.write_record(None::<&[u8]>)?;
+    Ok(())
+}
+
+fn texts<'a, W: Write>(csv: &mut csv::Writer<W>, cells: impl IntoIterator<Item = &'a str>) -> Result<(), ExportError> {
+    for cell in cells {
+        csv.write_field(neutralised(cell).as_bytes())?;
+    }
+    csv.write_record(None::<&[u8]>)?;
+    Ok(())
+}
