@@ -12,7 +12,7 @@ use domain::access::{INVITATION_VALIDITY_DAYS, Secret};
 use domain::audit::Author;
 use domain::fieldwork::letters::{self, LetterFacts};
 use domain::fieldwork::{ResponseState, Wave, WaveId, WaveState};
-use domain::register::{OrgCode, Organisation, OrganisationKind};
+use domain::register::{OrgCode, Organisation};
 use mail::{Envelope, MailError, Mailer};
 use store::{MessageKind, MessageStatus, NewMessage, OrganisationFilter, Store, StoreError};
 
@@ -226,14 +226,11 @@ pub async fn send(store: &Store, mailer: &Mailer, wave: &Wave, outreach: &Outrea
     Ok(report)
 }
 
-/// The municipalities a wave asks, by code: those of the register on the day the wave opened. The register knows
-/// nothing before its first day, so for a wave that opened earlier that day stands in, as the demo's first wave
-/// does (`domain::demo`): the register of 1 January 2011 for a wave of October 2010.
+/// The municipalities a wave asks (`follow_up::asked` on the wave's register date), by code.
 async fn asked(store: &Store, wave: &Wave) -> Result<Vec<Organisation>, StoreError> {
-    let filter = OrganisationFilter { kind: Some(OrganisationKind::Gemeente), ..OrganisationFilter::default() };
-    let every = store.organisations(&filter).await?;
-    let on = every.iter().map(|o| o.valid_from).min().map_or(wave.opens_on, |begins| wave.opens_on.max(begins));
-    let mut asked: Vec<Organisation> = every.into_iter().filter(|o| o.is_valid_on(on)).collect();
+    let on = wave.register_date();
+    let register = store.organisations(&OrganisationFilter { date: Some(on), ..OrganisationFilter::default() }).await?;
+    let mut asked: Vec<Organisation> = domain::fieldwork::follow_up::asked(&register, on).into_iter().cloned().collect();
     asked.sort_by(|a, b| a.code.cmp(&b.code));
     Ok(asked)
 }

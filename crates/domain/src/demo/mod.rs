@@ -14,7 +14,7 @@ use crate::catalogue::{Catalogue, parse_catalogue_toml};
 use crate::fieldwork::{NewWave, WaveId};
 use crate::population::{PopulationFigure, latest_on, parse_population_csv};
 use crate::questionnaire::{Questionnaire, parse_questionnaire_toml};
-use crate::register::{OrgCode, Organisation, OrganisationKind, Register, parse_register_csv};
+use crate::register::{OrgCode, Organisation, Register, parse_register_csv};
 
 const REGISTER: &str = include_str!("../../../../data/register/register.csv");
 const POPULATIONS: [(&str, &str); 2] = [
@@ -92,14 +92,10 @@ pub fn data() -> Result<DemoData, String> {
 }
 
 impl DemoData {
-    /// The municipalities the first wave asks: those of the register on the day the wave opened. The register
-    /// begins on 1 January 2011 and knows nothing earlier, so for a wave that opened before that, its first day
-    /// stands in: the 418 municipalities of 2011, the division the survey reported on.
+    /// The municipalities the first wave asks, by code: those of the register on the wave's register date (the end
+    /// of its fieldwork, see `Wave::register_date`): the 418 municipalities of 2011.
     pub fn first_wave_municipalities(&self) -> Vec<&Organisation> {
-        let register_begins = self.organisations.iter().map(|o| o.valid_from).min().unwrap_or(FIRST_WAVE_OPENS);
-        let on = FIRST_WAVE_OPENS.max(register_begins);
-        let mut asked: Vec<&Organisation> =
-            self.organisations.iter().filter(|o| o.kind() == OrganisationKind::Gemeente && o.is_valid_on(on)).collect();
+        let mut asked = crate::fieldwork::follow_up::asked(&self.organisations, FIRST_WAVE_CLOSES);
         asked.sort_by(|a, b| a.code.cmp(&b.code));
         asked
     }
@@ -160,7 +156,7 @@ impl DemoData {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::register::check_successions;
+    use crate::register::{OrganisationKind, check_successions};
 
     #[test]
     fn the_shipped_data_is_valid_and_complete() {

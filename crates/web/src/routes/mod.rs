@@ -67,6 +67,10 @@ fn table() -> Table {
             rule("POST", "/beheer/metingen/{wave}/status", "/beheer/metingen/eerste-meting/status", Access::ADMIN),
             post(admin::waves::change_state),
         )
+        .route(
+            rule("POST", "/beheer/metingen/{wave}/brieven", "/beheer/metingen/eerste-meting/brieven", Access::ADMIN),
+            post(admin::waves::send_letters),
+        )
         .route(rule("GET", "/beheer/audit", "/beheer/audit", Access::ADMIN), get(admin::audit::list))
         .route(rule("GET", "/beheer/audit.csv", "/beheer/audit.csv", Access::ADMIN), get(admin::audit::export))
 }

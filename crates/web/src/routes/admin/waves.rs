@@ -345,3 +345,68 @@ pub async fn change_state(
         Err(other) => Err(other.into()),
     }
 }
+
+#[derive(Deserialize)]
+pub struct LettersForm {
+    soort: String,
+    #[serde(default)]
+    dagen: Option<String>,
+}
+
+/// Sends the invitations, or the reminders, of a wave from the fieldwork page, and shows what happened.
+pub async fn send_letters(
+    State(state): State<AppState>,
+    Extension(signed): Extension<SignedIn>,
+    Extension(origin): Extension<Origin>,
+    Path(path): Path<WavePath>,
+    Form(form): Form<LettersForm>,
+) -> Result<Response, WebError> {
+    let principal = signed.0.clone().ok_or_else(|| WebError::Forbidden("Log eerst in.".into()))?;
+    let wave = load_wave(&state, &path.wave).await?;
+    let (kind, every_days) = match (form.soort.as_str(), form.dagen.as_deref().map(str::trim)) {
+        ("uitnodiging", _) => (store::MessageKind::Invitation, 0),
+        ("herinnering", Some(days)) => match days.parse::<u32>() {
+            Ok(days) if days <= 365 => (store::MessageKind::Reminder, days),
+            _ => {
+                let notice = format!("Dagen: ‘{days}’ is geen aantal dagen van 0 tot 365; er is niets verstuurd.");
+                return render_wave(&state, &signed, wave, Some(notice), StatusCode::UNPROCESSABLE_ENTITY).await;
+            }
+        },
+        _ => return Err(WebError::BadRequest("Kies uitnodigingen of herinneringen.".into())),
+    };
+    let Some(mailer) = state.mailer.clone() else {
+        let notice = "Deze server verstuurt geen mail (er is geen outbox of SMTP-server ingesteld); er is niets verstuurd.".to_owned();
+        return render_wave(&state, &signed, wave, Some(notice), StatusCode::SERVICE_UNAVAILABLE).await;
+    };
+    let author = Author::new(principal.actor(), origin);
+    let outreach =
+        crate::outreach::Outreach { kind, public_url: &state.public_url, every_days, now: Utc::now(), author: &author };
+    let notice = match crate::outreach::send(&state.store, &mailer, &wave, &outreach).await {
+        Ok(report) => {
+            let what = if kind == store::MessageKind::Invitation { "uitnodigingen" } else { "herinneringen" };
+            let mut text = format!(
+                "{} {what} verstuurd, {} geweigerd door de ontvanger, {} mislukt.",
+                report.sent.len(),
+                report.bounced.len(),
+                report.failed.len() + report.not_attempted.len()
+            );
+            if !report.skipped_no_contact.is_empty() {
+                text.push_str(&format!(" {} gemeenten hebben geen contactadres.", report.skipped_no_contact.len()));
+            }
+            if report.skipped_not_due > 0 {
+                text.push_str(&format!(" {} gemeenten kregen kortgeleden al een bericht.", report.skipped_not_due));
+            }
+            if report.to_retry() > 0 {
+                text.push_str(" Wat mislukte, staat hieronder en gaat bij de volgende keer opnieuw.");
+            }
+            text
+        }
+        Err(crate::outreach::OutreachError::NotOpen { .. }) => {
+            format!("De meting is {}; berichten gaan alleen uit zolang het veldwerk open is.", wave.state.label_nl())
+        }
+        Err(crate::outreach::OutreachError::Store(error)) => return Err(error.into()),
+        Err(error) => return Err(WebError::Internal(error.to_string())),
+    };
+    let fresh = load_wave(&state, &path.wave).await?;
+    render_wave(&state, &signed, fresh, Some(notice), StatusCode::OK).await
+}
