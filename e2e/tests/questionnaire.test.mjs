@@ -63,7 +63,7 @@ app.test('a respondent answers page by page by keyboard, fixes a mistake, and su
   const count = await groups.count();
   assert.equal(count, 18, 'the 18 blocks of the NUP catalogue');
   for (let i = 0; i < count; i += 1) {
-    const status = i < 7 ? 'in gebruik' : 'gepland';
+    const status = i < 7 ? 'In gebruik' : 'Gepland';
     await groups.nth(i).getByLabel(status, { exact: true }).focus();
     await page.keyboard.press('Space');
   }

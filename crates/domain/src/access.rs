@@ -67,6 +67,8 @@ impl Access {
     /// Reading everything: the monitor team, analysts and interviewers.
     pub const STAFF: Access = Access::Roles(&[Role::Admin, Role::Analyst, Role::Interviewer]);
 
+    /// The raw answers of a wave, downloaded: the monitor team and analysts.
+    pub const EXPORT: Access = Access::Roles(&[Role::Admin, Role::Analyst]);
     /// Reading one organisation's answers: its respondents, and all staff.
     pub const ORGANISATION_READ: Access = Access::Organisation(&[Role::Admin, Role::Analyst, Role::Interviewer]);
     /// Changing one organisation's answers: its respondents, interviewers who enter an interview, and the monitor

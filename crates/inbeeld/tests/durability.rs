@@ -12,7 +12,8 @@ use domain::register::OrgCode;
 use store::Store;
 
 fn inbeeld(database: &str, args: &[&str]) -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_inbeeld")).args(args).env("DATABASE_URL", database).env("INBEELD_LOG", "warn").output().unwrap();
+    let output =
+        Command::new(env!("CARGO_BIN_EXE_inbeeld")).args(args).env("DATABASE_URL", database).env("INBEELD_LOG", "warn").output().unwrap();
     assert!(output.status.success(), "inbeeld {args:?}: {}", String::from_utf8_lossy(&output.stderr));
     String::from_utf8(output.stdout).unwrap()
 }
@@ -63,7 +64,8 @@ async fn an_acknowledged_submission_survives_killing_the_server() {
     let database = format!("sqlite://{}", folder.path().join("durable.sqlite").display());
     inbeeld(&database, &["demo"]);
     let opens = ["--opens", "2026-10-01", "--closes", "2027-03-31"];
-    let create = ["wave", "create", "--id", "proef", "--title", "Proef", "--catalogue", "nup-2008", "--questionnaire", "eerste-meting-2010"];
+    let create =
+        ["wave", "create", "--id", "proef", "--title", "Proef", "--catalogue", "nup-2008", "--questionnaire", "eerste-meting-2010"];
     inbeeld(&database, &[&create[..], &opens[..]].concat());
     inbeeld(&database, &["wave", "open", "proef"]);
     let port = free_port();
@@ -93,7 +95,13 @@ async fn an_acknowledged_submission_survives_killing_the_server() {
         assert_eq!(saved.status(), 303, "page {name} is complete");
     }
     let overview = client.get(&form).header("cookie", &cookie).send().await.unwrap().text().await.unwrap();
-    let submitted = client.post(format!("{form}/indienen")).header("cookie", &cookie).form(&[("revisie", revision_on(&overview))]).send().await.unwrap();
+    let submitted = client
+        .post(format!("{form}/indienen"))
+        .header("cookie", &cookie)
+        .form(&[("revisie", revision_on(&overview))])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(submitted.status(), 303, "the submission is acknowledged");
     assert!(submitted.headers()["location"].to_str().unwrap().ends_with("?ingediend=1"));
 

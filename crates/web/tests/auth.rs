@@ -13,6 +13,7 @@ use reqwest::{Response, StatusCode};
 use store::{Store, both_backends};
 use support::{PASSWORD, Site, add_user, get_as, post_as, session_cookie, sign_in, sign_in_response};
 
+/// A site with the demo register and one account per role; the respondent is Amsterdam's.
 async fn site_with_accounts(store: &Store) -> Site {
     let site = Site::start(store, false).await;
     add_user(store, "beheer@instituut.nl", Role::Admin, None).await;

@@ -128,7 +128,14 @@ both_backends!(a_municipality_answers_in_two_sittings_fixes_its_mistakes_and_sub
 
     let mut all = matrix_fields(&blocks, 7);
     all.extend([("revisie".to_owned(), revision(&store).await), ("actie".to_owned(), "volgende".to_owned())]);
-    let done = site.client.post(format!("{}{BASE}/pagina/bouwstenen", site.base)).header("cookie", &second_sitting).form(&all).send().await.unwrap();
+    let done = site
+        .client
+        .post(format!("{}{BASE}/pagina/bouwstenen", site.base))
+        .header("cookie", &second_sitting)
+        .form(&all)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(done.status(), StatusCode::SEE_OTHER);
 
     let rev = revision(&store).await;
@@ -175,21 +182,13 @@ both_backends!(a_municipality_answers_in_two_sittings_fixes_its_mistakes_and_sub
     assert!(early.text().await.unwrap().contains("nog niet ingediend"));
 
     let rev = revision(&store).await;
-    let contact = [
-        ("revisie", rev.as_str()),
-        ("actie", "volgende"),
-        ("contact_name", "A. de Vries"),
-        ("contact_email", "a.devries@amsterdam"),
-    ];
+    let contact =
+        [("revisie", rev.as_str()), ("actie", "volgende"), ("contact_name", "A. de Vries"), ("contact_email", "a.devries@amsterdam")];
     let bad_mail = post(&site, &format!("{BASE}/pagina/contact"), &second_sitting, &contact).await;
     assert_eq!(bad_mail.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let rev = revision(&store).await;
-    let contact = [
-        ("revisie", rev.as_str()),
-        ("actie", "volgende"),
-        ("contact_name", "A. de Vries"),
-        ("contact_email", "a.devries@amsterdam.nl"),
-    ];
+    let contact =
+        [("revisie", rev.as_str()), ("actie", "volgende"), ("contact_name", "A. de Vries"), ("contact_email", "a.devries@amsterdam.nl")];
     let to_overview = post(&site, &format!("{BASE}/pagina/contact"), &second_sitting, &contact).await;
     assert_eq!((to_overview.status(), location(&to_overview)), (StatusCode::SEE_OTHER, BASE));
 
@@ -228,9 +227,13 @@ both_backends!(the_monitor_team_corrects_with_an_audit_trail_and_others_stay_out
     add_user(&store, "analist@instituut.nl", Role::Analyst, None).await;
     add_user(&store, "respondent@utrecht.nl", Role::Respondent, Some("GM0344")).await;
     let respondent = open_link(&site, &store).await;
-    let saved =
-        post(&site, &format!("{BASE}/pagina/thema"), &respondent, &[("revisie", "0"), ("actie", "opslaan"), ("leading_theme", "bedrijfsvoering")])
-            .await;
+    let saved = post(
+        &site,
+        &format!("{BASE}/pagina/thema"),
+        &respondent,
+        &[("revisie", "0"), ("actie", "opslaan"), ("leading_theme", "bedrijfsvoering")],
+    )
+    .await;
     assert_eq!(saved.status(), StatusCode::SEE_OTHER);
 
     let utrecht = sign_in(&site, "respondent@utrecht.nl").await;
@@ -252,9 +255,26 @@ both_backends!(the_monitor_team_corrects_with_an_audit_trail_and_others_stay_out
     )
     .await;
     assert_eq!(corrected.status(), StatusCode::SEE_OTHER);
-    let stale = post(&site, &format!("{BASE}/pagina/thema"), &respondent, &[("revisie", "1"), ("actie", "opslaan"), ("leading_theme", "anders")]).await;
+    let stale =
+        post(&site, &format!("{BASE}/pagina/thema"), &respondent, &[("revisie", "1"), ("actie", "opslaan"), ("leading_theme", "anders")])
+            .await;
     assert_eq!(stale.status(), StatusCode::CONFLICT, "the respondent's older page does not overwrite the correction");
     assert!(stale.text().await.unwrap().contains("value=\"anders\" checked"), "and what they typed is still shown");
+
+    // The raw answers, for the monitor team and analysts only.
+    let csv = get(&site, "/beheer/metingen/eerste-meting/antwoorden.csv", &analyst).await;
+    assert_eq!(csv.status(), StatusCode::OK);
+    assert!(csv.headers()["content-disposition"].to_str().unwrap().contains("inbeeld-eerste-meting-responses.csv"));
+    let csv = csv.text().await.unwrap();
+    let amsterdam = csv.lines().find(|line| line.contains("GM0363")).unwrap();
+    assert!(amsterdam.contains("dienstverlening") && amsterdam.contains("draft"), "{amsterdam}");
+    let codebook = get(&site, "/beheer/metingen/eerste-meting/codeboek.csv", &admin).await.text().await.unwrap();
+    assert!(codebook.lines().any(|line| line.starts_with("leading_theme,")), "{codebook}");
+    let xlsx = get(&site, "/beheer/metingen/eerste-meting/antwoorden.xlsx", &admin).await.bytes().await.unwrap();
+    assert!(xlsx.starts_with(b"PK"), "a spreadsheet is a zip");
+    let json: serde_json::Value = get(&site, "/beheer/metingen/eerste-meting/antwoorden.json", &admin).await.json().await.unwrap();
+    assert!(json.to_string().contains("dienstverlening"));
+    assert_eq!(get(&site, "/beheer/metingen/eerste-meting/antwoorden.csv", &respondent).await.status(), StatusCode::FORBIDDEN);
 
     let log = store.audit_entries(&AuditFilter::default()).await.unwrap();
     let change = log.iter().find(|e| e.action == "response.save" && e.actor.contains("beheer@instituut.nl")).unwrap();
@@ -293,7 +313,9 @@ both_backends!(the_monitor_team_makes_a_wave_opens_it_and_follows_the_response, 
 
     // An interviewer records the interview first, then answers with the same form.
     let interviewer = sign_in(&site, "interviewer@instituut.nl").await;
-    let too_early = post(&site, &format!("{BASE}/interview"), &interviewer, &[("revisie", "0"), ("datum", "2010-09-01"), ("geinterviewden", "x")]).await;
+    let too_early =
+        post(&site, &format!("{BASE}/interview"), &interviewer, &[("revisie", "0"), ("datum", "2010-09-01"), ("geinterviewden", "x")])
+            .await;
     assert_eq!(too_early.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(too_early.text().await.unwrap().contains("kies een datum in de meetperiode"));
     let page_first = get(&site, &format!("{BASE}/pagina/thema"), &interviewer).await;

@@ -153,7 +153,10 @@ mod tests {
         assert_eq!(may_submit(Role::Admin, WaveState::Open, Some(ResponseState::Submitted)), Err(Refusal::Submitted));
         assert_eq!(may_reopen(Role::Admin, WaveState::Open, Some(ResponseState::Submitted)), Ok(()));
         assert_eq!(may_reopen(Role::Admin, WaveState::Open, Some(ResponseState::Draft)), Err(Refusal::NotSubmitted));
-        assert_eq!(may_reopen(Role::Admin, WaveState::Closed, Some(ResponseState::Submitted)), Err(Refusal::WaveNotOpen(WaveState::Closed)));
+        assert_eq!(
+            may_reopen(Role::Admin, WaveState::Closed, Some(ResponseState::Submitted)),
+            Err(Refusal::WaveNotOpen(WaveState::Closed))
+        );
     }
 
     #[test]

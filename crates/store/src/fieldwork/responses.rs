@@ -233,7 +233,8 @@ impl Store {
             .map(|row| {
                 Ok(Progress {
                     organisation: stored_code(&row.organisation_code)?,
-                    state: ResponseState::parse(&row.state).ok_or_else(|| StoreError::Corrupt(format!("response state '{}'", row.state)))?,
+                    state: ResponseState::parse(&row.state)
+                        .ok_or_else(|| StoreError::Corrupt(format!("response state '{}'", row.state)))?,
                     mode: if row.mode == "interview" { "interview" } else { "online" },
                     updated_at: row.updated_at,
                     submitted_at: row.submitted_at,

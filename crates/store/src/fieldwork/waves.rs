@@ -26,7 +26,8 @@ impl WaveRow {
     fn into_wave(self) -> Result<Wave, StoreError> {
         Ok(Wave {
             id: WaveId::parse(&self.id).map_err(StoreError::Corrupt)?,
-            state: WaveState::parse(&self.state).ok_or_else(|| StoreError::Corrupt(format!("wave {} has state '{}'", self.id, self.state)))?,
+            state: WaveState::parse(&self.state)
+                .ok_or_else(|| StoreError::Corrupt(format!("wave {} has state '{}'", self.id, self.state)))?,
             title: self.title,
             catalogue_id: self.catalogue_id,
             catalogue_version: self.catalogue_version,
@@ -119,8 +120,13 @@ impl Store {
         );
         with_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
-            let moved =
-                sqlx::query(UPDATE).bind(wave.id.as_str()).bind(wave.state.code()).bind(next.code()).execute(&mut *tx).await?.rows_affected();
+            let moved = sqlx::query(UPDATE)
+                .bind(wave.id.as_str())
+                .bind(wave.state.code())
+                .bind(next.code())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
             if moved == 0 {
                 return Err(StoreError::Conflict("wave state"));
             }

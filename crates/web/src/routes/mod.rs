@@ -37,6 +37,11 @@ const EXAMPLE_INTERVIEW: &str = "/invullen/eerste-meting/GM0363/interview";
 const REOPEN: &str = "/invullen/{wave}/{code}/heropenen";
 const EXAMPLE_REOPEN: &str = "/invullen/eerste-meting/GM0363/heropenen";
 
+const DOWNLOAD_CSV: &str = "/beheer/metingen/eerste-meting/antwoorden.csv";
+const DOWNLOAD_XLSX: &str = "/beheer/metingen/eerste-meting/antwoorden.xlsx";
+const DOWNLOAD_JSON: &str = "/beheer/metingen/eerste-meting/antwoorden.json";
+const DOWNLOAD_CODEBOOK: &str = "/beheer/metingen/eerste-meting/codeboek.csv";
+
 /// Every route of the site with its rule. The JSON API under `/api/v1` is open data and public as a whole.
 fn table() -> Table {
     Table::new()
@@ -71,6 +76,10 @@ fn table() -> Table {
             rule("POST", "/beheer/metingen/{wave}/brieven", "/beheer/metingen/eerste-meting/brieven", Access::ADMIN),
             post(admin::waves::send_letters),
         )
+        .route(rule("GET", "/beheer/metingen/{wave}/antwoorden.csv", DOWNLOAD_CSV, Access::EXPORT), get(admin::downloads::csv))
+        .route(rule("GET", "/beheer/metingen/{wave}/antwoorden.xlsx", DOWNLOAD_XLSX, Access::EXPORT), get(admin::downloads::xlsx))
+        .route(rule("GET", "/beheer/metingen/{wave}/antwoorden.json", DOWNLOAD_JSON, Access::EXPORT), get(admin::downloads::json))
+        .route(rule("GET", "/beheer/metingen/{wave}/codeboek.csv", DOWNLOAD_CODEBOOK, Access::EXPORT), get(admin::downloads::codebook))
         .route(rule("GET", "/beheer/audit", "/beheer/audit", Access::ADMIN), get(admin::audit::list))
         .route(rule("GET", "/beheer/audit.csv", "/beheer/audit.csv", Access::ADMIN), get(admin::audit::export))
 }

@@ -82,8 +82,6 @@ pub async fn add_user(store: &Store, email: &str, role: Role, organisation: Opti
     store.add_user(&new, &hash, &change).await.unwrap();
 }
 
-/// A site with the demo register and one account per role; respondent of Amsterdam.
-
 pub fn session_cookie(response: &Response) -> Option<String> {
     response
         .headers()

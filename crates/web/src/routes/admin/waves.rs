@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::access::{Access, Decision};
 use domain::account::Role;
 use domain::audit::{Author, Origin};
 use domain::fieldwork::follow_up::{Rate, asked, response_rates};
@@ -115,9 +116,11 @@ pub async fn create(
 
 /// The typed form as a wave, or a message that names the field.
 fn new_wave(form: &NewWaveForm) -> Result<NewWave, String> {
-    let id = WaveId::parse(&form.id).map_err(|_| "Id: gebruik kleine letters, cijfers en streepjes, bijvoorbeeld ‘tweede-meting’.".to_owned())?;
+    let id = WaveId::parse(&form.id)
+        .map_err(|_| "Id: gebruik kleine letters, cijfers en streepjes, bijvoorbeeld ‘tweede-meting’.".to_owned())?;
     let date = |label: &str, text: &str| {
-        NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| format!("{label}: vul een datum in als jjjj-mm-dd, bijvoorbeeld 2026-10-01."))
+        NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+            .map_err(|_| format!("{label}: vul een datum in als jjjj-mm-dd, bijvoorbeeld 2026-10-01."))
     };
     let (catalogue_id, catalogue_version) =
         form.catalogus.split_once('@').ok_or_else(|| "Catalogus: kies een catalogus uit de lijst.".to_owned())?;
@@ -147,7 +150,12 @@ struct RateRow {
 }
 
 fn rate_row(label: String, rate: Rate) -> RateRow {
-    RateRow { label, submitted: rate.submitted, asked: rate.asked, share: rate.share().map_or("–".to_owned(), |s| format!("{}%", format::decimal(s * 100.0, 1))) }
+    RateRow {
+        label,
+        submitted: rate.submitted,
+        asked: rate.asked,
+        share: rate.share().map_or("–".to_owned(), |s| format!("{}%", format::decimal(s * 100.0, 1))),
+    }
 }
 
 struct Pending {
@@ -174,6 +182,7 @@ struct WavePage {
     period: String,
     register_date: String,
     is_admin: bool,
+    may_download: bool,
     moves: Vec<(&'static str, &'static str)>,
     overall: RateRow,
     by_province: Vec<RateRow>,
@@ -262,7 +271,9 @@ async fn render_wave(
         })
         .collect();
     let is_admin = signed.0.as_ref().is_some_and(|p| p.role() == Role::Admin);
+    let may_download = Access::EXPORT.decide(signed.0.as_ref(), None) == Decision::Allow;
     let html = page(WavePage {
+        may_download,
         state: wave.state.label_nl(),
         period: format!("{} tot en met {}", format::date(wave.opens_on), format::date(wave.closes_on)),
         register_date: format::date(on),
@@ -330,7 +341,8 @@ pub async fn change_state(
 ) -> Result<Response, WebError> {
     let principal = signed.0.clone().ok_or_else(|| WebError::Forbidden("Log eerst in.".into()))?;
     let wave = load_wave(&state, &path.wave).await?;
-    let next = WaveState::parse(&form.naar).ok_or_else(|| WebError::BadRequest(format!("‘{}’ is geen status van een meting.", form.naar)))?;
+    let next =
+        WaveState::parse(&form.naar).ok_or_else(|| WebError::BadRequest(format!("‘{}’ is geen status van een meting.", form.naar)))?;
     if wave.check_move(next).is_err() {
         let notice = format!("Een meting die {} is, kan niet {} worden.", wave.state.label_nl(), next.label_nl());
         return render_wave(&state, &signed, wave, Some(notice), StatusCode::CONFLICT).await;
@@ -379,8 +391,7 @@ pub async fn send_letters(
         return render_wave(&state, &signed, wave, Some(notice), StatusCode::SERVICE_UNAVAILABLE).await;
     };
     let author = Author::new(principal.actor(), origin);
-    let outreach =
-        crate::outreach::Outreach { kind, public_url: &state.public_url, every_days, now: Utc::now(), author: &author };
+    let outreach = crate::outreach::Outreach { kind, public_url: &state.public_url, every_days, now: Utc::now(), author: &author };
     let notice = match crate::outreach::send(&state.store, &mailer, &wave, &outreach).await {
         Ok(report) => {
             let what = if kind == store::MessageKind::Invitation { "uitnodigingen" } else { "herinneringen" };
