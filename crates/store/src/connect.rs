@@ -67,7 +67,9 @@ impl Store {
                 .create_if_missing(true)
                 .foreign_keys(true)
                 .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
+                // FULL: a commit is on disk before it is acknowledged, so a submission the site confirmed survives
+                // a crash of the machine too, not only of the process (NORMAL in WAL mode may lose the last ones).
+                .synchronous(SqliteSynchronous::Full)
                 .busy_timeout(Duration::from_secs(5));
             Pool::Sqlite(SqlitePoolOptions::new().max_connections(4).acquire_timeout(Duration::from_secs(5)).connect_with(options).await?)
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {

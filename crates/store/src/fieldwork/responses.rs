@@ -14,7 +14,7 @@ use crate::register::stored_code;
 use crate::{Store, StoreError};
 
 #[derive(sqlx::FromRow)]
-struct ResponseRow {
+pub(super) struct ResponseRow {
     wave_id: String,
     organisation_code: String,
     questionnaire_id: String,
@@ -31,7 +31,7 @@ struct ResponseRow {
 }
 
 impl ResponseRow {
-    fn into_response(self) -> Result<Response, StoreError> {
+    pub(super) fn into_response(self) -> Result<Response, StoreError> {
         let corrupt = |what: &str| StoreError::Corrupt(format!("response {}/{}: {what}", self.wave_id, self.organisation_code));
         let answers: Answers = serde_json::from_str(&self.answers).map_err(|e| corrupt(&format!("answers: {e}")))?;
         let state = ResponseState::parse(&self.state).ok_or_else(|| corrupt(&format!("state '{}'", self.state)))?;

@@ -1,63 +1,27 @@
 //! Reading a wave's responses one at a time, for exports of any size: memory stays flat however many responses a
 //! wave holds, because rows are decoded as the database hands them over.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use domain::fieldwork::WaveId;
 use domain::fieldwork::export::ResponseRecord;
-use domain::fieldwork::{Mode, Response, ResponseState, WaveId};
-use domain::questionnaire::Answers;
 use futures_util::stream::{BoxStream, StreamExt};
 
+use super::responses::ResponseRow;
 use crate::connect::with_pool;
 use crate::register::stored_code;
 use crate::{Store, StoreError};
 
 #[derive(sqlx::FromRow)]
 struct RecordRow {
-    wave_id: String,
-    organisation_code: String,
-    questionnaire_id: String,
-    questionnaire_version: i64,
-    answers: String,
-    state: String,
-    mode: String,
-    interview_date: Option<NaiveDate>,
-    interviewees: Option<String>,
-    started_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
-    submitted_at: Option<DateTime<Utc>>,
-    revision: i64,
+    #[sqlx(flatten)]
+    response: ResponseRow,
     organisation_name: Option<String>,
     province_code: Option<String>,
 }
 
 impl RecordRow {
     fn into_record(self) -> Result<ResponseRecord, StoreError> {
-        let corrupt = |what: String| StoreError::Corrupt(format!("response {}/{}: {what}", self.wave_id, self.organisation_code));
-        let answers: Answers = serde_json::from_str(&self.answers).map_err(|e| corrupt(format!("answers: {e}")))?;
-        let state = ResponseState::parse(&self.state).ok_or_else(|| corrupt(format!("state '{}'", self.state)))?;
-        let mode = match (self.mode.as_str(), self.interview_date) {
-            ("online", _) => Mode::Online,
-            ("interview", Some(date)) => Mode::Interview { date, interviewees: self.interviewees.clone().unwrap_or_default() },
-            (other, _) => return Err(corrupt(format!("mode '{other}'"))),
-        };
         let province = self.province_code.as_deref().filter(|code| !code.is_empty()).map(stored_code).transpose()?;
-        Ok(ResponseRecord {
-            response: Response {
-                wave: WaveId::parse(&self.wave_id).map_err(StoreError::Corrupt)?,
-                organisation: stored_code(&self.organisation_code)?,
-                questionnaire_id: self.questionnaire_id,
-                questionnaire_version: self.questionnaire_version,
-                answers,
-                state,
-                mode,
-                started_at: self.started_at,
-                updated_at: self.updated_at,
-                submitted_at: self.submitted_at,
-                revision: self.revision,
-            },
-            organisation_name: self.organisation_name.unwrap_or_default(),
-            province,
-        })
+        Ok(ResponseRecord { response: self.response.into_response()?, organisation_name: self.organisation_name.unwrap_or_default(), province })
     }
 }
 

@@ -11,7 +11,7 @@ use domain::account::Role;
 use domain::fieldwork::{Mode, may_edit};
 use domain::questionnaire::{Answers, FieldError};
 use serde::Deserialize;
-use store::{SaveAnswers, StoreError};
+use store::StoreError;
 
 use super::view::{self, ErrorLink, Input, QuestionView};
 use super::{Context, refusal_text};
@@ -97,17 +97,7 @@ pub async fn save(
     let mut answers = context.answers();
     context.questionnaire.merge_page(index, &mut answers, given);
     let mode = context.response.as_ref().map_or(Mode::Online, |r| r.mode.clone());
-    let save = SaveAnswers {
-        wave: &context.wave.id,
-        organisation: &context.organisation.code,
-        questionnaire_id: &context.wave.questionnaire_id,
-        questionnaire_version: context.wave.questionnaire_version,
-        answers: &answers,
-        mode: &mode,
-        based_on,
-        edit,
-        submit: false,
-    };
+    let save = context.save(&answers, &mode, based_on, edit, false);
     let author = domain::audit::Author::new(context.principal.actor(), origin);
     match state.store.save_answers(&save, &author).await {
         Ok(_) => {}
@@ -116,7 +106,7 @@ pub async fn save(
             let notice = "Deze antwoorden zijn intussen elders gewijzigd en daarom nu niet bewaard. Uw invoer staat hieronder nog; \
                           controleer hem en bewaar opnieuw."
                 .to_owned();
-            let fresh = Context::load(&state, SignedIn(Some(context.principal.clone())), &path.wave, &path.code).await?;
+            let fresh = context.reload(&state).await?;
             let mut shown = fresh.answers();
             fresh.questionnaire.merge_page(index, &mut shown, context.questionnaire.answers_from_form(index, &fields, &block_codes));
             return render(&fresh, index, &shown, &[], Some(notice), StatusCode::CONFLICT);
@@ -135,17 +125,12 @@ pub async fn save(
         })
         .into_response()),
         "volgende" => {
-            let reloaded = reload(&state, &context, &path).await?;
+            let reloaded = context.reload(&state).await?;
             let notice = "Uw antwoorden zijn bewaard, maar deze pagina is nog niet compleet. Verbeter wat hieronder staat.".to_owned();
             render(&reloaded, index, &answers, &errors, Some(notice), StatusCode::UNPROCESSABLE_ENTITY)
         }
         _ => Ok(Redirect::to(&format!("{base}/pagina/{}?bewaard=1", pages[index].name)).into_response()),
     }
-}
-
-/// The context after a save, so that the next post carries the new revision.
-async fn reload(state: &AppState, context: &Context, path: &PagePath) -> Result<Context, WebError> {
-    Context::load(state, SignedIn(Some(context.principal.clone())), &path.wave, &path.code).await
 }
 
 /// When this person cannot change the answers (submitted, wave not open, analyst), the pages are not forms: the

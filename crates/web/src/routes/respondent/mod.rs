@@ -9,10 +9,10 @@ mod view;
 
 use domain::access::Principal;
 use domain::catalogue::Catalogue;
-use domain::fieldwork::{Refusal, Response, Wave, WaveId, WaveState};
-use domain::questionnaire::{Questionnaire, parse_questionnaire_toml};
+use domain::fieldwork::{Edit, Mode, Refusal, Response, Wave, WaveId, WaveState};
+use domain::questionnaire::{Answers, Questionnaire, parse_questionnaire_toml};
 use domain::register::{OrgCode, Organisation, OrganisationKind};
-use store::StoreError;
+use store::{SaveAnswers, StoreError};
 
 use crate::AppState;
 use crate::error::WebError;
@@ -75,6 +75,27 @@ impl Context {
 
     pub fn response_state(&self) -> Option<domain::fieldwork::ResponseState> {
         self.response.as_ref().map(|r| r.state)
+    }
+
+    /// A change to this response's answers, to the questionnaire version the wave asks now.
+    pub fn save<'a>(&'a self, answers: &'a Answers, mode: &'a Mode, based_on: Option<i64>, edit: Edit, submit: bool) -> SaveAnswers<'a> {
+        SaveAnswers {
+            wave: &self.wave.id,
+            organisation: &self.organisation.code,
+            questionnaire_id: &self.wave.questionnaire_id,
+            questionnaire_version: self.wave.questionnaire_version,
+            answers,
+            mode,
+            based_on,
+            edit,
+            submit,
+        }
+    }
+
+    /// The same page, read again: after a save was refused because someone saved in between.
+    pub async fn reload(&self, state: &AppState) -> Result<Context, WebError> {
+        let (wave, code) = (self.wave.id.to_string(), self.organisation.code.to_string());
+        Context::load(state, SignedIn(Some(self.principal.clone())), &wave, &code).await
     }
 
     /// The page index of a page name in the questionnaire.

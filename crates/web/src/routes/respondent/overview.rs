@@ -13,7 +13,7 @@ use domain::audit::{Author, Origin};
 use domain::fieldwork::{Edit, Mode, ResponseState, may_edit, may_reopen, may_submit};
 use domain::questionnaire::FieldError;
 use serde::Deserialize;
-use store::{SaveAnswers, StoreError};
+use store::StoreError;
 
 use super::view::{self, PageSummary};
 use super::{Context, refusal_text};
@@ -112,22 +112,12 @@ pub async fn submit(
     }
     let kept = context.questionnaire.without_hidden(&response.answers);
     let edit = if role == Role::Admin && context.wave.state != domain::fieldwork::WaveState::Open { Edit::Correction } else { Edit::Draft };
-    let save = SaveAnswers {
-        wave: &context.wave.id,
-        organisation: &context.organisation.code,
-        questionnaire_id: &context.wave.questionnaire_id,
-        questionnaire_version: context.wave.questionnaire_version,
-        answers: &kept,
-        mode: &response.mode,
-        based_on: Some(form.revisie),
-        edit,
-        submit: true,
-    };
+    let save = context.save(&kept, &response.mode, Some(form.revisie), edit, true);
     match state.store.save_answers(&save, &Author::new(context.principal.actor(), origin)).await {
         Ok(_) => Ok(Redirect::to(&format!("{}?ingediend=1", context.base())).into_response()),
         Err(StoreError::Conflict(_)) => {
             let error = "De antwoorden zijn intussen elders gewijzigd en daarom niet ingediend. Bekijk ze hieronder en dien opnieuw in.";
-            let fresh = Context::load(&state, SignedIn(Some(context.principal.clone())), &path.wave, &path.code).await?;
+            let fresh = context.reload(&state).await?;
             render(&fresh, None, Some(error.to_owned()), &[], None, StatusCode::CONFLICT)
         }
         Err(error) => Err(error.into()),
@@ -201,22 +191,12 @@ pub async fn interview(
     }
     let answers = context.answers();
     let mode = Mode::Interview { date, interviewees: typed.interviewees.clone() };
-    let save = SaveAnswers {
-        wave: &context.wave.id,
-        organisation: &context.organisation.code,
-        questionnaire_id: &context.wave.questionnaire_id,
-        questionnaire_version: context.wave.questionnaire_version,
-        answers: &answers,
-        mode: &mode,
-        based_on: Some(form.revisie).filter(|r| *r > 0),
-        edit,
-        submit: false,
-    };
+    let save = context.save(&answers, &mode, Some(form.revisie).filter(|r| *r > 0), edit, false);
     match state.store.save_answers(&save, &Author::new(context.principal.actor(), origin)).await {
         Ok(_) => Ok(Redirect::to(&format!("{}?interview=1", context.base())).into_response()),
         Err(StoreError::Conflict(_)) => {
             let error = "De antwoorden zijn intussen elders gewijzigd. Vul de gegevens van het interview opnieuw in.".to_owned();
-            let fresh = Context::load(&state, SignedIn(Some(context.principal.clone())), &path.wave, &path.code).await?;
+            let fresh = context.reload(&state).await?;
             render(&fresh, None, Some(error), &[], Some(typed), StatusCode::CONFLICT)
         }
         Err(error) => Err(error.into()),
