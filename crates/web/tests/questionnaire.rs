@@ -219,6 +219,34 @@ both_backends!(a_municipality_answers_in_two_sittings_fixes_its_mistakes_and_sub
     );
     let unchanged = store.response(&stored.wave, &stored.organisation).await.unwrap().unwrap();
     assert_eq!(unchanged.answers, stored.answers);
+
+    // The monitor team corrects the submitted answers; the correction is logged with its before and after.
+    add_user(&store, "beheer@instituut.nl", Role::Admin, None).await;
+    let admin = sign_in(&site, "beheer@instituut.nl").await;
+    let corrected = post(
+        &site,
+        &format!("{BASE}/pagina/thema"),
+        &admin,
+        &[("revisie", &revision(&store).await), ("actie", "opslaan"), ("leading_theme", "bedrijfsvoering")],
+    )
+    .await;
+    assert_eq!(corrected.status(), StatusCode::SEE_OTHER);
+    let after = store.response(&stored.wave, &stored.organisation).await.unwrap().unwrap();
+    assert_eq!(
+        (after.state, after.answers.get("leading_theme")),
+        (ResponseState::Submitted, Some(&Answer::Text("bedrijfsvoering".into())))
+    );
+    let log = store.audit_entries(&AuditFilter::default()).await.unwrap();
+    let correction = log.iter().find(|e| e.action == "response.correct").unwrap();
+    assert!(
+        correction.before.as_deref().unwrap().contains("dienstverlening")
+            && correction.after.as_deref().unwrap().contains("bedrijfsvoering")
+    );
+    let export = get(&site, "/beheer/metingen/eerste-meting/antwoorden.csv", &admin).await.text().await.unwrap();
+    assert!(
+        export.lines().any(|line| line.contains("GM0363") && line.contains("bedrijfsvoering") && line.contains("submitted")),
+        "{export}"
+    );
 });
 
 both_backends!(the_monitor_team_corrects_with_an_audit_trail_and_others_stay_out, async |store: Store| {
