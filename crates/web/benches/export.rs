@@ -23,6 +23,7 @@ use std::time::Duration;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use domain::catalogue::parse_catalogue_toml;
 use domain::fieldwork::{NewWave, WaveId};
+use futures_util::StreamExt;
 use inbeeld_web::export::{Export, write_csv, write_json, write_xlsx};
 use sqlx::Connection;
 use store::Store;
@@ -190,6 +191,10 @@ fn exports(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("export_100k_responses");
     group.sample_size(10).measurement_time(Duration::from_secs(30)).throughput(Throughput::Elements(RESPONSES as u64));
+    // What every format pays before encoding: reading and decoding the responses.
+    group.bench_function("read_only", |b| {
+        b.iter(|| assert_eq!(runtime.block_on(export.responses(&store).count()), RESPONSES));
+    });
     group.bench_function("csv", |b| {
         b.iter(|| {
             assert_eq!(runtime.block_on(write_csv(&export.layout, export.responses(&store), out("bench.csv"))).unwrap(), RESPONSES as u64)

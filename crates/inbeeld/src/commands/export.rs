@@ -79,13 +79,13 @@ async fn responses(store: &Store, wave: Option<&str>, format: ExportFormat, out:
         }
     });
     let written = match out {
-        Some(path) => to_file(&export, responses, format, path).await,
+        Some(path) => to_file(&export, responses, format, path).await.map(Some),
         None => to_stdout(&export, responses, format).await,
     };
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
-    let count = written?;
+    let Some(count) = written? else { return Ok(()) };
     let wave = &export.wave.id;
     match (out, format) {
         (Some(path), ExportFormat::Csv) => println!(
@@ -123,7 +123,8 @@ where
     })
 }
 
-async fn to_stdout<S>(export: &WaveExport, responses: S, format: ExportFormat) -> anyhow::Result<u64>
+/// How many responses went out; none when the reader stopped reading early.
+async fn to_stdout<S>(export: &WaveExport, responses: S, format: ExportFormat) -> anyhow::Result<Option<u64>>
 where
     S: Stream<Item = Result<ResponseRecord, StoreError>>,
 {
@@ -138,8 +139,8 @@ where
     };
     match written {
         // A reader that stops early (`| head`) is not a failure of the export.
-        Err(error) if error.is_broken_pipe() => Ok(0),
-        other => Ok(other?),
+        Err(error) if error.is_broken_pipe() => Ok(None),
+        other => Ok(Some(other?)),
     }
 }
 

@@ -21,7 +21,11 @@ struct RecordRow {
 impl RecordRow {
     fn into_record(self) -> Result<ResponseRecord, StoreError> {
         let province = self.province_code.as_deref().filter(|code| !code.is_empty()).map(stored_code).transpose()?;
-        Ok(ResponseRecord { response: self.response.into_response()?, organisation_name: self.organisation_name.unwrap_or_default(), province })
+        Ok(ResponseRecord {
+            response: self.response.into_response()?,
+            organisation_name: self.organisation_name.unwrap_or_default(),
+            province,
+        })
     }
 }
 

@@ -50,6 +50,8 @@ fn write_workbook<W: Write + Send>(
     let layout = &export.layout;
     let bold = Format::new().set_bold();
     let mut workbook = Workbook::new();
+    // Level 3 is what Excel itself uses: about a third faster to zip than the default, for a file ~5% larger.
+    workbook.set_zip_compression_level(3);
     let sheet = workbook.add_worksheet_with_constant_memory()?;
     sheet.set_name("responses")?;
     sheet.set_freeze_panes(1, 0)?;
