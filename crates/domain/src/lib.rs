@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod account;
+pub mod analysis;
 pub mod audit;
 pub mod catalogue;
 pub mod demo;
