@@ -100,10 +100,10 @@ pub enum WaveCommand {
         /// The questionnaire id; the wave asks its newest imported version.
         #[arg(long)]
         questionnaire: String,
-        /// First day of the fieldwork (YYYY-MM-DD); the register on this day defines who is asked.
+        /// First day of the fieldwork (YYYY-MM-DD).
         #[arg(long)]
         opens: chrono::NaiveDate,
-        /// Last day of the fieldwork (YYYY-MM-DD).
+        /// Last day of the fieldwork (YYYY-MM-DD); the municipalities of the register on this day are asked.
         #[arg(long)]
         closes: chrono::NaiveDate,
     },
