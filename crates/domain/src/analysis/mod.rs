@@ -3,6 +3,8 @@
 
 mod distribution;
 mod proportion;
+mod status_matrix;
 
 pub use distribution::{Summary, summarise};
 pub use proportion::{Proportion, Z_95, wilson_fpc};
+pub use status_matrix::{IN_USE_BYTE, STATUS_BYTES, StatusMatrix, Tally, status_byte, status_of_byte};

@@ -1,0 +1,1 @@
+//! The map of municipalities coloured by a figure. (Being written.)
