@@ -10,6 +10,7 @@ pub mod audit;
 pub mod catalogue;
 pub mod demo;
 pub mod fieldwork;
+pub mod geo;
 pub mod population;
 pub mod questionnaire;
 pub mod register;

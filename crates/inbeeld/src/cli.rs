@@ -258,6 +258,19 @@ pub enum Import {
     /// Add a questionnaire from its TOML file. A changed text becomes the next version, which waves in draft or
     /// open then ask; a text already stored changes nothing.
     Questionnaire { file: PathBuf },
+    /// Load the municipal boundaries of one year from a GeoJSON or TopoJSON file or URL, for the maps.
+    ///
+    /// The file replaces that year's boundaries: all of them or, on any problem, none. Each feature names its
+    /// organisation by a property statcode, code or gemeentecode, or by its id; coordinates are longitude and
+    /// latitude (WGS84). A map is drawn with the newest year on or before its date; without any, from the
+    /// register's centroids. Re-importing the same file changes nothing.
+    Boundaries {
+        /// The file, or an http:// or https:// URL to fetch it from.
+        source: String,
+        /// The year of the division the boundaries show (1800 to 2100).
+        #[arg(long, value_parser = clap::value_parser!(i32).range(1800..=2100))]
+        year: i32,
+    },
     /// Set where each municipality's invitation goes, from a CSV file of organisation_code,name,email.
     ///
     /// All rows or none: a bad row is reported as "row N, column X: what is wrong" and nothing is imported,

@@ -1,9 +1,12 @@
 //! `inbeeld demo`: loads the data that the domain embeds (see `domain::demo`) into an empty database, and stores the
-//! simulated first wave the way real fieldwork would: a questionnaire, a wave opened, responses submitted, the wave
-//! closed. The wave is marked simulated, so that every page showing it says so.
+//! simulated waves (the first, and a later one for trends) the way real fieldwork would: a questionnaire, a wave
+//! opened, responses submitted, the wave closed and published. The waves are marked simulated, so that every page
+//! showing them says so.
 
 use anyhow::{Context, bail};
+use domain::demo::SimulatedWave;
 use domain::fieldwork::{Edit, WaveState};
+use domain::questionnaire::Questionnaire;
 use store::{SaveAnswers, Store};
 
 /// Fills an empty database with the demo; leaves a database with data alone. Returns whether it filled.
@@ -31,11 +34,20 @@ pub async fn fill(store: &Store) -> anyhow::Result<bool> {
         .await
         .context("loading the questionnaire")?;
     let first = demo.first_wave().map_err(anyhow::Error::msg).context("drawing the simulated first wave")?;
-    let wave = store.create_wave(&first.wave, true, &author).await.context("creating the simulated first wave")?;
-    store.set_wave_state(&wave, WaveState::Open, &author).await.context("opening the simulated first wave")?;
-    for response in &first.responses {
+    store_simulated_wave(store, questionnaire, &first).await.context("storing the simulated first wave")?;
+    let second = demo.second_wave().map_err(anyhow::Error::msg).context("drawing the simulated second wave")?;
+    store_simulated_wave(store, questionnaire, &second).await.context("storing the simulated second wave")?;
+    Ok(true)
+}
+
+/// Stores a simulated wave as fieldwork would: opened, every response submitted, closed and published.
+async fn store_simulated_wave(store: &Store, questionnaire: &Questionnaire, simulated: &SimulatedWave<'_>) -> anyhow::Result<()> {
+    let author = crate::commands::command_line_author();
+    let wave = store.create_wave(&simulated.wave, true, &author).await.context("creating the wave")?;
+    store.set_wave_state(&wave, WaveState::Open, &author).await.context("opening the wave")?;
+    for response in &simulated.responses {
         // Drawn answers pass the same check as a respondent's; one that does not is a fault in the simulation.
-        if let Some(error) = questionnaire.validate_all(&response.answers, first.catalogue).first() {
+        if let Some(error) = questionnaire.validate_all(&response.answers, simulated.catalogue).first() {
             bail!(
                 "the simulated answers of {} do not pass the questionnaire (question {}{}: {})",
                 response.organisation,
@@ -59,6 +71,8 @@ pub async fn fill(store: &Store) -> anyhow::Result<bool> {
         store.save_answers(&save, &author).await.with_context(|| format!("storing the simulated response of {}", response.organisation))?;
     }
     let open = store.wave(&wave.id).await?;
-    store.set_wave_state(&open, WaveState::Closed, &author).await.context("closing the simulated first wave")?;
-    Ok(true)
+    store.set_wave_state(&open, WaveState::Closed, &author).await.context("closing the wave")?;
+    let closed = store.wave(&wave.id).await?;
+    store.set_wave_state(&closed, WaveState::Published, &author).await.context("publishing the wave")?;
+    Ok(())
 }

@@ -6,6 +6,7 @@
 
 mod accounts;
 mod audit;
+mod boundaries;
 mod catalogue;
 mod connect;
 mod error;
@@ -17,6 +18,7 @@ mod sessions;
 pub mod testing;
 
 pub use audit::AuditFilter;
+pub use boundaries::BoundaryImport;
 pub use connect::{Backend, Health, Store};
 pub use error::StoreError;
 pub use fieldwork::{

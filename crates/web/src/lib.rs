@@ -8,6 +8,7 @@ mod charts;
 mod error;
 pub mod export;
 mod extract;
+mod figures;
 mod format;
 mod middleware;
 pub mod outreach;

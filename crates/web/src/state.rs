@@ -4,11 +4,13 @@ use std::sync::Arc;
 use mail::Mailer;
 use store::Store;
 
+use crate::figures::FiguresCache;
+
 /// The public address when none is given: where `inbeeld serve` listens by default.
 const LOCAL_URL: &str = "http://127.0.0.1:8080";
 
-/// What every handler may use. Holds nothing that lives in one process only, so several `inbeeld serve`
-/// processes can share one database.
+/// What every handler may use. Holds nothing that lives in one process only, except the figures cache, which is
+/// invalidated through the database; so several `inbeeld serve` processes can share one database.
 #[derive(Clone, Debug)]
 pub struct AppState {
     pub store: Store,
@@ -22,11 +24,20 @@ pub struct AppState {
     pub public_url: String,
     /// How letters leave (an outbox folder or an SMTP server); none when the site sends no mail.
     pub mailer: Option<Arc<Mailer>>,
+    /// The published figures, computed once per change of the data (see `figures`).
+    pub figures: Arc<FiguresCache>,
 }
 
 impl AppState {
     pub fn new(store: Store) -> Self {
-        Self { store, secure_cookies: false, trusted_proxies: Vec::new(), public_url: LOCAL_URL.to_owned(), mailer: None }
+        Self {
+            store,
+            secure_cookies: false,
+            trusted_proxies: Vec::new(),
+            public_url: LOCAL_URL.to_owned(),
+            mailer: None,
+            figures: Arc::default(),
+        }
     }
 
     /// The state for a site whose visitors reach it at `public_url`.

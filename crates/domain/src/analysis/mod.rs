@@ -2,8 +2,11 @@
 //! its base and its 95% interval (`Proportion`); every spread its n (`Summary`).
 
 mod distribution;
+pub mod figures;
+pub mod indicators;
 mod proportion;
 mod status_matrix;
+pub mod trend;
 
 pub use distribution::{Summary, summarise};
 pub use proportion::{Proportion, Z_95, wilson_fpc};

@@ -4,7 +4,7 @@
 
 mod simulation;
 
-pub use simulation::{SimulatedResponse, simulate_first_wave};
+pub use simulation::{FIRST_WAVE_TARGETS, SimulatedResponse, Targets, simulate_wave};
 
 use std::collections::BTreeMap;
 
@@ -39,6 +39,23 @@ pub const FIRST_WAVE_CLOSES: NaiveDate = date(2011, 3, 31);
 /// The seed of the simulated answers (the opening date, 2010-10-01, as a number): changing it changes every drawn
 /// answer, though not the headline figures.
 pub const FIRST_WAVE_SEED: u64 = 20_101_001;
+
+/// A later wave, simulated so that trends can be seen: the same questionnaire and catalogue (so that the blocks
+/// compare), asked of the municipalities of 2026, further along and with less need for collective support.
+pub const SECOND_WAVE_ID: &str = "vervolgmeting";
+pub const SECOND_WAVE_TITLE: &str = "Vervolgmeting e-overheid bij gemeenten 2025–2026";
+pub const SECOND_WAVE_SEED: u64 = 20_251_001;
+pub const SECOND_WAVE_TARGETS: Targets = Targets {
+    response_rate: 0.93,
+    mean_in_use: 0.81,
+    service_delivery: 0.62,
+    collective_support: 0.58,
+    collaborates: 0.88,
+    plans: 0.80,
+    focus: [0.38, 0.41, 0.27],
+    opens: date(2025, 10, 1),
+    closes: date(2026, 3, 31),
+};
 /// The division whose population drives the simulation: the newest the register knows.
 pub const SIZE_DIVISION: NaiveDate = date(2026, 1, 1);
 
@@ -92,20 +109,14 @@ pub fn data() -> Result<DemoData, String> {
 }
 
 impl DemoData {
-    /// The municipalities the first wave asks, by code: those of the register on the wave's register date (the end
-    /// of its fieldwork, see `Wave::register_date`): the 418 municipalities of 2011.
-    pub fn first_wave_municipalities(&self) -> Vec<&Organisation> {
-        let mut asked = crate::fieldwork::follow_up::asked(&self.organisations, FIRST_WAVE_CLOSES);
+    /// The municipalities a wave whose register date (the end of its fieldwork, see `Wave::register_date`) is
+    /// `date` asks, by code: for the first wave, the 418 municipalities of 2011.
+    pub fn municipalities_asked_on(&self, date: NaiveDate) -> Vec<&Organisation> {
+        let mut asked = crate::fieldwork::follow_up::asked(&self.organisations, date);
         asked.sort_by(|a, b| a.code.cmp(&b.code));
         asked
     }
 
-    /// The size that drives the simulation for each municipality asked, in the same order. 2011 has no population
-    /// figures, so the driver comes from today's division: the newest figure of the municipality that holds its
-    /// territory now (the largest part, after a split), shared equally among the 2011 municipalities that merged
-    /// into it, so that five villages that became one town are not each taken for that town. It only ranks
-    /// municipalities by size for the draw: it is an estimate, and is never stored or shown as a population.
-    /// 0 when no figure is known; the simulation then treats the municipality as of middling size.
     pub fn size_drivers(&self, asked: &[&Organisation]) -> Vec<(OrgCode, u64)> {
         let register = Register::new(self.organisations.iter().cloned());
         let figures = latest_on(self.populations.iter().cloned(), SIZE_DIVISION);
@@ -129,7 +140,17 @@ impl DemoData {
 
     /// Draws the first wave with the demo's seed. The answers still have to pass the questionnaire's validation
     /// before they are stored, like any other answers.
+    /// The simulated first wave (2010–2011), drawn to reach the published headline figures.
     pub fn first_wave(&self) -> Result<SimulatedWave<'_>, String> {
+        self.simulated_wave(FIRST_WAVE_ID, FIRST_WAVE_TITLE, &FIRST_WAVE_TARGETS, FIRST_WAVE_SEED)
+    }
+
+    /// The simulated later wave (2025–2026), so that the demo shows trends.
+    pub fn second_wave(&self) -> Result<SimulatedWave<'_>, String> {
+        self.simulated_wave(SECOND_WAVE_ID, SECOND_WAVE_TITLE, &SECOND_WAVE_TARGETS, SECOND_WAVE_SEED)
+    }
+
+    fn simulated_wave(&self, id: &str, title: &str, targets: &Targets, seed: u64) -> Result<SimulatedWave<'_>, String> {
         let catalogue = self
             .catalogues
             .iter()
@@ -137,18 +158,18 @@ impl DemoData {
             .ok_or_else(|| format!("the demo has no catalogue {FIRST_WAVE_CATALOGUE}"))?;
         self.questionnaire.check_catalogue(catalogue)?;
         let wave = NewWave {
-            id: WaveId::parse(FIRST_WAVE_ID)?,
-            title: FIRST_WAVE_TITLE.to_owned(),
+            id: WaveId::parse(id)?,
+            title: title.to_owned(),
             catalogue_id: catalogue.id.clone(),
             catalogue_version: catalogue.version.clone(),
             questionnaire_id: self.questionnaire.id.clone(),
-            opens_on: FIRST_WAVE_OPENS,
-            closes_on: FIRST_WAVE_CLOSES,
+            opens_on: targets.opens,
+            closes_on: targets.closes,
         };
         wave.check()?;
-        let asked = self.first_wave_municipalities();
+        let asked = self.municipalities_asked_on(targets.closes);
         let drivers = self.size_drivers(&asked);
-        let responses = simulate_first_wave(&self.questionnaire, catalogue, &drivers, FIRST_WAVE_SEED);
+        let responses = simulate_wave(&self.questionnaire, catalogue, &drivers, targets, seed);
         Ok(SimulatedWave { wave, catalogue, asked: asked.iter().map(|o| o.code.clone()).collect(), responses })
     }
 }
@@ -177,7 +198,7 @@ mod tests {
     #[test]
     fn the_first_wave_asks_the_418_municipalities_of_2011_and_each_has_a_size_driver() {
         let demo = data().unwrap();
-        let asked = demo.first_wave_municipalities();
+        let asked = demo.municipalities_asked_on(FIRST_WAVE_CLOSES);
         assert_eq!(asked.len(), 418);
         let drivers = demo.size_drivers(&asked);
         assert_eq!(drivers.len(), 418);
@@ -205,6 +226,32 @@ mod tests {
         for response in &first.responses {
             assert!(first.asked.contains(&response.organisation));
             assert_eq!(demo.questionnaire.validate_all(&response.answers, first.catalogue), []);
+        }
+    }
+
+    #[test]
+    fn the_second_wave_asks_the_342_municipalities_of_2026_and_is_further_along() {
+        use crate::questionnaire::{Answer, BlockStatus};
+        let demo = data().unwrap();
+        let second = demo.second_wave().unwrap();
+        assert_eq!(second.wave.id.as_str(), SECOND_WAVE_ID);
+        assert_eq!(second.asked.len(), 342);
+        assert_eq!(second.responses.len(), (342.0 * SECOND_WAVE_TARGETS.response_rate).round() as usize);
+        let in_use = |wave: &SimulatedWave| {
+            let count: usize = wave
+                .responses
+                .iter()
+                .filter_map(|r| match r.answers.get("blocks") {
+                    Some(Answer::Matrix(m)) => Some(m.values().filter(|b| b.status == Some(BlockStatus::InUse)).count()),
+                    _ => None,
+                })
+                .sum();
+            count as f64 / (wave.responses.len() * wave.catalogue.blocks.len()) as f64
+        };
+        let first = demo.first_wave().unwrap();
+        assert!(in_use(&second) > in_use(&first) + 0.3, "{} against {}", in_use(&second), in_use(&first));
+        for response in &second.responses {
+            assert_eq!(demo.questionnaire.validate_all(&response.answers, second.catalogue), []);
         }
     }
 }

@@ -1,5 +1,5 @@
-//! The simulated first wave: answers drawn with a fixed seed so that the published headline figures of the first
-//! wave come out approximately (DESIGN.md, "The job"). Nothing here is what a municipality answered; the wave is
+//! The simulated waves: answers drawn with a fixed seed so that chosen figures come out approximately; for the first
+//! wave, its published headline figures (DESIGN.md, "The job"). Nothing here is what a municipality answered; the wave is
 //! stored as simulated and every page that shows it says so.
 //!
 //! How the figures are reached:
@@ -39,15 +39,38 @@ pub struct SimulatedResponse {
     pub mode: Mode,
 }
 
-const RESPONSE_RATE: f64 = 380.0 / 418.0;
 const INTERVIEW_SHARE: f64 = 0.15;
-const MEAN_IN_USE: f64 = 0.37;
-const SERVICE_DELIVERY: f64 = 0.75;
-const COLLECTIVE_SUPPORT: f64 = 0.84;
-const COLLABORATES: f64 = 0.72;
-/// Share with plans to collaborate (more). Only they are asked the focus, whose shares are of all respondents.
-const PLANS: f64 = 0.74;
-const FOCUS: [(&str, f64); 3] = [("techniek", 0.47), ("processen-en-informatiemanagement", 0.23), ("strategie-en-beleid", 0.13)];
+
+/// The figures a simulated wave is drawn to reach, and its fieldwork period (for interview dates).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Targets {
+    pub response_rate: f64,
+    pub mean_in_use: f64,
+    pub service_delivery: f64,
+    pub collective_support: f64,
+    pub collaborates: f64,
+    /// Share with plans to collaborate (more). Only they are asked the focus, whose shares are of all respondents.
+    pub plans: f64,
+    /// Technique, processes and information management, strategy and policy.
+    pub focus: [f64; 3],
+    pub opens: NaiveDate,
+    pub closes: NaiveDate,
+}
+
+/// The headline figures of the first wave (DESIGN.md, "The job").
+pub const FIRST_WAVE_TARGETS: Targets = Targets {
+    response_rate: 380.0 / 418.0,
+    mean_in_use: 0.37,
+    service_delivery: 0.75,
+    collective_support: 0.84,
+    collaborates: 0.72,
+    plans: 0.74,
+    focus: [0.47, 0.23, 0.13],
+    opens: FIRST_WAVE_OPENS,
+    closes: FIRST_WAVE_CLOSES,
+};
+
+const FOCUS_CODES: [&str; 3] = ["techniek", "processen-en-informatiemanagement", "strategie-en-beleid"];
 
 /// How much further along a municipality one standard deviation larger (on a log scale) is, against the spread
 /// between municipalities of the same size; both on the logit scale.
@@ -131,37 +154,38 @@ const REMARKS: [&str; 4] = [
     "Een kennisbank met ervaringen van andere gemeenten zou helpen.",
 ];
 
-/// Draws the first wave for `municipalities` (code and size driver; 0 for unknown), in their order. The same
-/// seed and input give the same responses.
-pub fn simulate_first_wave(
+/// Draws a wave for `municipalities` (code and size driver; 0 for unknown), in their order, so that it reaches
+/// `targets`. The same seed and input give the same responses.
+pub fn simulate_wave(
     questionnaire: &Questionnaire,
     catalogue: &Catalogue,
     municipalities: &[(OrgCode, u64)],
+    targets: &Targets,
     seed: u64,
 ) -> Vec<SimulatedResponse> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let sizes = standardised_log_sizes(municipalities);
     let larger_respond_more: Vec<f64> = sizes.iter().map(|size| (0.4 * size).exp()).collect();
-    let respond = quota(&mut rng, &larger_respond_more, (municipalities.len() as f64 * RESPONSE_RATE).round() as usize);
+    let respond = quota(&mut rng, &larger_respond_more, (municipalities.len() as f64 * targets.response_rate).round() as usize);
     let respondents: Vec<usize> = (0..municipalities.len()).filter(|index| respond[*index]).collect();
 
     // All chances are drawn before the offset is calibrated, so that the calibration moves every municipality
     // together and the draw stays the same for a given seed.
     let progress: Vec<f64> = respondents.iter().map(|&index| SIZE_EFFECT * sizes[index] + SPREAD * normal(&mut rng)).collect();
     let chances: Vec<Vec<f64>> = respondents.iter().map(|_| catalogue.blocks.iter().map(|_| rng.random::<f64>()).collect()).collect();
-    let offset = calibrate(|offset| mean_in_use(catalogue, &progress, &chances, offset), MEAN_IN_USE);
+    let offset = calibrate(|offset| mean_in_use(catalogue, &progress, &chances, offset), targets.mean_in_use);
 
     // The headline shares are drawn as quotas, so that they come out for any seed; who falls in a quota is drawn,
     // leaning by size where the field would.
     let count = |share: f64| (respondents.len() as f64 * share).round() as usize;
     let respondent_sizes: Vec<f64> = respondents.iter().map(|&index| sizes[index]).collect();
     let leaning = |lean: f64| respondent_sizes.iter().map(|size| (lean * size).exp()).collect::<Vec<f64>>();
-    let service_delivery = quota(&mut rng, &leaning(0.0), count(SERVICE_DELIVERY));
-    let collective = quota(&mut rng, &leaning(-0.3), count(COLLECTIVE_SUPPORT));
-    let collaborates = quota(&mut rng, &leaning(-0.2), count(COLLABORATES));
-    let plans = quota(&mut rng, &leaning(0.0), count(PLANS));
+    let service_delivery = quota(&mut rng, &leaning(0.0), count(targets.service_delivery));
+    let collective = quota(&mut rng, &leaning(-0.3), count(targets.collective_support));
+    let collaborates = quota(&mut rng, &leaning(-0.2), count(targets.collaborates));
+    let plans = quota(&mut rng, &leaning(0.0), count(targets.plans));
     let planners: Vec<f64> = plans.iter().map(|plans| if *plans { 1.0 } else { 0.0 }).collect();
-    let focus: Vec<Vec<bool>> = FOCUS.iter().map(|(_, share)| quota(&mut rng, &planners, count(*share))).collect();
+    let focus: Vec<Vec<bool>> = targets.focus.iter().map(|share| quota(&mut rng, &planners, count(*share))).collect();
 
     respondents
         .iter()
@@ -174,11 +198,11 @@ pub fn simulate_first_wave(
                 collective: collective[position],
                 collaborates: collaborates[position],
                 plans: plans[position],
-                focus: FOCUS.iter().zip(&focus).filter(|(_, chosen)| chosen[position]).map(|((code, _), _)| *code).collect(),
+                focus: FOCUS_CODES.iter().zip(&focus).filter(|(_, chosen)| chosen[position]).map(|(code, _)| *code).collect(),
             };
             let drawn = draw_answers(&mut rng, catalogue, code, *driver, sizes[index], &choices);
             let mode = if rng.random_bool(INTERVIEW_SHARE) {
-                Mode::Interview { date: interview_date(&mut rng), interviewees: pick(&mut rng, &INTERVIEWEES).to_owned() }
+                Mode::Interview { date: interview_date(&mut rng, targets.opens, targets.closes), interviewees: pick(&mut rng, &INTERVIEWEES).to_owned() }
             } else {
                 Mode::Online
             };
@@ -378,11 +402,11 @@ fn draw_answers(rng: &mut ChaCha8Rng, catalogue: &Catalogue, code: &OrgCode, dri
 }
 
 /// A working day within the fieldwork period.
-fn interview_date(rng: &mut ChaCha8Rng) -> NaiveDate {
-    let days = (FIRST_WAVE_CLOSES - FIRST_WAVE_OPENS).num_days();
-    let mut date = FIRST_WAVE_OPENS + TimeDelta::days(rng.random_range(0..=days));
+fn interview_date(rng: &mut ChaCha8Rng, opens: NaiveDate, closes: NaiveDate) -> NaiveDate {
+    let days = (closes - opens).num_days().max(0);
+    let mut date = opens + TimeDelta::days(rng.random_range(0..=days));
     while matches!(date.weekday(), Weekday::Sat | Weekday::Sun) {
-        date = if date < FIRST_WAVE_CLOSES { date + TimeDelta::days(1) } else { date - TimeDelta::days(1) };
+        date = if date < closes { date + TimeDelta::days(1) } else { date - TimeDelta::days(1) };
     }
     date
 }
@@ -455,10 +479,10 @@ mod tests {
 
     fn simulate(seed: u64) -> (Vec<(OrgCode, u64)>, Vec<SimulatedResponse>) {
         let demo = data().unwrap();
-        let asked = demo.first_wave_municipalities();
+        let asked = demo.municipalities_asked_on(FIRST_WAVE_TARGETS.closes);
         let drivers = demo.size_drivers(&asked);
         let catalogue = demo.catalogues.iter().find(|c| c.id == "nup-2008").unwrap();
-        let responses = simulate_first_wave(&demo.questionnaire, catalogue, &drivers, seed);
+        let responses = simulate_wave(&demo.questionnaire, catalogue, &drivers, &FIRST_WAVE_TARGETS, seed);
         (drivers, responses)
     }
 
@@ -470,7 +494,7 @@ mod tests {
             mean_in_use: responses.iter().map(|r| in_use(&r.answers)).sum::<f64>() / responses.len() as f64,
             collective_support: share(responses, |a| is(a, "collective_support", "ja")),
             collaborates: share(responses, |a| is(a, "collaborates", "ja")),
-            focus: FOCUS.map(|(code, _)| share(responses, |a| is(a, "future_collaboration_focus", code))),
+            focus: FOCUS_CODES.map(|code| share(responses, |a| is(a, "future_collaboration_focus", code))),
             interviews: responses.iter().filter(|r| matches!(r.mode, Mode::Interview { .. })).count() as f64 / responses.len() as f64,
         }
     }
@@ -484,7 +508,7 @@ mod tests {
         assert!(within(f.mean_in_use, 0.33, 0.41), "mean in use {}", f.mean_in_use);
         assert!(f.collective_support > 0.80 - slack, "collective support {}", f.collective_support);
         assert!(within(f.collaborates, 0.67, 0.77), "collaborates {}", f.collaborates);
-        for ((code, target), found) in FOCUS.iter().zip(f.focus) {
+        for ((code, target), found) in FOCUS_CODES.iter().zip(FIRST_WAVE_TARGETS.focus).zip(f.focus) {
             assert!(within(found, target - 0.05, target + 0.05), "focus {code}: {found}");
         }
         assert!(within(f.interviews, 0.10, 0.20), "interviews {}", f.interviews);
@@ -567,9 +591,9 @@ mod tests {
     fn an_empty_or_sizeless_list_draws_without_failing() {
         let demo = data().unwrap();
         let catalogue = demo.catalogues.iter().find(|c| c.id == "nup-2008").unwrap();
-        assert!(simulate_first_wave(&demo.questionnaire, catalogue, &[], 7).is_empty());
+        assert!(simulate_wave(&demo.questionnaire, catalogue, &[], &FIRST_WAVE_TARGETS, 7).is_empty());
         let unknown: Vec<(OrgCode, u64)> = ["GM0001", "GM0002"].iter().map(|c| (OrgCode::parse(c).unwrap(), 0)).collect();
-        let responses = simulate_first_wave(&demo.questionnaire, catalogue, &unknown, 7);
+        let responses = simulate_wave(&demo.questionnaire, catalogue, &unknown, &FIRST_WAVE_TARGETS, 7);
         assert_eq!(responses.len(), 2);
         assert!(responses.iter().all(|r| demo.questionnaire.validate_all(&r.answers, catalogue).is_empty()));
     }

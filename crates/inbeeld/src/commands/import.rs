@@ -8,6 +8,7 @@ use anyhow::{Context, bail};
 use domain::RowError;
 use domain::catalogue::parse_catalogue_toml;
 use domain::fieldwork::contacts::parse_contacts_csv;
+use domain::geo::parse_boundaries;
 use domain::population::{
     CBS_POPULATION_FIELD, CBS_POPULATION_TABLE, PopulationFigure, cbs_period, parse_cbs_population, parse_population_csv,
 };
@@ -27,6 +28,7 @@ pub async fn run(store: &Store, import: Import) -> anyhow::Result<()> {
         Import::Catalogue { file } => catalogue(store, &file).await,
         Import::Questionnaire { file } => questionnaire(store, &file).await,
         Import::Contacts { file, skip_invalid } => contacts(store, &file, skip_invalid).await,
+        Import::Boundaries { source, year } => boundaries(store, &source, year).await,
     }
 }
 
@@ -231,4 +233,47 @@ async fn contacts(store: &Store, file: &Path, skip_invalid: bool) -> anyhow::Res
     let report = store.import_contacts(&contacts, &super::command_line_author()).await?;
     print_report(&format!("{}: contacts", file.display()), report);
     Ok(())
+}
+
+/// A boundary file is machine-made, so its first problem is reported and nothing is stored: one wrong
+/// projection or a cut-off download would otherwise give a message for every feature.
+async fn boundaries(store: &Store, source: &str, year: i32) -> anyhow::Result<()> {
+    let text =
+        if source.starts_with("http://") || source.starts_with("https://") { fetch(source).await? } else { read(Path::new(source))? };
+    let boundaries = parse_boundaries(&text).map_err(|error| anyhow::anyhow!("{source}: {error}; nothing was imported"))?;
+    let known: std::collections::BTreeSet<_> =
+        store.organisations(&OrganisationFilter::default()).await?.into_iter().map(|o| o.code).collect();
+    let unknown: Vec<String> = boundaries.shapes.iter().filter(|s| !known.contains(&s.code)).map(|s| s.code.to_string()).collect();
+    if !unknown.is_empty() {
+        const SHOWN: usize = 5;
+        let more = if unknown.len() > SHOWN { format!(" and {} more", unknown.len() - SHOWN) } else { String::new() };
+        eprintln!(
+            "{source}: warning: {} of {} code(s) are not in the register, so their shapes are stored but have no name on the map: {}{more}",
+            unknown.len(),
+            boundaries.len(),
+            unknown[..unknown.len().min(SHOWN)].join(", ")
+        );
+    }
+    let report = store.import_boundaries(year, &boundaries, &super::command_line_author()).await?;
+    println!(
+        "{source}: boundaries {year}: {} shapes; {} added, {} updated, {} unchanged, {} removed",
+        boundaries.len(),
+        report.added,
+        report.updated,
+        report.unchanged,
+        report.removed
+    );
+    Ok(())
+}
+
+async fn fetch(url: &str) -> anyhow::Result<String> {
+    let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(120)).build()?;
+    let response = client.get(url).send().await.with_context(|| format!("cannot fetch {url}"))?;
+    let status = response.status();
+    if !status.is_success() {
+        bail!("{url} answered {status}; nothing was imported");
+    }
+    let bytes = response.bytes().await.with_context(|| format!("reading the answer of {url}"))?;
+    String::from_utf8(bytes.to_vec())
+        .map_err(|e| anyhow::anyhow!("{url} did not answer with UTF-8 text (byte {} is not valid)", e.utf8_error().valid_up_to()))
 }

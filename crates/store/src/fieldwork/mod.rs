@@ -1,5 +1,6 @@
 //! Fieldwork: questionnaire texts, waves, responses, contact addresses and the mail sent.
 
+mod analysis;
 mod mail;
 mod questionnaires;
 mod responses;

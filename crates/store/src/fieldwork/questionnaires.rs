@@ -21,6 +21,17 @@ pub struct StoredQuestionnaire {
     pub imported_at: DateTime<Utc>,
 }
 
+impl StoredQuestionnaire {
+    /// The questionnaire this text defines. It was checked when it was imported, so an error here means the stored
+    /// text was changed behind the product's back.
+    pub fn parse(&self) -> Result<domain::questionnaire::Questionnaire, StoreError> {
+        domain::questionnaire::parse_questionnaire_toml(&self.source, &format!("{} version {}", self.id, self.version)).map_err(|errors| {
+            let first = errors.first().map(ToString::to_string).unwrap_or_default();
+            StoreError::Corrupt(format!("the stored questionnaire does not parse: {first}"))
+        })
+    }
+}
+
 /// What importing a questionnaire text did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct QuestionnaireImport {

@@ -2,4 +2,5 @@
 //! summary; the SVG itself is decoration for those who can see it (`aria-hidden` on the figure's image, the
 //! table and summary carry the content).
 
+pub mod bars;
 pub mod map;

@@ -77,7 +77,8 @@ pub fn codebook_download(export: &Export) -> Result<Response, ExportError> {
     Ok(download("text/csv; charset=utf-8", &name, Body::from(write_codebook_csv(&export.layout, Vec::new())?)))
 }
 
-fn download(content_type: &'static str, file_name: &str, body: Body) -> Response {
+/// A response that the browser saves as `file_name`.
+pub(crate) fn download(content_type: &'static str, file_name: &str, body: Body) -> Response {
     // Wave ids are slugs, so the name needs no quoting beyond the quotes.
     let disposition = format!("attachment; filename=\"{file_name}\"");
     ([(header::CONTENT_TYPE, content_type.to_owned()), (header::CONTENT_DISPOSITION, disposition)], body).into_response()

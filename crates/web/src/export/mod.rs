@@ -27,6 +27,7 @@ use domain::questionnaire::parse_questionnaire_toml;
 use futures_util::stream::BoxStream;
 use store::{Store, StoreError};
 
+pub(crate) use body::download;
 pub use body::{codebook_download, csv_body, csv_download, json_body, json_download};
 pub use to_csv::{write_codebook_csv, write_csv};
 pub use to_json::write_json;

@@ -4,6 +4,7 @@
 
 mod catalogues;
 mod organisations;
+mod waves;
 
 use std::sync::LazyLock;
 
@@ -25,13 +26,14 @@ pub const API_VERSION: &str = "1.0.0";
     info(
         title = "inbeeld API",
         version = "1.0.0",
-        description = "Open gegevens van inbeeld: het register van organisaties (gemeenten en provincies, met herindelingen) en de catalogi van bouwstenen van de e-overheid.",
+        description = "Open gegevens van inbeeld: het register van organisaties (gemeenten en provincies, met herindelingen) en de catalogi van bouwstenen van de e-overheid. Van elke gepubliceerde meting de respons en alle cijfers, landelijk en per provincie en grootteklasse, met n en 95%-interval; een uitsplitsing alleen bij minstens 10 responderende gemeenten.",
         license(name = "EUPL-1.2", identifier = "EUPL-1.2")
     ),
     servers((url = "/api/v1")),
     tags(
         (name = "organisaties", description = "Het register: gemeenten en provincies met CBS-code, geldigheid, opvolgers en inwonertallen."),
-        (name = "catalogi", description = "Catalogi van bouwstenen (NUP 2008, i-NUP 2011) met groepen en afhankelijkheden.")
+        (name = "catalogi", description = "Catalogi van bouwstenen (NUP 2008, i-NUP 2011) met groepen en afhankelijkheden."),
+        (name = "metingen", description = "Gepubliceerde metingen met hun respons en cijfers: dezelfde cijfers als de open data (/metingen/{id}/indicatoren.csv), met de definitie van elke indicator.")
     )
 )]
 struct ApiDoc;
@@ -42,6 +44,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(organisations::one))
         .routes(routes!(catalogues::list))
         .routes(routes!(catalogues::blocks))
+        .routes(routes!(waves::list))
+        .routes(routes!(waves::one))
+        .routes(routes!(waves::indicators))
         .route("/openapi.json", axum::routing::get(openapi_json))
         .layer(SetResponseHeaderLayer::overriding(HeaderName::from_static("api-version"), HeaderValue::from_static(API_VERSION)))
 }

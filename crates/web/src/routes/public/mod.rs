@@ -2,5 +2,7 @@
 
 pub mod accessibility;
 pub mod catalogue;
+pub mod figures;
 pub mod home;
+pub mod open_data;
 pub mod register;

@@ -10,7 +10,7 @@ mod view;
 use domain::access::Principal;
 use domain::catalogue::Catalogue;
 use domain::fieldwork::{Edit, Mode, Refusal, Response, Wave, WaveId, WaveState};
-use domain::questionnaire::{Answers, Questionnaire, parse_questionnaire_toml};
+use domain::questionnaire::{Answers, Questionnaire};
 use domain::register::{OrgCode, Organisation, OrganisationKind};
 use store::{SaveAnswers, StoreError};
 
@@ -55,11 +55,7 @@ impl Context {
             return Err(WebError::NotFound(format!("De meting ‘{}’ is nog niet begonnen.", wave.title)));
         }
         let stored = state.store.questionnaire(&wave.questionnaire_id, wave.questionnaire_version).await?;
-        let questionnaire =
-            parse_questionnaire_toml(&stored.source, &format!("{} version {}", stored.id, stored.version)).map_err(|errors| {
-                let first = errors.first().map(ToString::to_string).unwrap_or_default();
-                WebError::Internal(format!("the stored questionnaire does not parse: {first}"))
-            })?;
+        let questionnaire = stored.parse()?;
         let catalogue = state.store.catalogue(&wave.catalogue_id, Some(&wave.catalogue_version)).await?;
         let response = state.store.response(&wave.id, &code).await?;
         Ok(Self { wave, organisation, questionnaire, catalogue, response, principal })

@@ -1,0 +1,213 @@
+//! The published figures of a wave, computed once per change of the data and then served from memory. Every change
+//! writes an entry to the audit log in its own transaction, so the newest entry's id (`Store::change_stamp`) tells
+//! every `inbeeld serve` process sharing the database that its figures are stale; a process looks at most every
+//! `RECHECK` and so serves the new figures within a second of a submission anywhere.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use domain::analysis::indicators::{Asked, Group, Indicators, WaveInput, compute, compute_group, group_response, groups};
+use domain::analysis::trend::{Division, Trend, TrendWave, trend};
+use domain::analysis::{IN_USE_BYTE, Proportion, status_byte};
+use domain::catalogue::Catalogue;
+use domain::fieldwork::follow_up::asked;
+use domain::fieldwork::{Wave, WaveId, WaveState};
+use domain::questionnaire::{Answer, Answers, Questionnaire};
+use domain::register::{OrgCode, Organisation, OrganisationKind, Register};
+use store::{OrganisationFilter, Store};
+
+use crate::error::WebError;
+
+/// How long a process trusts its figures before it asks the database whether anything changed.
+const RECHECK: Duration = Duration::from_millis(250);
+
+/// Everything the public pages, downloads and API show of one published wave.
+#[derive(Debug)]
+pub struct WaveFigures {
+    pub wave: Wave,
+    pub catalogue: Catalogue,
+    pub national: Indicators,
+    pub groups: Vec<GroupFigures>,
+    /// The names of the organisations in the register, for labels.
+    pub names: BTreeMap<OrgCode, String>,
+    /// Each responding municipality's share of blocks in use, for the map.
+    pub adoption_by_organisation: BTreeMap<OrgCode, f64>,
+    /// The organisations the wave asked, for the map.
+    pub asked: Vec<Organisation>,
+    /// The published waves up to this one, oldest first, mapped onto this wave's division.
+    pub trend: Trend,
+    /// The same waves, each with the municipalities it asked.
+    pub trend_as_it_was: Trend,
+    /// Titles of the waves in the trend, by id.
+    pub trend_titles: BTreeMap<String, String>,
+}
+
+#[derive(Debug)]
+pub struct GroupFigures {
+    pub group: Group,
+    pub response: Proportion,
+    /// `None` below the minimum n: then only the response is published.
+    pub indicators: Option<Indicators>,
+}
+
+impl WaveFigures {
+    pub fn block_name(&self, code: &str) -> String {
+        self.catalogue.block(code).map_or_else(|| code.to_owned(), |b| b.name.clone())
+    }
+
+    pub fn name(&self, code: &OrgCode) -> String {
+        self.names.get(code).cloned().unwrap_or_else(|| code.to_string())
+    }
+
+    pub fn group(&self, group: &Group) -> Option<&GroupFigures> {
+        self.groups.iter().find(|g| &g.group == group)
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct FiguresCache {
+    inner: Mutex<CacheInner>,
+}
+
+#[derive(Debug, Default)]
+struct CacheInner {
+    stamp: Option<i64>,
+    checked: Option<Instant>,
+    waves: HashMap<String, Arc<WaveFigures>>,
+}
+
+impl FiguresCache {
+    /// The figures of a published wave; a wave that does not exist or is not published is not found.
+    pub async fn wave(&self, store: &Store, id: &str) -> Result<Arc<WaveFigures>, WebError> {
+        self.forget_if_changed(store).await?;
+        if let Some(figures) = self.lock().waves.get(id) {
+            return Ok(Arc::clone(figures));
+        }
+        let figures = Arc::new(load(store, id).await?);
+        self.lock().waves.insert(id.to_owned(), Arc::clone(&figures));
+        Ok(figures)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, CacheInner> {
+        // A panic while holding the lock leaves only a cache behind: it is safe to go on with it.
+        self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    async fn forget_if_changed(&self, store: &Store) -> Result<(), WebError> {
+        let due = self.lock().checked.is_none_or(|at| at.elapsed() >= RECHECK);
+        if !due {
+            return Ok(());
+        }
+        let stamp = store.change_stamp().await?;
+        let mut inner = self.lock();
+        if inner.stamp != Some(stamp) {
+            inner.waves.clear();
+            inner.stamp = Some(stamp);
+        }
+        inner.checked = Some(Instant::now());
+        Ok(())
+    }
+}
+
+/// The published waves, newest first.
+pub async fn published_waves(store: &Store) -> Result<Vec<Wave>, WebError> {
+    Ok(store.waves().await?.into_iter().filter(|w| w.state == WaveState::Published).collect())
+}
+
+fn not_published() -> WebError {
+    WebError::NotFound("Deze meting bestaat niet of is (nog) niet gepubliceerd. Op /metingen staan de gepubliceerde metingen.".into())
+}
+
+/// One wave's data, read from the store.
+struct WaveData {
+    wave: Wave,
+    catalogue: Catalogue,
+    blocks: Vec<String>,
+    questionnaire: Questionnaire,
+    asked: Vec<Asked>,
+    asked_organisations: Vec<Organisation>,
+    responses: Vec<(OrgCode, Answers)>,
+}
+
+impl WaveData {
+    fn input(&self) -> WaveInput<'_> {
+        WaveInput { asked: &self.asked, responses: &self.responses, blocks: &self.blocks, questionnaire: &self.questionnaire }
+    }
+}
+
+async fn wave_data(store: &Store, wave: Wave, register: &[Organisation]) -> Result<WaveData, WebError> {
+    let catalogue = store.catalogue(&wave.catalogue_id, Some(&wave.catalogue_version)).await?;
+    let stored = store.questionnaire(&wave.questionnaire_id, wave.questionnaire_version).await?;
+    let questionnaire = stored.parse()?;
+    let date = wave.register_date();
+    let populations = store.populations_on(date).await?;
+    let asked_organisations: Vec<Organisation> = asked(register, date).into_iter().cloned().collect();
+    let asked = asked_organisations
+        .iter()
+        .map(|o| Asked { code: o.code.clone(), province: o.province.clone(), size_class: populations.get(&o.code).map(|p| p.size_class()) })
+        .collect();
+    let responses = store.submitted_answers(&wave.id).await?;
+    let blocks = catalogue.blocks.iter().map(|b| b.code.clone()).collect();
+    Ok(WaveData { wave, catalogue, blocks, questionnaire, asked, asked_organisations, responses })
+}
+
+async fn load(store: &Store, id: &str) -> Result<WaveFigures, WebError> {
+    let id = WaveId::parse(id).map_err(|_| not_published())?;
+    let wave = store.wave(&id).await.map_err(|_| not_published())?;
+    if wave.state != WaveState::Published {
+        return Err(not_published());
+    }
+    let register = store.organisations(&OrganisationFilter::default()).await?;
+    let names = register.iter().map(|o| (o.code.clone(), o.name.clone())).collect();
+
+    // The trend runs over the published waves up to this one, oldest first.
+    let mut earlier: Vec<Wave> = published_waves(store).await?.into_iter().filter(|w| w.closes_on <= wave.closes_on && w.id != wave.id).collect();
+    earlier.sort_by_key(|w| w.closes_on);
+    let mut series = Vec::new();
+    for other in earlier {
+        series.push(wave_data(store, other, &register).await?);
+    }
+    let data = wave_data(store, wave, &register).await?;
+    let input = data.input();
+    let national = compute(&input);
+    let groups = groups(&input)
+        .into_iter()
+        .map(|group| GroupFigures { response: group_response(&input, &group), indicators: compute_group(&input, &group), group })
+        .collect();
+    let adoption_by_organisation = adoption_by_organisation(&data);
+
+    let register_index = Register::new(register.iter().filter(|o| o.kind() == OrganisationKind::Gemeente).cloned());
+    let trend_waves: Vec<TrendWave> =
+        series.iter().chain([&data]).map(|d| TrendWave { id: d.wave.id.as_str(), input: d.input() }).collect();
+    let trend_titles = series.iter().chain([&data]).map(|d| (d.wave.id.to_string(), d.wave.title.clone())).collect();
+    let mapped = trend(&trend_waves, &register_index, Division::On(data.wave.register_date()));
+    let as_it_was = trend(&trend_waves, &register_index, Division::AsItWas);
+    drop(trend_waves);
+    Ok(WaveFigures {
+        national,
+        groups,
+        names,
+        adoption_by_organisation,
+        asked: data.asked_organisations,
+        trend: mapped,
+        trend_as_it_was: as_it_was,
+        trend_titles,
+        catalogue: data.catalogue,
+        wave: data.wave,
+    })
+}
+
+fn adoption_by_organisation(data: &WaveData) -> BTreeMap<OrgCode, f64> {
+    if data.blocks.is_empty() {
+        return BTreeMap::new();
+    }
+    data.responses
+        .iter()
+        .filter_map(|(code, answers)| {
+            let Some(Answer::Matrix(matrix)) = answers.get(domain::analysis::indicators::questions::BLOCKS) else { return None };
+            let in_use = data.blocks.iter().filter(|b| status_byte(matrix.get(*b).and_then(|a| a.status)) == IN_USE_BYTE).count();
+            Some((code.clone(), in_use as f64 / data.blocks.len() as f64))
+        })
+        .collect()
+}
