@@ -18,6 +18,14 @@ const PAGES = [
   { path: '/bouwstenen/digid', status: 200 },
   { path: '/toegankelijkheid', status: 200 },
   { path: '/gemeenten/GM9999', status: 404 }, // no such municipality
+  { path: '/metingen', status: 200 },
+  { path: '/metingen/eerste-meting', status: 200 }, // the national dashboard with its headline table
+  { path: '/metingen/vervolgmeting', status: 200 }, // the later simulated wave, with the trend
+  { path: '/metingen/eerste-meting/provincies/PV27', status: 200 },
+  { path: '/metingen/vervolgmeting/provincies/PV24', status: 200 }, // Flevoland: too few answers to publish
+  { path: '/metingen/vervolgmeting/grootteklassen/4', status: 200 },
+  { path: '/metingen/eerste-meting/bouwstenen/digid', status: 200 },
+  { path: '/metingen/onbekend', status: 404 },
 ];
 
 for (const { path, status } of PAGES) {

@@ -260,10 +260,11 @@ pub enum Import {
     Questionnaire { file: PathBuf },
     /// Load the municipal boundaries of one year from a GeoJSON or TopoJSON file or URL, for the maps.
     ///
-    /// The file replaces that year's boundaries: all of them or, on any problem, none. Each feature names its
-    /// organisation by a property statcode, code or gemeentecode, or by its id; coordinates are longitude and
-    /// latitude (WGS84). A map is drawn with the newest year on or before its date; without any, from the
-    /// register's centroids. Re-importing the same file changes nothing.
+    /// The file replaces that year's boundaries of the kinds it holds (municipalities, provinces): all of them
+    /// or, on any problem, none. Each feature names its organisation by a property statcode, code or
+    /// gemeentecode, or by its id; coordinates are longitude and latitude (WGS84). A map is drawn with the
+    /// newest year on or before its date; without any, from the register's centroids. Re-importing the same
+    /// file changes nothing.
     Boundaries {
         /// The file, or an http:// or https:// URL to fetch it from.
         source: String,

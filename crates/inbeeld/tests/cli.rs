@@ -397,14 +397,15 @@ fn questionnaire_check_names_every_problem_with_line_and_field() {
 }
 
 #[tokio::test]
-async fn demo_stores_a_closed_simulated_first_wave_with_about_380_submitted_responses() {
+async fn demo_stores_two_published_simulated_waves_the_first_with_about_380_submitted_responses() {
     let (_folder, db) = workspace();
     let url = db.clone();
     let demo = tokio::task::spawn_blocking(move || inbeeld(&url, &["demo"])).await.unwrap();
-    assert!(demo.ok && demo.stdout.contains("a simulated first wave"), "{}{}", demo.stdout, demo.stderr);
+    assert!(demo.ok && demo.stdout.contains("two simulated, published waves"), "{}{}", demo.stdout, demo.stderr);
     let url = db.clone();
     let list = tokio::task::spawn_blocking(move || inbeeld(&url, &["wave", "list"])).await.unwrap().stdout;
-    assert!(list.contains("eerste-meting\tclosed\t2010-10-01 to 2011-03-31\tnup-2008@2008\teerste-meting-2010 v1\t"), "{list}");
+    assert!(list.contains("eerste-meting\tpublished\t2010-10-01 to 2011-03-31\tnup-2008@2008\teerste-meting-2010 v1\t"), "{list}");
+    assert!(list.contains("vervolgmeting\tpublished\t2025-10-01 to 2026-03-31\tnup-2008@2008\teerste-meting-2010 v1\t"), "{list}");
     assert!(list.lines().any(|line| line.starts_with("eerste-meting\t") && line.ends_with("\tsimulated")), "{list}");
 
     let store = store::Store::connect(&db).await.unwrap();

@@ -162,7 +162,8 @@ async fn load(store: &Store, id: &str) -> Result<WaveFigures, WebError> {
     let names = register.iter().map(|o| (o.code.clone(), o.name.clone())).collect();
 
     // The trend runs over the published waves up to this one, oldest first.
-    let mut earlier: Vec<Wave> = published_waves(store).await?.into_iter().filter(|w| w.closes_on <= wave.closes_on && w.id != wave.id).collect();
+    let mut earlier: Vec<Wave> =
+        published_waves(store).await?.into_iter().filter(|w| w.closes_on <= wave.closes_on && w.id != wave.id).collect();
     earlier.sort_by_key(|w| w.closes_on);
     let mut series = Vec::new();
     for other in earlier {

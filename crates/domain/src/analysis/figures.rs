@@ -193,14 +193,22 @@ pub fn rows(indicators: &Indicators, group: Option<&Group>, block_name: &dyn Fn(
         };
         let s = adoption.summary;
         rows.push(statistic("adoptie_gemiddelde", "gemiddelde", "Gemiddelde", s.mean, Some(adoption.mean_low), Some(adoption.mean_high)));
-        for (category, label, value) in
-            [("minimum", "Minimum", s.min), ("q1", "Eerste kwartiel", s.q1), ("mediaan", "Mediaan", s.median), ("q3", "Derde kwartiel", s.q3), ("maximum", "Maximum", s.max)]
-        {
+        for (category, label, value) in [
+            ("minimum", "Minimum", s.min),
+            ("q1", "Eerste kwartiel", s.q1),
+            ("mediaan", "Mediaan", s.median),
+            ("q3", "Derde kwartiel", s.q3),
+            ("maximum", "Maximum", s.max),
+        ] {
             rows.push(statistic("adoptie_kwartielen", category, label, value, None, None));
         }
         for (bin, count) in adoption.histogram.iter().enumerate() {
             let label = if bin == 9 { "90–100%".to_owned() } else { format!("{}–{}%", bin * 10, bin * 10 + 10) };
-            rows.push(FigureRow { count: Some(*count), value: None, ..statistic("adoptie_verdeling", &format!("{}", bin * 10), &label, 0.0, None, None) });
+            rows.push(FigureRow {
+                count: Some(*count),
+                value: None,
+                ..statistic("adoptie_verdeling", &format!("{}", bin * 10), &label, 0.0, None, None)
+            });
         }
     }
     rows

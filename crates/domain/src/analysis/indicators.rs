@@ -196,7 +196,13 @@ fn compute_counted(input: &WaveInput, population: usize, counted: &[(&Asked, &An
         support: Support { any_block: support_any, by_form, collective: yes(questions::COLLECTIVE_SUPPORT) },
         collaboration: Collaboration {
             collaborates: yes(questions::COLLABORATES),
-            areas: choice_shares(input.questionnaire, &answers, questions::COLLABORATION_AREAS, Base::SaidYes(questions::COLLABORATES), population),
+            areas: choice_shares(
+                input.questionnaire,
+                &answers,
+                questions::COLLABORATION_AREAS,
+                Base::SaidYes(questions::COLLABORATES),
+                population,
+            ),
             plans: yes(questions::FUTURE_COLLABORATION),
             focus: choice_shares(
                 input.questionnaire,
@@ -248,7 +254,11 @@ fn choice_shares(questionnaire: &Questionnaire, answers: &[&Answers], question: 
         .iter()
         .map(|choice| {
             let count = base.iter().filter(|a| answered(a, question).is_some_and(|x| x.codes().contains(&choice.code.as_str()))).count();
-            CategoryShare { code: choice.code.clone(), label: choice.label.nl.clone(), share: Proportion::new(count, base.len(), population) }
+            CategoryShare {
+                code: choice.code.clone(),
+                label: choice.label.nl.clone(),
+                share: Proportion::new(count, base.len(), population),
+            }
         })
         .collect()
 }

@@ -46,7 +46,12 @@ fn response(theme: &str, statuses: [BlockAnswer; 3], rest: &[(&str, Answer)]) ->
 fn hand_made() -> (Vec<Asked>, Vec<(OrgCode, Answers)>) {
     use BlockStatus::*;
     use SupportForm::*;
-    let asked = vec![asked("GM0001", "PV20", Some(4)), asked("GM0002", "PV20", Some(2)), asked("GM0003", "PV20", Some(4)), asked("GM0004", "PV21", None)];
+    let asked = vec![
+        asked("GM0001", "PV20", Some(4)),
+        asked("GM0002", "PV20", Some(2)),
+        asked("GM0003", "PV20", Some(4)),
+        asked("GM0004", "PV21", None),
+    ];
     let responses = vec![
         (
             code("GM0001"),
@@ -116,7 +121,13 @@ fn the_indicators_of_a_small_wave_are_counted_from_its_answers() {
     assert_eq!(indicators.response.low, indicators.response.high, "the response of a census is a count, not an estimate");
     assert_eq!(
         counts(&indicators.leading_theme),
-        [("dienstverlening", 2, 3), ("bedrijfsvoering", 1, 3), ("informatievoorziening", 0, 3), ("ketensamenwerking", 0, 3), ("anders", 0, 3)]
+        [
+            ("dienstverlening", 2, 3),
+            ("bedrijfsvoering", 1, 3),
+            ("informatievoorziening", 0, 3),
+            ("ketensamenwerking", 0, 3),
+            ("anders", 0, 3)
+        ]
     );
     assert_eq!(indicators.leading_theme[0].label, "Dienstverlening aan burgers en bedrijven");
     assert_eq!(indicators.leading_theme[0].share.population, 4);
@@ -211,11 +222,13 @@ fn a_group_with_enough_respondents_has_the_group_as_its_population() {
 }
 
 fn arbitrary_block() -> impl Strategy<Value = BlockAnswer> {
-    (prop::option::of(0usize..5), prop::option::of(any::<bool>()), prop::collection::btree_set(0usize..4, 0..3)).prop_map(|(status, need, forms)| BlockAnswer {
-        status: status.map(|s| BlockStatus::ALL[s]),
-        support_needed: need,
-        support_forms: if need == Some(true) { forms.into_iter().map(|f| SupportForm::ALL[f]).collect() } else { BTreeSet::new() },
-    })
+    (prop::option::of(0usize..5), prop::option::of(any::<bool>()), prop::collection::btree_set(0usize..4, 0..3)).prop_map(
+        |(status, need, forms)| BlockAnswer {
+            status: status.map(|s| BlockStatus::ALL[s]),
+            support_needed: need,
+            support_forms: if need == Some(true) { forms.into_iter().map(|f| SupportForm::ALL[f]).collect() } else { BTreeSet::new() },
+        },
+    )
 }
 
 static THEMES: [&str; 4] = ["dienstverlening", "bedrijfsvoering", "anders", ""];
@@ -251,7 +264,8 @@ fn all_proportions(indicators: &Indicators) -> Vec<Proportion> {
     all.extend(indicators.support.collective);
     all.extend(indicators.collaboration.collaborates);
     all.extend(indicators.collaboration.plans);
-    let categories = [&indicators.leading_theme, &indicators.support.by_form, &indicators.collaboration.areas, &indicators.collaboration.focus];
+    let categories =
+        [&indicators.leading_theme, &indicators.support.by_form, &indicators.collaboration.areas, &indicators.collaboration.focus];
     all.extend(categories.iter().flat_map(|c| c.iter().map(|s| s.share)));
     for block in &indicators.blocks {
         all.extend([block.in_use, block.support_needed]);

@@ -48,7 +48,10 @@ pub fn wilson_fpc(count: usize, n: usize, population: usize, z: f64) -> (f64, f6
     let z2 = z * z;
     let centre = (share + z2 / (2.0 * effective)) / (1.0 + z2 / effective);
     let half = z / (1.0 + z2 / effective) * (share * (1.0 - share) / effective + z2 / (4.0 * effective * effective)).sqrt();
-    ((centre - half).max(0.0), (centre + half).min(1.0))
+    // The bounds at the ends are exact: rounding must not move them off 0 or 1.
+    let low = if count == 0 { 0.0 } else { (centre - half).max(0.0) };
+    let high = if count >= n { 1.0 } else { (centre + half).min(1.0) };
+    (low, high)
 }
 
 #[cfg(test)]

@@ -169,10 +169,11 @@ fn tally_rows(cells: &[u8], blocks: usize, rows: Range<usize>) -> Tally {
     let stripes_per_batch = (BATCH_BYTES / stripe).clamp(1, MATCHES_PER_LANE);
     let mut totals = vec![[[0u32; LANES]; STATUS_BYTES]; positions];
     let tail_mask = tail_mask(blocks);
+    let mut in_use_histogram = vec![[0u32; 4]; blocks + 1];
     let (striped, rest) = data.split_at(data.len() / stripe * stripe);
     for batch in striped.chunks(stripes_per_batch * stripe) {
         // Row by row first: reading the batch in order brings it into the cache for the reads across stripes.
-        count_in_use(batch, blocks, &tail_mask, &mut tally.in_use_histogram);
+        count_in_use(batch, blocks, &tail_mask, &mut in_use_histogram);
         let (vectors, _) = batch.as_chunks::<LANES>();
         for (position, totals) in totals.iter_mut().enumerate() {
             count_position(vectors, position, positions, totals);
@@ -195,7 +196,10 @@ fn tally_rows(cells: &[u8], blocks: usize, rows: Range<usize>) -> Tally {
             }
         }
     }
-    count_in_use(rest, blocks, &tail_mask, &mut tally.in_use_histogram);
+    count_in_use(rest, blocks, &tail_mask, &mut in_use_histogram);
+    for (count, counts) in tally.in_use_histogram.iter_mut().zip(&in_use_histogram) {
+        *count = counts.iter().sum();
+    }
     tally
 }
 
@@ -223,12 +227,13 @@ fn count_position(vectors: &[[u8; LANES]], position: usize, positions: usize, to
     }
 }
 
-/// Counts each row's bytes in use into the histogram.
+/// Counts each row's bytes in use into the histogram, which has a counter for each of four rows in turn: rows
+/// in a row with the same count would otherwise each wait for the previous one's increment.
 #[inline(never)]
-fn count_in_use(rows: &[u8], blocks: usize, tail_mask: &[u8; LANES], histogram: &mut [u32]) {
-    for row in rows.chunks_exact(blocks) {
-        if let Some(count) = histogram.get_mut(in_use(row, tail_mask)) {
-            *count += 1;
+fn count_in_use(rows: &[u8], blocks: usize, tail_mask: &[u8; LANES], histogram: &mut [[u32; 4]]) {
+    for (index, row) in rows.chunks_exact(blocks).enumerate() {
+        if let Some(counts) = histogram.get_mut(in_use(row, tail_mask)) {
+            counts[index % 4] += 1;
         }
     }
 }

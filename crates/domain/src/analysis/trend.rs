@@ -6,9 +6,9 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::Proportion;
 use super::indicators::{Adoption, WaveInput, adoption_of, counted};
 use super::status_matrix::{IN_USE_BYTE, StatusMatrix, status_byte};
-use super::Proportion;
 use crate::questionnaire::Answer;
 use crate::register::{OrgCode, Register};
 
@@ -94,7 +94,9 @@ fn point(wave: &TrendWave, register: &Register, division: Division, blocks: &[St
     let in_use = tally
         .status_counts
         .iter()
-        .map(|counts| Proportion::new(counts[usize::from(IN_USE_BYTE)] as usize, counts[1..].iter().map(|c| *c as usize).sum(), units.len()))
+        .map(|counts| {
+            Proportion::new(counts[usize::from(IN_USE_BYTE)] as usize, counts[1..].iter().map(|c| *c as usize).sum(), units.len())
+        })
         .collect();
     TrendPoint {
         wave: wave.id.to_owned(),
@@ -160,7 +162,10 @@ GM0006,Deel B,PV20,2011-01-01,,
             (code("GM0002"), answers(&[("bsn", InUse), ("digid", Planned)])),
             (code("GM0004"), answers(&[("bsn", InUse), ("digid", InUse)])),
         ];
-        let wave = TrendWave { id: "eerste", input: WaveInput { asked: &asked, responses: &responses, blocks: &first_blocks, questionnaire: &questionnaire } };
+        let wave = TrendWave {
+            id: "eerste",
+            input: WaveInput { asked: &asked, responses: &responses, blocks: &first_blocks, questionnaire: &questionnaire },
+        };
         let later_asked: Vec<Asked> =
             ["GM0003", "GM0005", "GM0006"].iter().map(|c| Asked { code: code(c), province: None, size_class: None }).collect();
         let later_responses = vec![(code("GM0003"), answers(&[("bsn", InUse), ("digid", InUse)]))];

@@ -202,7 +202,10 @@ pub fn simulate_wave(
             };
             let drawn = draw_answers(&mut rng, catalogue, code, *driver, sizes[index], &choices);
             let mode = if rng.random_bool(INTERVIEW_SHARE) {
-                Mode::Interview { date: interview_date(&mut rng, targets.opens, targets.closes), interviewees: pick(&mut rng, &INTERVIEWEES).to_owned() }
+                Mode::Interview {
+                    date: interview_date(&mut rng, targets.opens, targets.closes),
+                    interviewees: pick(&mut rng, &INTERVIEWEES).to_owned(),
+                }
             } else {
                 Mode::Online
             };

@@ -72,9 +72,10 @@ pub enum BoundaryError {
     Arc { index: usize, problem: String },
     #[error("the topology's transform: {0}")]
     Transform(String),
-    /// A file holds each organisation once: two features with one code would be two territories for it.
+    /// A file holds each organisation once: two features with one code would be two territories for it. (The
+    /// places are boxed to keep every `Result` of this error small.)
     #[error("{first} and {second} both have the code {code}; a file may hold each organisation only once")]
-    DuplicateCode { code: OrgCode, first: FeaturePlace, second: FeaturePlace },
+    DuplicateCode { code: OrgCode, first: Box<FeaturePlace>, second: Box<FeaturePlace> },
     #[error("the file holds no boundaries: it has no Polygon or MultiPolygon features")]
     Empty,
 }
@@ -138,7 +139,11 @@ fn collect(features: Vec<ParsedFeature>) -> Result<Boundaries, BoundaryError> {
     let mut shapes = Vec::with_capacity(features.len());
     for feature in features {
         if let Some(first) = seen.get(&feature.code) {
-            return Err(BoundaryError::DuplicateCode { code: feature.code, first: first.clone(), second: feature.place });
+            return Err(BoundaryError::DuplicateCode {
+                code: feature.code,
+                first: Box::new(first.clone()),
+                second: Box::new(feature.place),
+            });
         }
         seen.insert(feature.code.clone(), feature.place);
         shapes.push(Boundary { code: feature.code, polygons: feature.polygons });

@@ -24,7 +24,8 @@ impl OrganisationKind {
         Self::ALL.into_iter().find(|kind| kind.as_str() == value.trim().to_lowercase())
     }
 
-    fn prefix(self) -> &'static str {
+    /// The start of every code of this kind: "GM", "PV".
+    pub fn prefix(self) -> &'static str {
         match self {
             OrganisationKind::Gemeente => "GM",
             OrganisationKind::Provincie => "PV",

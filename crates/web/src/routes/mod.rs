@@ -52,15 +52,30 @@ fn table() -> Table {
         .route(rule("GET", "/bouwstenen/{code}", "/bouwstenen/digid", Access::Public), get(public::catalogue::block))
         .route(rule("GET", "/metingen", "/metingen", Access::Public), get(public::figures::list))
         .route(rule("GET", "/metingen/{wave}", "/metingen/eerste-meting", Access::Public), get(public::figures::dashboard))
-        .route(rule("GET", "/metingen/{wave}/provincies/{group}", "/metingen/eerste-meting/provincies/PV27", Access::Public), get(public::figures::province))
+        .route(
+            rule("GET", "/metingen/{wave}/provincies/{group}", "/metingen/eerste-meting/provincies/PV27", Access::Public),
+            get(public::figures::province),
+        )
         .route(
             rule("GET", "/metingen/{wave}/grootteklassen/{group}", "/metingen/eerste-meting/grootteklassen/onbekend", Access::Public),
             get(public::figures::size_class),
         )
-        .route(rule("GET", "/metingen/{wave}/bouwstenen/{block}", "/metingen/eerste-meting/bouwstenen/digid", Access::Public), get(public::figures::block))
-        .route(rule("GET", "/metingen/{wave}/indicatoren.csv", "/metingen/eerste-meting/indicatoren.csv", Access::Public), get(public::open_data::csv))
-        .route(rule("GET", "/metingen/{wave}/indicatoren.json", "/metingen/eerste-meting/indicatoren.json", Access::Public), get(public::open_data::json))
-        .route(rule("GET", "/metingen/{wave}/indicatoren.xlsx", "/metingen/eerste-meting/indicatoren.xlsx", Access::Public), get(public::open_data::xlsx))
+        .route(
+            rule("GET", "/metingen/{wave}/bouwstenen/{block}", "/metingen/eerste-meting/bouwstenen/digid", Access::Public),
+            get(public::figures::block),
+        )
+        .route(
+            rule("GET", "/metingen/{wave}/indicatoren.csv", "/metingen/eerste-meting/indicatoren.csv", Access::Public),
+            get(public::open_data::csv),
+        )
+        .route(
+            rule("GET", "/metingen/{wave}/indicatoren.json", "/metingen/eerste-meting/indicatoren.json", Access::Public),
+            get(public::open_data::json),
+        )
+        .route(
+            rule("GET", "/metingen/{wave}/indicatoren.xlsx", "/metingen/eerste-meting/indicatoren.xlsx", Access::Public),
+            get(public::open_data::xlsx),
+        )
         .route(
             rule("GET", "/metingen/{wave}/indicatoren-codeboek.csv", "/metingen/eerste-meting/indicatoren-codeboek.csv", Access::Public),
             get(public::open_data::codebook),

@@ -43,7 +43,7 @@ impl From<&Proportion> for Respons {
 
 /// Een groep waarnaar de meting is uitgesplitst.
 #[derive(Serialize, ToSchema)]
-pub struct Groep {
+pub struct MetingGroep {
     /// De waarde voor de parameter `groep`.
     #[schema(example = "provincie:PV27")]
     code: String,
@@ -67,7 +67,7 @@ pub struct MetingDetail {
     /// Een uitsplitsing wordt alleen gepubliceerd bij minstens zoveel responderende gemeenten.
     minimum_n: usize,
     /// De provincies en grootteklassen, met hun respons.
-    groepen: Vec<Groep>,
+    groepen: Vec<MetingGroep>,
     /// De definities van de indicatoren in `kerncijfers`.
     definities: Vec<Definitie>,
 }
@@ -184,7 +184,7 @@ pub async fn one(State(state): State<AppState>, ApiPath(id): ApiPath<String>) ->
         groepen: figures
             .groups
             .iter()
-            .map(|g| Groep {
+            .map(|g| MetingGroep {
                 code: group_code(Some(&g.group)),
                 naam: group_name(&figures, &g.group),
                 respons: Respons::from(&g.response),
@@ -249,10 +249,11 @@ pub async fn indicators(
                     return Err(bad(
                         "groep",
                         format!(
-                            "voor {code} ({}) worden geen cijfers gepubliceerd: {} van de {} gevraagde gemeenten dienden de vragenlijst in (n = {}), minder dan de minimale n van {MIN_N}. Alleen de respons van de groep wordt gepubliceerd ({} van {}); vraag die op met indicator=respons.",
+                            "voor {code} ({}) worden geen cijfers gepubliceerd: {} van de {} gevraagde gemeenten {} de vragenlijst in (n = {}), minder dan de minimale n van {MIN_N}. Alleen de respons van de groep wordt gepubliceerd ({} van {}); vraag die op met indicator=respons.",
                             group_name(&figures, group),
                             response.count,
                             response.n,
+                            if response.count == 1 { "diende" } else { "dienden" },
                             response.count,
                             response.count,
                             response.n

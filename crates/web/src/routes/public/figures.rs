@@ -171,7 +171,8 @@ impl Sections {
                 support: ShareView::of(&b.support_needed),
             })
             .collect();
-        let blocks_svg = horizontal_bars(&indicators.blocks.iter().map(|b| bar(&figures.block_name(&b.code), &b.in_use)).collect::<Vec<_>>());
+        let blocks_svg =
+            horizontal_bars(&indicators.blocks.iter().map(|b| bar(&figures.block_name(&b.code), &b.in_use)).collect::<Vec<_>>());
         Self {
             leading_theme: CategoryChart::of(&indicators.leading_theme),
             adoption,
@@ -272,7 +273,8 @@ pub struct NonResponseRow {
 fn non_response(figures: &WaveFigures) -> Vec<NonResponseRow> {
     let national = &figures.national;
     let non_respondents = national.asked - national.respondents;
-    let share = |count: usize, of: usize| if of == 0 { "–".to_owned() } else { format!("{} ({count})", percent(count as f64 / of as f64)) };
+    let share =
+        |count: usize, of: usize| if of == 0 { "–".to_owned() } else { format!("{} ({count})", percent(count as f64 / of as f64)) };
     figures
         .groups
         .iter()
@@ -316,7 +318,13 @@ fn trend_view(figures: &WaveFigures, trend: &Trend) -> TrendView {
         .iter()
         .filter_map(|p| {
             let a = p.adoption.as_ref()?;
-            Some(Bar { label: title(&p.wave), value: a.summary.mean, low: Some(a.mean_low), high: Some(a.mean_high), text: percent(a.summary.mean) })
+            Some(Bar {
+                label: title(&p.wave),
+                value: a.summary.mean,
+                low: Some(a.mean_low),
+                high: Some(a.mean_high),
+                text: percent(a.summary.mean),
+            })
         })
         .collect();
     TrendView { blocks: trend.blocks.len(), rows, svg: horizontal_bars(&bars) }
@@ -325,7 +333,12 @@ fn trend_view(figures: &WaveFigures, trend: &Trend) -> TrendView {
 fn headline(indicators: &Indicators) -> Vec<HeadlineRow> {
     let mut rows = vec![HeadlineRow {
         figure: "Gemeenten die hebben geantwoord".into(),
-        value: format!("{} ({} van alle {})", indicators.respondents, indicators.response.share.map_or_else(|| "–".into(), percent), indicators.asked),
+        value: format!(
+            "{} ({} van alle {})",
+            indicators.respondents,
+            indicators.response.share.map_or_else(|| "–".into(), percent),
+            indicators.asked
+        ),
         n: indicators.asked.to_string(),
         interval: "exact (hele populatie)".into(),
         definition: "respons",
@@ -358,7 +371,11 @@ fn headline(indicators: &Indicators) -> Vec<HeadlineRow> {
         rows.push(share_row("Gemeenten die op ICT samenwerken", collaborates, "samenwerking_ict"));
     }
     for focus in &indicators.collaboration.focus {
-        rows.push(share_row(&format!("Focus van toekomstige samenwerking: {}", focus.label.to_lowercase()), &focus.share, "samenwerking_focus"));
+        rows.push(share_row(
+            &format!("Focus van toekomstige samenwerking: {}", focus.label.to_lowercase()),
+            &focus.share,
+            "samenwerking_focus",
+        ));
     }
     rows
 }
@@ -459,10 +476,12 @@ pub struct GroupPath {
 
 /// `/metingen/{wave}/provincies/{code}`.
 pub async fn province(State(state): State<AppState>, Path(path): Path<GroupPath>) -> Result<Html<String>, WebError> {
-    let code = OrgCode::parse(&path.group)
-        .ok()
-        .filter(|code| code.as_str().starts_with("PV"))
-        .ok_or_else(|| WebError::BadRequest(format!("‘{}’ is geen provinciecode; een provinciecode is PV gevolgd door twee cijfers, zoals PV27.", path.group)))?;
+    let code = OrgCode::parse(&path.group).ok().filter(|code| code.as_str().starts_with("PV")).ok_or_else(|| {
+        WebError::BadRequest(format!(
+            "‘{}’ is geen provinciecode; een provinciecode is PV gevolgd door twee cijfers, zoals PV27.",
+            path.group
+        ))
+    })?;
     group_page(&state, &path.wave, Group::Province(code), "Provincie").await
 }
 
@@ -470,9 +489,12 @@ pub async fn province(State(state): State<AppState>, Path(path): Path<GroupPath>
 pub async fn size_class(State(state): State<AppState>, Path(path): Path<GroupPath>) -> Result<Html<String>, WebError> {
     let class = match path.group.as_str() {
         "onbekend" => None,
-        text => Some(text.parse::<u8>().ok().and_then(SizeClass::from_number).ok_or_else(|| {
-            WebError::BadRequest(format!("‘{text}’ is geen grootteklasse; kies 1 tot en met 8, of ‘onbekend’."))
-        })?),
+        text => Some(
+            text.parse::<u8>()
+                .ok()
+                .and_then(SizeClass::from_number)
+                .ok_or_else(|| WebError::BadRequest(format!("‘{text}’ is geen grootteklasse; kies 1 tot en met 8, of ‘onbekend’.")))?,
+        ),
     };
     group_page(&state, &path.wave, Group::SizeClass(class), "Grootteklasse").await
 }
@@ -525,9 +547,10 @@ pub struct BlockPath {
 /// `/metingen/{wave}/bouwstenen/{block}`: one block's statuses, nationally and per group.
 pub async fn block(State(state): State<AppState>, Path(path): Path<BlockPath>) -> Result<Html<String>, WebError> {
     let figures = state.figures.wave(&state.store, &path.wave).await?;
-    let national = figures.national.blocks.iter().find(|b| b.code == path.block).ok_or_else(|| {
-        WebError::NotFound(format!("De catalogus van ‘{}’ heeft geen bouwsteen ‘{}’.", figures.wave.title, path.block))
-    })?;
+    let national =
+        figures.national.blocks.iter().find(|b| b.code == path.block).ok_or_else(|| {
+            WebError::NotFound(format!("De catalogus van ‘{}’ heeft geen bouwsteen ‘{}’.", figures.wave.title, path.block))
+        })?;
     let rows = |provinces: bool| {
         figures
             .groups
@@ -536,7 +559,11 @@ pub async fn block(State(state): State<AppState>, Path(path): Path<BlockPath>) -
             .map(|g| BlockGroupRow {
                 href: group_href(figures.wave.id.as_str(), &g.group),
                 name: group_name(&figures, &g.group),
-                in_use: g.indicators.as_ref().and_then(|i| i.blocks.iter().find(|b| b.code == path.block)).map(|b| ShareView::of(&b.in_use)),
+                in_use: g
+                    .indicators
+                    .as_ref()
+                    .and_then(|i| i.blocks.iter().find(|b| b.code == path.block))
+                    .map(|b| ShareView::of(&b.in_use)),
                 respondents: g.response.count,
             })
             .collect()

@@ -1,0 +1,141 @@
+//! The public figures pages over a real server: the national dashboard with the first wave's headline table, a
+//! breakdown too small to publish, clear refusals, and two processes with their own figures cache that both serve
+//! a correction within a second.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use domain::fieldwork::{Edit, Mode, WaveState};
+use domain::questionnaire::Answer;
+use reqwest::StatusCode;
+use store::testing::author;
+use store::{SaveAnswers, Store, both_backends};
+use support::Site;
+
+/// The demo's simulated first wave, stored and published, beside a wave still in draft.
+async fn published_first_wave(store: &Store) -> Site {
+    let site = Site::start(store, false).await;
+    let demo = domain::demo::data().unwrap();
+    let questionnaire = &demo.questionnaire;
+    store
+        .import_questionnaire(
+            &questionnaire.id,
+            &questionnaire.version,
+            &questionnaire.title.nl,
+            domain::demo::QUESTIONNAIRE_SOURCE,
+            &author(),
+        )
+        .await
+        .unwrap();
+    let first = demo.first_wave().unwrap();
+    let wave = store.create_wave(&first.wave, true, &author()).await.unwrap();
+    store.set_wave_state(&wave, WaveState::Open, &author()).await.unwrap();
+    for response in &first.responses {
+        let save = SaveAnswers {
+            wave: &wave.id,
+            organisation: &response.organisation,
+            questionnaire_id: &wave.questionnaire_id,
+            questionnaire_version: wave.questionnaire_version,
+            answers: &response.answers,
+            mode: &response.mode,
+            based_on: None,
+            edit: Edit::Draft,
+            submit: true,
+        };
+        store.save_answers(&save, &author()).await.unwrap();
+    }
+    for state in [WaveState::Closed, WaveState::Published] {
+        store.set_wave_state(&store.wave(&wave.id).await.unwrap(), state, &author()).await.unwrap();
+    }
+    let mut draft = demo.second_wave().unwrap().wave;
+    draft.id = domain::fieldwork::WaveId::parse("concept").unwrap();
+    store.create_wave(&draft, false, &author()).await.unwrap();
+    site
+}
+
+both_backends!(the_dashboard_leads_with_the_headline_table_of_the_first_wave, async |store: Store| {
+    let site = published_first_wave(&store).await;
+    let list = site.page("/metingen").await;
+    assert!(list.contains("href=\"/metingen/eerste-meting\""), "{list}");
+    assert!(!list.contains("/metingen/concept"), "a wave in draft is not public");
+
+    let page = site.page("/metingen/eerste-meting").await;
+    let headline = &page[page.find("<caption>Kerncijfers</caption>").expect("a headline table")..];
+    assert_eq!(page[..page.find("<caption>Kerncijfers").unwrap()].matches("<table").count(), 1, "the headline table comes first");
+    for figure in ["380 (90,9% van alle 418)", "75,0%", "37,0%", "83,9%", "72,1%", "47,1%", "22,9%", "12,9%"] {
+        assert!(headline[..headline.find("</table>").unwrap()].contains(figure), "the headline table lacks {figure}");
+    }
+    assert!(page.contains("Gesimuleerde gegevens"), "a simulated wave says so");
+    assert!(page.contains("id=\"def-adoptie_gemiddelde\""), "figures link to their definitions");
+    assert!(page.contains("<svg class=\"chart\""), "charts are drawn");
+
+    let flevoland = site.page("/metingen/eerste-meting/provincies/PV24").await;
+    assert!(flevoland.contains("Te weinig antwoorden om cijfers te publiceren"), "{flevoland}");
+    assert!(!flevoland.contains("id=\"adoptie\""), "no figures from too small an n");
+    let holland = site.page("/metingen/eerste-meting/provincies/PV27").await;
+    assert!(holland.contains("id=\"adoptie\"") && holland.contains("Noord-Holland"));
+    let digid = site.page("/metingen/eerste-meting/bouwstenen/digid").await;
+    assert!(digid.contains("DigiD"));
+
+    for (path, status) in [
+        ("/metingen/bestaat-niet", StatusCode::NOT_FOUND),
+        ("/metingen/concept", StatusCode::NOT_FOUND),
+        ("/metingen/eerste-meting/provincies/XX99", StatusCode::BAD_REQUEST),
+        ("/metingen/eerste-meting/grootteklassen/9", StatusCode::BAD_REQUEST),
+        ("/metingen/eerste-meting/bouwstenen/bestaat-niet", StatusCode::NOT_FOUND),
+    ] {
+        let response = site.get(path).await;
+        assert_eq!(response.status(), status, "{path}");
+        let body = response.text().await.unwrap();
+        assert!(!body.contains("internal") && !body.contains("sqlx"), "{path}: {body}");
+    }
+});
+
+both_backends!(a_correction_reaches_every_process_within_a_second, async |store: Store| {
+    let first = published_first_wave(&store).await;
+    let second = Site::serve(inbeeld_web::AppState::new(store.clone())).await;
+    for site in [&first, &second] {
+        assert!(site.page("/metingen/eerste-meting").await.contains("75,0%"));
+    }
+
+    // The monitor team corrects one municipality's leading theme: 285 of 380 becomes 284 of 380 (74,7%).
+    let wave = domain::fieldwork::WaveId::parse("eerste-meting").unwrap();
+    let progress = store.progress(&wave).await.unwrap();
+    let mut corrected = None;
+    for entry in progress {
+        let response = store.response(&wave, &entry.organisation).await.unwrap().unwrap();
+        if response.answers.get("leading_theme") == Some(&Answer::Text("dienstverlening".into())) {
+            corrected = Some(response);
+            break;
+        }
+    }
+    let response = corrected.expect("a municipality with service delivery as its theme");
+    let mut answers = response.answers.clone();
+    answers.insert("leading_theme".into(), Answer::Text("bedrijfsvoering".into()));
+    let save = SaveAnswers {
+        wave: &wave,
+        organisation: &response.organisation,
+        questionnaire_id: &response.questionnaire_id,
+        questionnaire_version: response.questionnaire_version,
+        answers: &answers,
+        mode: &Mode::Online,
+        based_on: Some(response.revision),
+        edit: Edit::Correction,
+        submit: false,
+    };
+    store.save_answers(&save, &author()).await.unwrap();
+
+    let changed = Instant::now();
+    for site in [&second, &first] {
+        loop {
+            if site.page("/metingen/eerste-meting").await.contains("74,7%") {
+                break;
+            }
+            assert!(changed.elapsed() < Duration::from_secs(1), "{} still serves the old figures after a second", site.base);
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+});
