@@ -13,6 +13,7 @@ use domain::analysis::{IN_USE_BYTE, Proportion, status_byte};
 use domain::catalogue::Catalogue;
 use domain::fieldwork::follow_up::asked;
 use domain::fieldwork::{Wave, WaveId, WaveState};
+use domain::geo::Boundaries;
 use domain::questionnaire::{Answer, Answers, Questionnaire};
 use domain::register::{OrgCode, Organisation, OrganisationKind, Register};
 use store::{OrganisationFilter, Store};
@@ -41,6 +42,8 @@ pub struct WaveFigures {
     pub trend_as_it_was: Trend,
     /// Titles of the waves in the trend, by id.
     pub trend_titles: BTreeMap<String, String>,
+    /// The municipal boundaries of the newest year on or before the wave's date, when any are imported.
+    pub boundaries: Option<(i32, Boundaries)>,
 }
 
 #[derive(Debug)]
@@ -177,6 +180,7 @@ async fn load(store: &Store, id: &str) -> Result<WaveFigures, WebError> {
         .map(|group| GroupFigures { response: group_response(&input, &group), indicators: compute_group(&input, &group), group })
         .collect();
     let adoption_by_organisation = adoption_by_organisation(&data);
+    let boundaries = store.boundaries_for(data.wave.register_date(), OrganisationKind::Gemeente).await?;
 
     let register_index = Register::new(register.iter().filter(|o| o.kind() == OrganisationKind::Gemeente).cloned());
     let trend_waves: Vec<TrendWave> =
@@ -194,6 +198,7 @@ async fn load(store: &Store, id: &str) -> Result<WaveFigures, WebError> {
         trend: mapped,
         trend_as_it_was: as_it_was,
         trend_titles,
+        boundaries,
         catalogue: data.catalogue,
         wave: data.wave,
     })

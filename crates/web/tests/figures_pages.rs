@@ -72,6 +72,25 @@ both_backends!(the_dashboard_leads_with_the_headline_table_of_the_first_wave, as
     assert!(page.contains("id=\"def-adoptie_gemiddelde\""), "figures link to their definitions");
     assert!(page.contains("<svg class=\"chart\""), "charts are drawn");
 
+    assert!(page.contains("Er zijn geen gemeentegrenzen geïmporteerd"), "without boundaries the map is drawn from centroids");
+    assert!(page.contains("<svg class=\"chart map\"") && page.contains("<circle"), "a map of centroids");
+
+    // With boundaries imported for the wave's year, the map draws them.
+    let map = r#"{"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"statcode": "GM0363"}, "geometry": {"type": "Polygon", "coordinates": [[[4.8, 52.3], [5.0, 52.3], [5.0, 52.4], [4.8, 52.3]]]}},
+        {"type": "Feature", "properties": {"statcode": "GM0344"}, "geometry": {"type": "Polygon", "coordinates": [[[5.0, 52.0], [5.2, 52.0], [5.2, 52.1], [5.0, 52.0]]]}}
+    ]}"#;
+    store.import_boundaries(2011, &domain::geo::parse_boundaries(map).unwrap(), &author()).await.unwrap();
+    let mut drawn = String::new();
+    for _ in 0..40 {
+        drawn = site.page("/metingen/eerste-meting").await;
+        if drawn.contains("Gemeentegrenzen van 2011") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(drawn.contains("Gemeentegrenzen van 2011") && drawn.contains("data-code=\"GM0363\""), "the imported boundaries are drawn");
+
     let flevoland = site.page("/metingen/eerste-meting/provincies/PV24").await;
     assert!(flevoland.contains("Te weinig antwoorden om cijfers te publiceren"), "{flevoland}");
     assert!(!flevoland.contains("id=\"adoptie\""), "no figures from too small an n");

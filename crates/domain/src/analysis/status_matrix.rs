@@ -1,12 +1,16 @@
 //! The block statuses of a wave as one byte per organisation and block, so that the counts per block and the
 //! distribution of blocks in use are one pass over memory, for a national wave as for a very large one.
 //!
-//! A tally reads each row through windows of 16, 32, 48 or 64 bytes (the widest the blocks need) and counts, for
-//! every byte value, the window's matches in byte-sized lanes: comparisons and additions the compiler turns into
-//! vector instructions, with no counter shared between blocks. The lanes are added to 32-bit totals every 255 rows,
-//! before a lane can overflow. A window that reaches past its row (into the next row, or past the last block) masks
-//! those bytes to 0xFF, which matches no status. A large matrix is split into parts of whole rows, counted on the
-//! available cores and added up.
+//! A tally goes through the rows in stripes: a few rows together (32 of 50 blocks), so that a stripe is a whole
+//! number of 64-byte lines and the byte at a given offset of every stripe is the same block's. Per byte value there
+//! is a byte-sized lane for each offset of the stripe, and each stripe adds its matches to them: loops over plain
+//! slices, which the compiler turns into vector comparisons and additions (16 bytes at a time on any x86-64), with
+//! no counter shared between blocks. Every 255 stripes at most, before a lane can overflow, the lanes are added to
+//! 32-bit totals. The same batch of stripes, still in the cache, is then read for the blocks in use: a flag per
+//! byte, and per row the flags summed eight at a time in a `u64`. A matrix of more than a megabyte is split into
+//! parts of whole rows, counted on the available cores and added up.
+//!
+//! Bytes that are no status (above 5) match no value and are no flag, so they are counted nowhere.
 
 use std::num::NonZeroUsize;
 use std::ops::Range;
@@ -153,42 +157,37 @@ fn threads_for(bytes: usize) -> usize {
     available.min(bytes / BYTES_PER_THREAD).max(1)
 }
 
-/// The tally of `rows` of `cells`.
-///
-/// Status counts: `GROUP` rows make a stripe whose length is a multiple of 16 bytes (16 / gcd(blocks, 16) rows),
-/// so the byte at a given offset in every stripe is the same block's. For each 16-byte position of the stripe, six
-/// vectors of byte lanes count the matches of each value over up to 255 stripes, then are added to 32-bit totals.
-/// In use per row: the row's bytes in 16-byte chunks, compared with 5 and summed.
+/// The tally of `rows` of `cells`, batch by batch of whole stripes (see the module's documentation).
 fn tally_rows(cells: &[u8], blocks: usize, rows: Range<usize>) -> Tally {
     let mut tally = Tally::zero(blocks);
     let Some(data) = cells.get(rows.start * blocks..rows.end * blocks).filter(|_| blocks > 0) else {
         return tally;
     };
-    let stripe = LANES / gcd(blocks, LANES) * blocks;
-    let positions = stripe / LANES;
-    let stripes_per_batch = (BATCH_BYTES / stripe).clamp(1, MATCHES_PER_LANE);
-    let mut totals = vec![[[0u32; LANES]; STATUS_BYTES]; positions];
-    let tail_mask = tail_mask(blocks);
-    let mut in_use_histogram = vec![[0u32; 4]; blocks + 1];
+    let stripe = stripe_bytes(blocks);
+    let batch_bytes = (BATCH_BYTES / stripe).clamp(1, MATCHES_PER_LANE) * stripe;
+    let mut lanes: [Vec<u8>; STATUS_BYTES] = std::array::from_fn(|_| vec![0; stripe]);
+    let mut totals: [Vec<u32>; STATUS_BYTES] = std::array::from_fn(|_| vec![0; stripe]);
+    let mut flags = vec![0; batch_bytes.min(data.len())];
     let (striped, rest) = data.split_at(data.len() / stripe * stripe);
-    for batch in striped.chunks(stripes_per_batch * stripe) {
-        // Row by row first: reading the batch in order brings it into the cache for the reads across stripes.
-        count_in_use(batch, blocks, &tail_mask, &mut in_use_histogram);
-        let (vectors, _) = batch.as_chunks::<LANES>();
-        for (position, totals) in totals.iter_mut().enumerate() {
-            count_position(vectors, position, positions, totals);
+    for batch in striped.chunks(batch_bytes) {
+        count_statuses(batch, stripe, &mut lanes);
+        for (totals, lanes) in totals.iter_mut().zip(&mut lanes) {
+            for (total, lane) in totals.iter_mut().zip(lanes.iter_mut()) {
+                *total += u32::from(*lane);
+                *lane = 0;
+            }
         }
+        count_in_use(batch, blocks, &mut flags, &mut tally.in_use_histogram);
     }
-    for (offset, totals) in (0..).step_by(LANES).zip(&totals) {
-        for lane in 0..LANES {
-            if let Some(counts) = tally.status_counts.get_mut((offset + lane) % blocks) {
-                for (count, totals) in counts.iter_mut().zip(totals) {
-                    *count += totals[lane];
-                }
+    for (byte, totals) in totals.iter().enumerate() {
+        // Offset o of a stripe is block o % blocks.
+        for (offset, &total) in totals.iter().enumerate() {
+            if let Some(count) = tally.status_counts.get_mut(offset % blocks).and_then(|counts| counts.get_mut(byte)) {
+                *count += total;
             }
         }
     }
-    // The rows after the last whole stripe, fewer than 16, one byte at a time.
+    // The rows after the last whole stripe, one byte at a time.
     for row in rest.chunks_exact(blocks) {
         for (counts, &byte) in tally.status_counts.iter_mut().zip(row) {
             if let Some(count) = counts.get_mut(usize::from(byte)) {
@@ -196,52 +195,21 @@ fn tally_rows(cells: &[u8], blocks: usize, rows: Range<usize>) -> Tally {
             }
         }
     }
-    count_in_use(rest, blocks, &tail_mask, &mut in_use_histogram);
-    for (count, counts) in tally.in_use_histogram.iter_mut().zip(&in_use_histogram) {
-        *count = counts.iter().sum();
-    }
+    count_in_use(rest, blocks, &mut flags, &mut tally.in_use_histogram);
     tally
 }
 
-// The two loops below are functions of their own, not inlined, so that the compiler keeps their byte lanes in
-// vector registers; inlined into `tally_rows`, it has been seen to count them one byte at a time.
-
-/// Counts the vectors at `position` of each stripe of a batch into `totals`: one vector of lanes per value.
-#[inline(never)]
-fn count_position(vectors: &[[u8; LANES]], position: usize, positions: usize, totals: &mut [[u32; LANES]; STATUS_BYTES]) {
-    // Six variables, not an array of six: so the compiler has been seen to keep them in registers.
-    let (mut none, mut not_started, mut orienting) = ([0u8; LANES], [0u8; LANES], [0u8; LANES]);
-    let (mut planned, mut implementing, mut in_use) = ([0u8; LANES], [0u8; LANES], [0u8; LANES]);
-    for vector in vectors.iter().skip(position).step_by(positions) {
-        add_matches(&mut none, vector, 0);
-        add_matches(&mut not_started, vector, 1);
-        add_matches(&mut orienting, vector, 2);
-        add_matches(&mut planned, vector, 3);
-        add_matches(&mut implementing, vector, 4);
-        add_matches(&mut in_use, vector, IN_USE_BYTE);
-    }
-    for (totals, lanes) in totals.iter_mut().zip([none, not_started, orienting, planned, implementing, in_use]) {
-        for (total, lane) in totals.iter_mut().zip(lanes) {
-            *total += u32::from(lane);
-        }
-    }
-}
-
-/// Counts each row's bytes in use into the histogram, which has a counter for each of four rows in turn: rows
-/// in a row with the same count would otherwise each wait for the previous one's increment.
-#[inline(never)]
-fn count_in_use(rows: &[u8], blocks: usize, tail_mask: &[u8; LANES], histogram: &mut [[u32; 4]]) {
-    for (index, row) in rows.chunks_exact(blocks).enumerate() {
-        if let Some(counts) = histogram.get_mut(in_use(row, tail_mask)) {
-            counts[index % 4] += 1;
-        }
-    }
-}
-
-/// The width of the vectors the compiler makes of the counting loops (SSE2, the baseline of x86-64 and of NEON).
-const LANES: usize = 16;
-/// A batch of stripes is counted position by position, so it should stay in the core's cache meanwhile.
+/// A batch is this large, or one stripe if that is larger: small enough to stay in a core's cache between its two
+/// passes.
 const BATCH_BYTES: usize = 96 * 1024;
+/// The longest stripe made of several rows; beyond it, a stripe is one row.
+const MAX_STRIPE: usize = 4096;
+
+/// The bytes of a stripe: as many rows as make it a multiple of 64 bytes, or one row if those would be many.
+fn stripe_bytes(blocks: usize) -> usize {
+    let rows = 64 / gcd(blocks, 64);
+    if rows * blocks <= MAX_STRIPE { rows * blocks } else { blocks }
+}
 
 fn gcd(mut a: usize, mut b: usize) -> usize {
     while b != 0 {
@@ -250,46 +218,62 @@ fn gcd(mut a: usize, mut b: usize) -> usize {
     a
 }
 
-#[inline(always)]
-fn add_matches(lanes: &mut [u8; LANES], vector: &[u8; LANES], value: u8) {
-    for (lane, &byte) in lanes.iter_mut().zip(vector) {
-        *lane = lane.wrapping_add(u8::from(byte == value));
-    }
-}
-
-#[inline(always)]
-fn lane_sum(lanes: &[u8; LANES]) -> usize {
-    lanes.iter().map(|&lane| u32::from(lane)).sum::<u32>() as usize
-}
-
-/// 0xFF over the last `blocks % 16` lanes: the bytes of a row's last 16 that its whole vectors have not counted.
-fn tail_mask(blocks: usize) -> [u8; LANES] {
-    let rest = blocks % LANES;
-    std::array::from_fn(|lane| if lane + rest >= LANES { u8::MAX } else { 0 })
-}
-
-/// The number of bytes in use in a row: its whole vectors, then its last 16 bytes masked by `tail_mask`.
-#[inline(always)]
-fn in_use(row: &[u8], tail_mask: &[u8; LANES]) -> usize {
-    let Some(last) = row.last_chunk::<LANES>() else {
-        return row.iter().filter(|&&byte| byte == IN_USE_BYTE).count();
-    };
-    let (vectors, _) = row.as_chunks::<LANES>();
-    let mut lanes = [0; LANES];
-    let mut room = MATCHES_PER_LANE - 1;
-    let mut in_use = 0;
-    for vector in vectors {
-        add_matches(&mut lanes, vector, IN_USE_BYTE);
-        room -= 1;
-        if room == 0 {
-            in_use += lane_sum(&lanes);
-            lanes = [0; LANES];
-            room = MATCHES_PER_LANE - 1;
+/// Adds the matches of each byte value in a batch of whole stripes to `lanes` (per value, a lane per offset in the
+/// stripe), two stripes at a time. Each stripe adds at most 1 to a lane.
+#[inline(never)] // its own function, so the compiler vectorises its loops alike wherever it is called
+fn count_statuses(batch: &[u8], stripe: usize, lanes: &mut [Vec<u8>; STATUS_BYTES]) {
+    let mut pairs = batch.chunks_exact(2 * stripe);
+    for pair in &mut pairs {
+        let (first, second) = pair.split_at(stripe);
+        for (value, lanes) in (0u8..).zip(lanes.iter_mut()) {
+            for ((lane, &a), &b) in lanes.iter_mut().zip(first).zip(second) {
+                *lane = lane.wrapping_add(u8::from(a == value)).wrapping_add(u8::from(b == value));
+            }
         }
     }
-    let masked: [u8; LANES] = std::array::from_fn(|lane| last[lane] & tail_mask[lane]);
-    add_matches(&mut lanes, &masked, IN_USE_BYTE);
-    in_use + lane_sum(&lanes)
+    for single in pairs.remainder().chunks_exact(stripe) {
+        for (value, lanes) in (0u8..).zip(lanes.iter_mut()) {
+            for (lane, &a) in lanes.iter_mut().zip(single) {
+                *lane = lane.wrapping_add(u8::from(a == value));
+            }
+        }
+    }
+}
+
+/// Adds each row's number of bytes in use to the histogram: first a flag (0 or 1) per byte, then per row the flags
+/// eight at a time as the bytes of a `u64`.
+#[inline(never)] // as `count_statuses`
+fn count_in_use(rows: &[u8], blocks: usize, flags: &mut Vec<u8>, histogram: &mut [u32]) {
+    if flags.len() < rows.len() {
+        flags.resize(rows.len(), 0);
+    }
+    let flags = &mut flags[..rows.len()];
+    for (flag, &byte) in flags.iter_mut().zip(rows) {
+        *flag = u8::from(byte == IN_USE_BYTE);
+    }
+    let rest = blocks % 8;
+    for row in flags.chunks_exact(blocks) {
+        let (words, _) = row.as_chunks::<8>();
+        let mut in_use = 0;
+        for words in words.chunks(MATCHES_PER_LANE) {
+            in_use += byte_sum(words.iter().fold(0, |sum, word| sum + u64::from_le_bytes(*word)));
+        }
+        match row.last_chunk::<8>() {
+            // The last `rest` flags, the high bytes of the row's last eight.
+            Some(last) if rest > 0 => in_use += byte_sum(u64::from_le_bytes(*last) >> (8 * (8 - rest))),
+            Some(_) => {}
+            None => in_use += row.iter().map(|&flag| usize::from(flag)).sum::<usize>(),
+        }
+        if let Some(count) = histogram.get_mut(in_use) {
+            *count += 1;
+        }
+    }
+}
+
+/// The sum of the eight bytes of a `u64`.
+fn byte_sum(bytes: u64) -> usize {
+    let pairs = (bytes & 0x00FF_00FF_00FF_00FF) + ((bytes >> 8) & 0x00FF_00FF_00FF_00FF);
+    (pairs.wrapping_mul(0x0001_0001_0001_0001) >> 48) as usize
 }
 
 #[cfg(test)]
@@ -387,11 +371,28 @@ mod tests {
     }
 
     #[test]
-    fn a_tally_equals_the_reference_at_every_window_width_and_flush_boundary() {
-        let blocks = [1, 2, 15, 16, 17, 31, 32, 33, 47, 48, 49, 50, 63, 64, 65, 100, 127, 128, 129, 200];
-        let rows = [0, 1, 2, 3, 254, 255, 256, 257, 511, 600];
+    fn a_tally_equals_the_reference_at_every_stripe_and_row_length() {
+        let blocks = [1, 2, 7, 8, 9, 15, 16, 17, 31, 32, 33, 47, 48, 49, 50, 63, 64, 65, 100, 127, 128, 129, 200];
+        let rows = [0, 1, 2, 3, 31, 32, 33, 63, 64, 65, 129, 254, 255, 256, 257, 511, 600];
         for (seed, (&blocks, &rows)) in blocks.iter().flat_map(|b| rows.iter().map(move |r| (b, r))).enumerate() {
             assert_like_reference(&random_matrix(seed as u64, blocks, rows));
+        }
+    }
+
+    #[test]
+    fn lanes_are_added_up_before_they_overflow_and_long_rows_are_counted_whole() {
+        // One block: a stripe is 64 rows, a batch 255 stripes; every row the same byte fills a lane to 255.
+        for (blocks, rows) in [(1, 2 * 255 * 64 + 37), (2, 255 * 32 + 1), (3, 3 * 255 * 64), (65, 1_000), (2_100, 3), (4_100, 2)] {
+            for byte in [0, IN_USE_BYTE, 3] {
+                let mut matrix = StatusMatrix::with_capacity(blocks, rows);
+                for _ in 0..rows {
+                    matrix.push_row(&vec![byte; blocks]);
+                }
+                let tally = matrix.tally();
+                assert_eq!(tally, reference(&matrix), "{blocks} blocks, {rows} rows of {byte}");
+                assert_eq!(tally.status_counts[blocks - 1][usize::from(byte)], rows as u32);
+            }
+            assert_like_reference(&random_matrix(blocks as u64, blocks, rows));
         }
     }
 

@@ -1,6 +1,6 @@
-//! Charts drawn on the server as SVG. Every chart is drawn beside a data table with the same figures and a text
-//! summary; the SVG itself is decoration for those who can see it (`aria-hidden` on the figure's image, the
-//! table and summary carry the content).
+//! Charts drawn on the server as SVG. Every chart stands beside a data table with the same figures and a text
+//! summary. Bars repeat their table and are hidden from assistive technology (`aria-hidden`); the map is an image
+//! labelled with what it shows, whose areas are titled with their name and figure.
 
 pub mod bars;
 pub mod map;

@@ -2,6 +2,8 @@
 //! the headline table), and pages per province, size class and building block. Every share shows its n and 95%
 //! interval, every chart stands beside a table with the same figures, and every figure links to its definition.
 
+use std::collections::BTreeMap;
+
 use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
@@ -14,6 +16,7 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::charts::bars::{Bar, horizontal_bars};
+use crate::charts::map::{Legend, MapShapes, MapValue, choropleth};
 use crate::error::{WebError, page as render};
 use crate::extract::Path;
 use crate::figures::{WaveFigures, published_waves};
@@ -380,6 +383,51 @@ fn headline(indicators: &Indicators) -> Vec<HeadlineRow> {
     rows
 }
 
+/// The map of adoption per municipality, with its legend and the table of the same figures.
+pub struct MapView {
+    pub svg: String,
+    pub legend: String,
+    pub source: String,
+    pub rows: Vec<(String, String)>,
+}
+
+fn map_view(figures: &WaveFigures) -> MapView {
+    let mut values: BTreeMap<OrgCode, MapValue> = figures
+        .asked
+        .iter()
+        .map(|o| {
+            (o.code.clone(), figures.adoption_by_organisation.get(&o.code).map_or(MapValue::NoAnswer, |share| MapValue::Figure(*share)))
+        })
+        .collect();
+    if let Some((_, boundaries)) = &figures.boundaries {
+        for shape in &boundaries.shapes {
+            values.entry(shape.code.clone()).or_insert(MapValue::NotAsked);
+        }
+    }
+    let legend = Legend::shares("Aandeel bouwstenen in gebruik");
+    let (drawing, source) = match &figures.boundaries {
+        Some((year, boundaries)) => (
+            choropleth(&MapShapes::Boundaries { boundaries, names: &figures.names }, &values, &legend),
+            format!("Gemeentegrenzen van {year} (CBS/PDOK, vereenvoudigd)."),
+        ),
+        None => (
+            choropleth(&MapShapes::centroids(&figures.asked), &values, &legend),
+            "Er zijn geen gemeentegrenzen geïmporteerd; elke gemeente staat als stip op haar middelpunt. De beheerder importeert grenzen met ‘inbeeld import boundaries’.".to_owned(),
+        ),
+    };
+    let rows = figures
+        .asked
+        .iter()
+        .map(|o| {
+            (
+                o.name.clone(),
+                figures.adoption_by_organisation.get(&o.code).map_or_else(|| "geen antwoord".to_owned(), |share| percent(*share)),
+            )
+        })
+        .collect();
+    MapView { svg: drawing.svg, legend: drawing.legend_html, source, rows }
+}
+
 pub struct WaveListItem {
     pub id: String,
     pub title: String,
@@ -423,6 +471,7 @@ struct DashboardPage {
     trend: TrendView,
     trend_as_it_was: TrendView,
     trend_date: String,
+    map: MapView,
     mapping_rule: &'static str,
     minimum_n: usize,
     definitions: &'static [Definition],
@@ -449,6 +498,7 @@ pub async fn dashboard(State(state): State<AppState>, Path(path): Path<WavePath>
         trend: trend_view(&figures, &figures.trend),
         trend_as_it_was: trend_view(&figures, &figures.trend_as_it_was),
         trend_date: format::date(figures.wave.register_date()),
+        map: map_view(&figures),
         mapping_rule: MAPPING_RULE,
         minimum_n: MIN_N,
         definitions: &DEFINITIONS,
