@@ -16,8 +16,8 @@ max, and the histogram of the number in use).
 Two layouts, chosen with --layout:
 
   long  (the default) one row per (wave, org, block, status): the relational form, 50 million rows of
-        UTINYINT/UINTEGER columns, sorted by wave, org, block. The shares need a GROUP BY over 1 million
-        (wave, org) groups.
+        UTINYINT/UINTEGER columns, stored in the order of wave, org, block. The shares need a GROUP BY over
+        1 million (wave, org) groups.
   wide  one row per (wave, org) with a UTINYINT column per block (s0 .. s49), like the Rust matrix: the shares
         are a sum over the row, the status counts a GROUP BY (wave, column) for each block column (faster here than
         300 filtered counts or an UNPIVOT).
@@ -29,7 +29,10 @@ building through /proc/self/clear_refs). The figures printed per wave, and the h
 counts of block 0 for waves 0 and 9, are those `cargo bench -p inbeeld-domain --bench large_case -- --once` prints.
 
     python3 -m pip install duckdb        # or in a virtual environment
-    python3 bench/large_case_duckdb.py [--layout long|wide] [--runs 7]
+    python3 bench/large_case_duckdb.py [--layout long|wide] [--runs 7] [--dump FILE]
+
+With --dump, every figure is written as sorted CSV lines, as `cargo bench -p inbeeld-domain --bench large_case --
+--once --dump FILE` writes them, so that `cmp` can compare the two.
 """
 import argparse
 import resource
@@ -119,6 +122,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--layout", choices=["long", "wide"], default="long")
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--dump", metavar="FILE", help="write every figure as sorted CSV lines, as the Rust benchmark's "
+                        "--dump does (the mean left out: its last digits depend on the order of the additions)")
     args = parser.parse_args()
 
     con = duckdb.connect()
@@ -156,6 +161,14 @@ def main():
         if wave in (0, 9):
             print(f"wave {wave} in-use histogram: {[histogram.get(k, 0) for k in range(BLOCKS + 1)]}")
             print(f"wave {wave} block 0 status counts: {[per_wave[wave].get((0, s), 0) for s in range(6)]}")
+    if args.dump:
+        lines = [f"counts,{wave},{block},{status},{n}" for wave, block, status, n in counts if n > 0]
+        for wave, n, _mean, low, (q1, median, q3), high, histogram in adoption:
+            lines += [f"in_use,{wave},{k},{c}" for k, c in histogram.items() if c > 0]
+            lines.append(f"adoption,{wave},{n},{low!r},{q1!r},{median!r},{q3!r},{high!r}")
+        with open(args.dump, "w") as out:
+            out.writelines(line + "\n" for line in sorted(lines))
+        print(f"every figure written to {args.dump}")
     print(f"aggregation of all waves, median of {args.runs}: {statistics.median(times) * 1000:.0f} ms "
           f"(status counts {statistics.median(counts_times) * 1000:.0f} ms, "
           f"adoption {statistics.median(adoption_times) * 1000:.0f} ms; "

@@ -1,11 +1,17 @@
 //! The large case of the analysis: 10 waves of 100,000 organisations × 50 blocks (50 million statuses, one byte
 //! each), aggregated as the monitor does for every wave: the status counts per block and the distribution of the
-//! share of blocks in use per organisation (`StatusMatrix::tally`, `Tally::adoption`).
+//! share of blocks in use per organisation (`StatusMatrix::tally_each`, `Tally::adoption`). For comparison: the same
+//! wave by wave (`StatusMatrix::tally`, each wave's rows split over the cores), the simple tally of one counter at a
+//! time, and reading the bytes alone on one core.
 //!
 //! ```text
 //! cargo bench -p inbeeld-domain --bench large_case             # criterion: the aggregation of all 10 waves
 //! cargo bench -p inbeeld-domain --bench large_case -- --once   # build, aggregate: figures, times, peak RSS
 //! python3 bench/large_case_duckdb.py                           # the same data and aggregation in DuckDB
+//!
+//! # every count of both, to compare: the files are the same
+//! cargo bench -p inbeeld-domain --bench large_case -- --once --dump /tmp/rust.csv
+//! python3 bench/large_case_duckdb.py --runs 1 --dump /tmp/duckdb.csv && cmp /tmp/rust.csv /tmp/duckdb.csv
 //! ```
 //!
 //! The statuses are a hash of (wave, organisation, block) that SQL reproduces with 64-bit integers
@@ -22,7 +28,9 @@
 //!
 //! `--once` prints, per wave, the adoption summary, the in-use histogram's and the status counts' checksums
 //! (`Σ k × count`, `Σ count × (block × 6 + status + 1)`), and for waves 0 and 9 the histogram and the counts of
-//! block 0, which the DuckDB script prints too; then the peak resident memory of the process (VmHWM).
+//! block 0, which the DuckDB script prints too; the time of the aggregation (21 times: the first, the fastest and
+//! the median); then the peak resident memory of the process (VmHWM), which `/usr/bin/time -v` confirms on the
+//! executable that `cargo bench` names. It also checks that `tally_each`, `tally` and the simple tally agree.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark that cannot go on should stop loudly
 
@@ -63,8 +71,20 @@ fn waves() -> Vec<StatusMatrix> {
     (0..WAVES).map(wave).collect()
 }
 
-/// What the monitor publishes of each wave.
+/// What the monitor publishes of each wave: its tally (the waves counted on the available cores, whole waves per
+/// thread) and its adoption summary.
 fn aggregate(waves: &[StatusMatrix]) -> Vec<(Tally, Option<Summary>)> {
+    StatusMatrix::tally_each(waves)
+        .into_iter()
+        .map(|tally| {
+            let adoption = tally.adoption();
+            (tally, adoption)
+        })
+        .collect()
+}
+
+/// The same, one wave after the other, each wave's rows split over the cores (`tally`).
+fn aggregate_wave_by_wave(waves: &[StatusMatrix]) -> Vec<(Tally, Option<Summary>)> {
     waves
         .iter()
         .map(|matrix| {
@@ -106,6 +126,28 @@ fn counts_checksum(tally: &Tally) -> u64 {
     sum
 }
 
+/// Every figure as CSV lines, sorted, as `bench/large_case_duckdb.py --dump` writes them: `counts,wave,block,status,n`
+/// and `in_use,wave,k,n` (zeros left out), then `adoption,wave,n,min,q1,median,q3,max` (the mean is left out: its
+/// last digits depend on the order of the additions).
+fn dump(results: &[(Tally, Option<Summary>)]) -> String {
+    let mut lines = Vec::new();
+    for (wave, (tally, adoption)) in results.iter().enumerate() {
+        for (block, counts) in tally.status_counts.iter().enumerate() {
+            for (status, &n) in counts.iter().enumerate().filter(|(_, n)| **n > 0) {
+                lines.push(format!("counts,{wave},{block},{status},{n}"));
+            }
+        }
+        for (k, &n) in tally.in_use_histogram.iter().enumerate().filter(|(_, n)| **n > 0) {
+            lines.push(format!("in_use,{wave},{k},{n}"));
+        }
+        if let Some(a) = adoption {
+            lines.push(format!("adoption,{wave},{},{:?},{:?},{:?},{:?},{:?}", a.n, a.min, a.q1, a.median, a.q3, a.max));
+        }
+    }
+    lines.sort();
+    lines.iter().map(|line| format!("{line}\n")).collect()
+}
+
 fn peak_rss_mb() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     let kb = status.lines().find_map(|line| line.strip_prefix("VmHWM:")).and_then(|rest| rest.split_whitespace().next()?.parse().ok());
@@ -125,6 +167,11 @@ fn once() {
     }
     let first = times[0];
     times.sort_by(f64::total_cmp);
+    assert_eq!(results, aggregate_wave_by_wave(&waves), "tally_each differs from tally");
+    assert!(
+        results.iter().map(|(tally, _)| tally).eq(&waves.iter().map(simple_tally).collect::<Vec<_>>()),
+        "tally differs from the simple one"
+    );
     println!("wave  n        mean                 q1     median  q3     histogram_checksum  counts_checksum");
     for (index, (tally, adoption)) in results.iter().enumerate() {
         let a = adoption.expect("rows");
@@ -151,6 +198,11 @@ fn once() {
         times[0],
         times[ONCE_REPEATS / 2]
     );
+    println!("checked: tally_each equals tally per wave, and the simple tally of one counter at a time");
+    if let Some(path) = std::env::args().skip_while(|argument| argument != "--dump").nth(1) {
+        std::fs::write(&path, dump(&results)).expect("write the dump");
+        println!("every count written to {path}");
+    }
     println!("peak RSS (VmHWM): {:.1} MB", peak_rss_mb());
 }
 
@@ -159,12 +211,13 @@ fn benches(criterion: &mut Criterion) {
     let bytes: usize = waves.iter().map(|matrix| matrix.as_bytes().len()).sum();
     let mut group = criterion.benchmark_group("large_case");
     group.throughput(Throughput::Bytes(bytes as u64)).sample_size(50).measurement_time(Duration::from_secs(5));
-    group.bench_function("aggregate 10 waves (tally + adoption)", |b| b.iter(|| black_box(aggregate(black_box(&waves)))));
+    group.bench_function("aggregate 10 waves (tally_each + adoption)", |b| b.iter(|| black_box(aggregate(black_box(&waves)))));
+    group.bench_function("aggregate wave by wave (tally + adoption)", |b| b.iter(|| black_box(aggregate_wave_by_wave(black_box(&waves)))));
     group.bench_function("simple tally of 10 waves (for comparison)", |b| {
         b.iter(|| waves.iter().map(|matrix| simple_tally(black_box(matrix))).collect::<Vec<_>>())
     });
     // The least a pass over the bytes costs: adding them up (modulo 256), on one core.
-    group.bench_function("read 10 waves' bytes (one core)", |b| {
+    group.bench_function("read the bytes of 10 waves (one core)", |b| {
         b.iter(|| {
             waves
                 .iter()

@@ -223,8 +223,25 @@ both_backends!(every_path_in_the_openapi_document_answers, async |store: Store| 
     let document = site.json("/api/v1/openapi.json").await;
     assert!(document["openapi"].as_str().unwrap().starts_with("3."));
     let paths: Vec<&String> = document["paths"].as_object().unwrap().keys().collect();
-    assert_eq!(paths, ["/catalogi", "/catalogi/{id}/bouwstenen", "/organisaties", "/organisaties/{code}"]);
+    assert_eq!(
+        paths,
+        [
+            "/catalogi",
+            "/catalogi/{id}/bouwstenen",
+            "/metingen",
+            "/metingen/{id}",
+            "/metingen/{id}/indicatoren",
+            "/organisaties",
+            "/organisaties/{code}"
+        ]
+    );
     for path in paths {
+        if path.starts_with("/metingen/") {
+            // This site has no published wave: a wave's resources answer with a problem (tests/figures_api.rs has
+            // a published one).
+            site.problem(&format!("/api/v1{}", path.replace("{id}", "eerste-meting")), StatusCode::NOT_FOUND).await;
+            continue;
+        }
         let concrete = path.replace("{id}", "inup-2011").replace("{code}", "GM0363");
         site.json(&format!("/api/v1{concrete}")).await;
     }

@@ -121,6 +121,49 @@ impl StatusMatrix {
         self.tally_in_parts(threads_for(self.cells.len()))
     }
 
+    /// The tallies of several matrices, such as the waves of a trend, in their order: each equal to the matrix's
+    /// `tally`. When there are at least as many matrices as threads to use and none is more than a thread's share
+    /// of all bytes, each thread counts a run of whole matrices, so that threads are started once, not once per
+    /// matrix; otherwise each matrix is counted as `tally` does.
+    pub fn tally_each(matrices: &[StatusMatrix]) -> Vec<Tally> {
+        let bytes: usize = matrices.iter().map(|matrix| matrix.cells.len()).sum();
+        Self::tally_each_on(matrices, threads_for(bytes))
+    }
+
+    /// `tally_each` with up to `threads` threads.
+    fn tally_each_on(matrices: &[StatusMatrix], threads: usize) -> Vec<Tally> {
+        let bytes: usize = matrices.iter().map(|matrix| matrix.cells.len()).sum();
+        let largest = matrices.iter().map(|matrix| matrix.cells.len()).max().unwrap_or(0);
+        if threads == 1 || matrices.len() < threads || largest > bytes.div_ceil(threads) {
+            return matrices.iter().map(StatusMatrix::tally).collect();
+        }
+        // A thread's run starts at the first matrix that starts in its share of all bytes.
+        let mut runs: Vec<&[StatusMatrix]> = Vec::with_capacity(threads);
+        let (mut start, mut before) = (0, 0);
+        for (index, matrix) in matrices.iter().enumerate() {
+            if index > start && before * threads >= bytes * (runs.len() + 1) {
+                runs.push(&matrices[start..index]);
+                start = index;
+            }
+            before += matrix.cells.len();
+        }
+        runs.push(&matrices[start..]);
+        let count = |run: &[StatusMatrix]| run.iter().map(|matrix| matrix.tally_in_parts(1)).collect::<Vec<_>>();
+        thread::scope(|scope| {
+            let spawned: Vec<_> =
+                runs.iter().skip(1).map(|&run| (run, thread::Builder::new().spawn_scoped(scope, move || count(run)))).collect();
+            let mut tallies = runs.first().map_or_else(Vec::new, |&run| count(run));
+            for (run, handle) in spawned {
+                tallies.extend(match handle {
+                    Ok(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                    // No thread to be had: count the run here.
+                    Err(_) => count(run),
+                });
+            }
+            tallies
+        })
+    }
+
     /// The tally, counted in `parts` parts of whole rows: the first on this thread, the others each on its own.
     fn tally_in_parts(&self, parts: usize) -> Tally {
         let rows = self.rows();
@@ -167,7 +210,8 @@ fn tally_rows(cells: &[u8], blocks: usize, rows: Range<usize>) -> Tally {
     let batch_bytes = (BATCH_BYTES / stripe).clamp(1, MATCHES_PER_LANE) * stripe;
     let mut lanes: [Vec<u8>; STATUS_BYTES] = std::array::from_fn(|_| vec![0; stripe]);
     let mut totals: [Vec<u32>; STATUS_BYTES] = std::array::from_fn(|_| vec![0; stripe]);
-    let mut flags = vec![0; batch_bytes.min(data.len())];
+    // Flags for a few kilobytes of rows, or one row: they stay in the core's first-level cache.
+    let mut flags = vec![0; (FLAG_BYTES / blocks).max(1) * blocks];
     let (striped, rest) = data.split_at(data.len() / stripe * stripe);
     for batch in striped.chunks(batch_bytes) {
         count_statuses(batch, stripe, &mut lanes);
@@ -201,7 +245,9 @@ fn tally_rows(cells: &[u8], blocks: usize, rows: Range<usize>) -> Tally {
 
 /// A batch is this large, or one stripe if that is larger: small enough to stay in a core's cache between its two
 /// passes.
-const BATCH_BYTES: usize = 96 * 1024;
+const BATCH_BYTES: usize = 256 * 1024;
+/// The bytes of the flags of blocks in use that are made before they are summed per row (see `count_in_use`).
+const FLAG_BYTES: usize = 4096;
 /// The longest stripe made of several rows; beyond it, a stripe is one row.
 const MAX_STRIPE: usize = 4096;
 
@@ -240,32 +286,34 @@ fn count_statuses(batch: &[u8], stripe: usize, lanes: &mut [Vec<u8>; STATUS_BYTE
     }
 }
 
-/// Adds each row's number of bytes in use to the histogram: first a flag (0 or 1) per byte, then per row the flags
-/// eight at a time as the bytes of a `u64`.
+/// Adds each row's number of bytes in use to the histogram: a few kilobytes of rows at a time, first a flag (0 or
+/// 1) per byte, then per row the flags eight at a time as the bytes of a `u64`.
 #[inline(never)] // as `count_statuses`
-fn count_in_use(rows: &[u8], blocks: usize, flags: &mut Vec<u8>, histogram: &mut [u32]) {
-    if flags.len() < rows.len() {
-        flags.resize(rows.len(), 0);
-    }
-    let flags = &mut flags[..rows.len()];
-    for (flag, &byte) in flags.iter_mut().zip(rows) {
-        *flag = u8::from(byte == IN_USE_BYTE);
-    }
+fn count_in_use(rows: &[u8], blocks: usize, flags: &mut [u8], histogram: &mut [u32]) {
     let rest = blocks % 8;
-    for row in flags.chunks_exact(blocks) {
-        let (words, _) = row.as_chunks::<8>();
-        let mut in_use = 0;
-        for words in words.chunks(MATCHES_PER_LANE) {
-            in_use += byte_sum(words.iter().fold(0, |sum, word| sum + u64::from_le_bytes(*word)));
+    let rows_per_chunk = (flags.len() / blocks).max(1);
+    for chunk in rows.chunks(rows_per_chunk * blocks) {
+        let Some(flags) = flags.get_mut(..chunk.len()) else {
+            return;
+        };
+        for (flag, &byte) in flags.iter_mut().zip(chunk) {
+            *flag = u8::from(byte == IN_USE_BYTE);
         }
-        match row.last_chunk::<8>() {
-            // The last `rest` flags, the high bytes of the row's last eight.
-            Some(last) if rest > 0 => in_use += byte_sum(u64::from_le_bytes(*last) >> (8 * (8 - rest))),
-            Some(_) => {}
-            None => in_use += row.iter().map(|&flag| usize::from(flag)).sum::<usize>(),
-        }
-        if let Some(count) = histogram.get_mut(in_use) {
-            *count += 1;
+        for row in flags.chunks_exact(blocks) {
+            let (words, _) = row.as_chunks::<8>();
+            let mut in_use = 0;
+            for words in words.chunks(MATCHES_PER_LANE) {
+                in_use += byte_sum(words.iter().fold(0, |sum, word| sum + u64::from_le_bytes(*word)));
+            }
+            match row.last_chunk::<8>() {
+                // The last `rest` flags, the high bytes of the row's last eight.
+                Some(last) if rest > 0 => in_use += byte_sum(u64::from_le_bytes(*last) >> (8 * (8 - rest))),
+                Some(_) => {}
+                None => in_use += row.iter().map(|&flag| usize::from(flag)).sum::<usize>(),
+            }
+            if let Some(count) = histogram.get_mut(in_use) {
+                *count += 1;
+            }
         }
     }
 }
@@ -393,6 +441,27 @@ mod tests {
                 assert_eq!(tally.status_counts[blocks - 1][usize::from(byte)], rows as u32);
             }
             assert_like_reference(&random_matrix(blocks as u64, blocks, rows));
+        }
+    }
+
+    #[test]
+    fn several_matrices_are_tallied_each_as_alone() {
+        let sizes: [&[(usize, usize)]; 6] = [
+            &[],
+            &[(50, 300)],
+            &[(50, 300), (50, 300), (50, 300), (50, 300), (50, 300)],
+            &[(50, 300), (3, 10), (0, 0), (50, 1_000), (17, 257), (50, 299), (1, 1)],
+            &[(50, 10_000), (50, 10), (50, 10)],
+            &[(7, 100), (7, 100)],
+        ];
+        for (seed, sizes) in sizes.iter().enumerate() {
+            let matrices: Vec<StatusMatrix> =
+                sizes.iter().enumerate().map(|(index, &(blocks, rows))| random_matrix((seed * 100 + index) as u64, blocks, rows)).collect();
+            let alone: Vec<Tally> = matrices.iter().map(reference).collect();
+            assert_eq!(StatusMatrix::tally_each(&matrices), alone, "{sizes:?}");
+            for threads in 1..=4 {
+                assert_eq!(StatusMatrix::tally_each_on(&matrices, threads), alone, "{sizes:?} on {threads} threads");
+            }
         }
     }
 
