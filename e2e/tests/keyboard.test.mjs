@@ -59,6 +59,10 @@ for (const path of [
   '/gemeenten/GM0363',
   '/bouwstenen/digid',
   '/toegankelijkheid',
+  '/metingen',
+  '/metingen/eerste-meting',
+  '/metingen/vervolgmeting/provincies/PV27',
+  '/metingen/eerste-meting/bouwstenen/digid',
 ]) {
   app.test(`on ${path} every link and control is reached with Tab and shows where focus is`, async (page) => {
     await page.goto(app.url(path));
@@ -74,3 +78,16 @@ for (const path of [
     );
   });
 }
+
+app.test('on the dashboard the table behind the map opens with the keyboard', async (page) => {
+  await page.goto(app.url('/metingen/eerste-meting'));
+  const summary = page.locator('#kaart ~ details summary, section[aria-labelledby="kaart"] details summary').first();
+  await summary.focus();
+  assert.equal(await page.evaluate(() => document.activeElement.tagName), 'SUMMARY', 'the summary of the map table takes focus');
+  const table = page.locator('section[aria-labelledby="kaart"] details table');
+  assert.equal(await table.isVisible(), false, 'the table is closed at first');
+  await page.keyboard.press('Enter');
+  assert.equal(await table.isVisible(), true, 'Enter opens the table of the map');
+  const rows = await table.locator('tbody tr').count();
+  assert.equal(rows, 418, 'one row per municipality the first wave asked');
+});

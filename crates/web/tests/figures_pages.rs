@@ -97,7 +97,7 @@ both_backends!(the_dashboard_leads_with_the_headline_table_of_the_first_wave, as
     let holland = site.page("/metingen/eerste-meting/provincies/PV27").await;
     assert!(holland.contains("id=\"adoptie\"") && holland.contains("Noord-Holland"));
     let digid = site.page("/metingen/eerste-meting/bouwstenen/digid").await;
-    assert!(digid.contains("DigiD"));
+    assert!(digid.contains("DigiD in gebruik per meting"), "the block page has its trend");
 
     for (path, status) in [
         ("/metingen/bestaat-niet", StatusCode::NOT_FOUND),

@@ -574,6 +574,28 @@ pub struct BlockGroupRow {
     pub respondents: usize,
 }
 
+/// One wave of a block's trend on the wave's division.
+pub struct BlockTrendRow {
+    pub title: String,
+    pub in_use: ShareView,
+}
+
+/// The block's share in use in every wave of the trend; empty when not every wave asked the block.
+fn block_trend(figures: &WaveFigures, block: &str) -> Vec<BlockTrendRow> {
+    let Some(index) = figures.trend.blocks.iter().position(|b| b == block) else { return Vec::new() };
+    figures
+        .trend
+        .points
+        .iter()
+        .filter_map(|point| {
+            Some(BlockTrendRow {
+                title: figures.trend_titles.get(&point.wave).cloned().unwrap_or_else(|| point.wave.clone()),
+                in_use: ShareView::of(point.in_use.get(index)?),
+            })
+        })
+        .collect()
+}
+
 #[derive(Template)]
 #[template(path = "cijfers_bouwsteen.html")]
 struct BlockPage {
@@ -584,6 +606,9 @@ struct BlockPage {
     in_use: ShareView,
     support: ShareView,
     group_tables: Vec<Table<BlockGroupRow>>,
+    trend: Vec<BlockTrendRow>,
+    trend_date: String,
+    mapping_rule: &'static str,
     minimum_n: usize,
     definitions: &'static [Definition],
 }
@@ -626,6 +651,9 @@ pub async fn block(State(state): State<AppState>, Path(path): Path<BlockPath>) -
         in_use: ShareView::of(&national.in_use),
         support: ShareView::of(&national.support_needed),
         group_tables: by_province_and_size(rows),
+        trend: block_trend(&figures, &national.code),
+        trend_date: format::date(figures.wave.register_date()),
+        mapping_rule: MAPPING_RULE,
         minimum_n: MIN_N,
         definitions: &DEFINITIONS,
     })
