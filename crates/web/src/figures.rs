@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use axum::body::Bytes;
 use domain::analysis::indicators::{Asked, Group, Indicators, WaveInput, compute, compute_group, group_response, groups};
 use domain::analysis::trend::{Division, Trend, TrendWave, trend};
 use domain::analysis::{IN_USE_BYTE, Proportion, status_byte};
@@ -44,6 +45,9 @@ pub struct WaveFigures {
     pub trend_titles: BTreeMap<String, String>,
     /// The municipal boundaries of the newest year on or before the wave's date, when any are imported.
     pub boundaries: Option<(i32, Boundaries)>,
+    /// Answers already written from these figures (a page, a JSON document), by what was asked: they are the same
+    /// until the data changes, and then these figures are dropped with them.
+    written: Mutex<HashMap<String, Bytes>>,
 }
 
 #[derive(Debug)]
@@ -65,6 +69,18 @@ impl WaveFigures {
 
     pub fn group(&self, group: &Group) -> Option<&GroupFigures> {
         self.groups.iter().find(|g| &g.group == group)
+    }
+
+    /// The answer written for `key`, writing it the first time. `key` must name everything the answer depends on
+    /// besides these figures, and come from a request that was checked (so the keys are few).
+    pub fn written<E>(&self, key: String, write: impl FnOnce() -> Result<Bytes, E>) -> Result<Bytes, E> {
+        let lock = || self.written.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(bytes) = lock().get(&key) {
+            return Ok(bytes.clone());
+        }
+        let bytes = write()?;
+        lock().insert(key, bytes.clone());
+        Ok(bytes)
     }
 }
 
@@ -118,7 +134,7 @@ pub async fn published_waves(store: &Store) -> Result<Vec<Wave>, WebError> {
     Ok(store.waves().await?.into_iter().filter(|w| w.state == WaveState::Published).collect())
 }
 
-fn not_published() -> WebError {
+pub(crate) fn not_published() -> WebError {
     WebError::NotFound("Deze meting bestaat niet of is (nog) niet gepubliceerd. Op /metingen staan de gepubliceerde metingen.".into())
 }
 
@@ -199,6 +215,7 @@ async fn load(store: &Store, id: &str) -> Result<WaveFigures, WebError> {
         trend_as_it_was: as_it_was,
         trend_titles,
         boundaries,
+        written: Mutex::default(),
         catalogue: data.catalogue,
         wave: data.wave,
     })

@@ -4,7 +4,10 @@
 use std::sync::Arc;
 
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use domain::analysis::Proportion;
 use domain::analysis::figures::{DEFINITIONS, FigureRow, definition, group_code, parse_group_code, response_row, rows};
 use domain::analysis::indicators::{Group, MIN_N};
@@ -216,7 +219,7 @@ pub async fn indicators(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
     ApiQuery(query): ApiQuery<IndicatorQuery>,
-) -> Result<Json<IndicatorLijst>, ApiError> {
+) -> Result<Response, ApiError> {
     let text = |value: &Option<String>| value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
     let indicator = text(&query.indicator)
         .map(|code| {
@@ -230,9 +233,21 @@ pub async fn indicators(
     let group = text(&query.groep).map(|code| parse_group_code(&code).map_err(|e| bad("groep", e.to_string()))).transpose()?;
 
     let figures = published(&state, &id).await?;
+    // The same question gets the same answer until the data changes: it is written once.
+    let key = format!("api:indicatoren:{group:?}:{indicator:?}");
+    let body = figures.written(key, || indicator_document(&figures, &id, group.as_ref(), indicator))?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+fn indicator_document(
+    figures: &WaveFigures,
+    id: &str,
+    group: Option<&Option<Group>>,
+    indicator: Option<&'static str>,
+) -> Result<Bytes, ApiError> {
     let block_name = |code: &str| figures.block_name(code);
     let mut found: Vec<FigureRow> = match &group {
-        None => table(&figures),
+        None => table(figures),
         Some(None) => rows(&figures.national, None, &block_name),
         Some(Some(group)) => {
             let code = group_code(Some(group));
@@ -250,7 +265,7 @@ pub async fn indicators(
                         "groep",
                         format!(
                             "voor {code} ({}) worden geen cijfers gepubliceerd: {} van de {} gevraagde gemeenten {} de vragenlijst in (n = {}), minder dan de minimale n van {MIN_N}. Alleen de respons van de groep wordt gepubliceerd ({} van {}); vraag die op met indicator=respons.",
-                            group_name(&figures, group),
+                            group_name(figures, group),
                             response.count,
                             response.n,
                             if response.count == 1 { "diende" } else { "dienden" },
@@ -267,7 +282,7 @@ pub async fn indicators(
         found.retain(|row| row.indicator == indicator);
     }
     let definities = definitions_of(found.iter().map(|row| row.indicator).chain(indicator));
-    Ok(Json(IndicatorLijst {
+    let document = IndicatorLijst {
         meting: meting(&figures.wave),
         groep: group.as_ref().map(|g| group_code(g.as_ref())),
         indicator: indicator.map(str::to_owned),
@@ -276,5 +291,8 @@ pub async fn indicators(
         aantal: found.len(),
         indicatoren: found.into_iter().map(Cijfer::from).collect(),
         definities,
-    }))
+    };
+    serde_json::to_vec(&document)
+        .map(Bytes::from)
+        .map_err(|e| ApiError(WebError::Internal(format!("the indicators of {id} do not serialise: {e}"))))
 }

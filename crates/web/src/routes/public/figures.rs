@@ -5,9 +5,10 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
+use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::Html;
-use domain::analysis::figures::{DEFINITIONS, Definition};
+use domain::analysis::figures::{DEFINITIONS, Definition, group_code};
 use domain::analysis::indicators::{CategoryShare, Group, Indicators, MIN_N, questions};
 use domain::analysis::trend::{MAPPING_RULE, Trend};
 use domain::analysis::{Proportion, Summary};
@@ -483,26 +484,34 @@ pub struct WavePath {
 }
 
 /// `/metingen/{wave}`: the national dashboard.
-pub async fn dashboard(State(state): State<AppState>, Path(path): Path<WavePath>) -> Result<Html<String>, WebError> {
+pub async fn dashboard(State(state): State<AppState>, Path(path): Path<WavePath>) -> Result<Html<Bytes>, WebError> {
     let figures = state.figures.wave(&state.store, &path.wave).await?;
+    figures.written("dashboard".into(), || written(dashboard_page(&figures))).map(Html)
+}
+
+fn written(page: impl Template) -> Result<Bytes, WebError> {
+    render(page).map(|html| Bytes::from(html.0))
+}
+
+fn dashboard_page(figures: &WaveFigures) -> DashboardPage {
     let national = &figures.national;
-    render(DashboardPage {
-        header: WaveHeader::of(&figures),
+    DashboardPage {
+        header: WaveHeader::of(figures),
         headline: headline(national),
         response: ShareView::of(&national.response),
         asked: national.asked,
-        size_classes: group_rows(&figures, false),
-        group_tables: by_province_and_size(|provinces| group_rows(&figures, provinces)),
-        non_response: non_response(&figures),
-        sections: Sections::of(national, &figures),
-        trend: trend_view(&figures, &figures.trend),
-        trend_as_it_was: trend_view(&figures, &figures.trend_as_it_was),
+        size_classes: group_rows(figures, false),
+        group_tables: by_province_and_size(|provinces| group_rows(figures, provinces)),
+        non_response: non_response(figures),
+        sections: Sections::of(national, figures),
+        trend: trend_view(figures, &figures.trend),
+        trend_as_it_was: trend_view(figures, &figures.trend_as_it_was),
         trend_date: format::date(figures.wave.register_date()),
-        map: map_view(&figures),
+        map: map_view(figures),
         mapping_rule: MAPPING_RULE,
         minimum_n: MIN_N,
         definitions: &DEFINITIONS,
-    })
+    }
 }
 
 #[derive(Template)]
@@ -525,7 +534,7 @@ pub struct GroupPath {
 }
 
 /// `/metingen/{wave}/provincies/{code}`.
-pub async fn province(State(state): State<AppState>, Path(path): Path<GroupPath>) -> Result<Html<String>, WebError> {
+pub async fn province(State(state): State<AppState>, Path(path): Path<GroupPath>) -> Result<Html<Bytes>, WebError> {
     let code = OrgCode::parse(&path.group).ok().filter(|code| code.as_str().starts_with("PV")).ok_or_else(|| {
         WebError::BadRequest(format!(
             "‘{}’ is geen provinciecode; een provinciecode is PV gevolgd door twee cijfers, zoals PV27.",
@@ -536,7 +545,7 @@ pub async fn province(State(state): State<AppState>, Path(path): Path<GroupPath>
 }
 
 /// `/metingen/{wave}/grootteklassen/{class}`: 1 to 8, or `onbekend`.
-pub async fn size_class(State(state): State<AppState>, Path(path): Path<GroupPath>) -> Result<Html<String>, WebError> {
+pub async fn size_class(State(state): State<AppState>, Path(path): Path<GroupPath>) -> Result<Html<Bytes>, WebError> {
     let class = match path.group.as_str() {
         "onbekend" => None,
         text => Some(
@@ -549,12 +558,12 @@ pub async fn size_class(State(state): State<AppState>, Path(path): Path<GroupPat
     group_page(&state, &path.wave, Group::SizeClass(class), "Grootteklasse").await
 }
 
-async fn group_page(state: &AppState, wave: &str, group: Group, kind: &'static str) -> Result<Html<String>, WebError> {
+async fn group_page(state: &AppState, wave: &str, group: Group, kind: &'static str) -> Result<Html<Bytes>, WebError> {
     let figures = state.figures.wave(&state.store, wave).await?;
     let found = figures
         .group(&group)
         .ok_or_else(|| WebError::NotFound(format!("De meting ‘{}’ vroeg geen gemeenten in deze groep.", figures.wave.title)))?;
-    render(GroupPage {
+    let page = || GroupPage {
         header: WaveHeader::of(&figures),
         kind,
         name: group_name(&figures, &group),
@@ -563,7 +572,8 @@ async fn group_page(state: &AppState, wave: &str, group: Group, kind: &'static s
         sections: found.indicators.as_ref().map(|i| Sections::of(i, &figures)),
         minimum_n: MIN_N,
         definitions: &DEFINITIONS,
-    })
+    };
+    figures.written(format!("groep:{}", group_code(Some(&group))), || written(page())).map(Html)
 }
 
 pub struct BlockGroupRow {
@@ -620,7 +630,7 @@ pub struct BlockPath {
 }
 
 /// `/metingen/{wave}/bouwstenen/{block}`: one block's statuses, nationally and per group.
-pub async fn block(State(state): State<AppState>, Path(path): Path<BlockPath>) -> Result<Html<String>, WebError> {
+pub async fn block(State(state): State<AppState>, Path(path): Path<BlockPath>) -> Result<Html<Bytes>, WebError> {
     let figures = state.figures.wave(&state.store, &path.wave).await?;
     let national =
         figures.national.blocks.iter().find(|b| b.code == path.block).ok_or_else(|| {
@@ -643,7 +653,7 @@ pub async fn block(State(state): State<AppState>, Path(path): Path<BlockPath>) -
             })
             .collect()
     };
-    render(BlockPage {
+    let page = || BlockPage {
         header: WaveHeader::of(&figures),
         code: national.code.clone(),
         name: figures.block_name(&national.code),
@@ -656,5 +666,6 @@ pub async fn block(State(state): State<AppState>, Path(path): Path<BlockPath>) -
         mapping_rule: MAPPING_RULE,
         minimum_n: MIN_N,
         definitions: &DEFINITIONS,
-    })
+    };
+    figures.written(format!("bouwsteen:{}", national.code), || written(page())).map(Html)
 }
