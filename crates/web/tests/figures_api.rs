@@ -19,7 +19,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use store::testing::author;
 use store::{OrganisationFilter, SaveAnswers, Store, both_backends};
-use support::Site;
+use support::{Site, download, read_csv};
 
 const WAVE: &str = "testmeting";
 /// The municipalities of the register on the wave's closing day, 2026-03-31.
@@ -115,23 +115,6 @@ async fn published_wave(store: &Store, simulated: bool) -> Site {
 async fn move_to(store: &Store, id: &WaveId, state: WaveState) {
     let wave: Wave = store.wave(id).await.unwrap();
     store.set_wave_state(&wave, state, &author()).await.unwrap();
-}
-
-/// A download: its status, type and file name checked, its bytes returned.
-async fn download(site: &Site, path: &str, content_type: &str, file_name: &str) -> Vec<u8> {
-    let response = site.get(path).await;
-    assert_eq!(response.status(), StatusCode::OK, "{path}");
-    assert_eq!(response.headers()["content-type"], content_type, "{path}");
-    assert_eq!(response.headers()["content-disposition"].to_str().unwrap(), format!("attachment; filename=\"{file_name}\""));
-    response.bytes().await.unwrap().to_vec()
-}
-
-/// The CSV as a header and rows of cells, read by a CSV reader.
-fn read_csv(bytes: &[u8]) -> (Vec<String>, Vec<BTreeMap<String, String>>) {
-    let mut reader = csv::Reader::from_reader(bytes);
-    let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
-    let rows = reader.records().map(|r| header.iter().cloned().zip(r.unwrap().iter().map(str::to_owned)).collect()).collect();
-    (header, rows)
 }
 
 async fn csv_rows(site: &Site) -> Vec<BTreeMap<String, String>> {

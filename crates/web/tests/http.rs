@@ -231,6 +231,7 @@ both_backends!(every_path_in_the_openapi_document_answers, async |store: Store| 
             "/metingen",
             "/metingen/{id}",
             "/metingen/{id}/indicatoren",
+            "/metingen/{id}/organisaties/{code}",
             "/organisaties",
             "/organisaties/{code}"
         ]

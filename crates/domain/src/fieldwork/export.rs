@@ -5,14 +5,19 @@
 //! A wave may hold responses to several versions of its questionnaire. The columns are the union over those
 //! versions: the newest version's questions in its order, then the questions only older versions had, so that a
 //! changed questionnaire never breaks an export. One row per response (organisation), drafts included.
+//!
+//! The same layout, restricted (`Layout::public`), is the open data of a published wave: the submitted responses
+//! only, the questions the questionnaire marks `public`, and of the fixed columns only the wave, the organisation
+//! (code, name, province) and the questionnaire version; nothing about how or when a response came in, or who was
+//! interviewed.
 
 use std::borrow::Cow;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use serde::Serialize;
 
-use super::{Mode, Response};
+use super::{Mode, Response, ResponseState};
 use crate::catalogue::Catalogue;
 use crate::questionnaire::{
     Answer, Answers, Bilingual, BlockAnswer, BlockStatus, Choice, Question, QuestionKind, QuestionType, Questionnaire, SupportForm,
@@ -84,6 +89,18 @@ impl Column {
     }
 }
 
+/// Who an export is for, which decides the rows and columns it has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// The monitor team and analysts: every response, drafts included, every question, and how and when each
+    /// response came in.
+    Team,
+    /// Open data of a published wave: submitted responses only, the questions marked `public`, and of the fixed
+    /// columns the wave, the organisation's code, name and province, and the questionnaire version.
+    Public,
+}
+
 /// The fixed columns every row starts with, in order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Fixed {
@@ -117,9 +134,27 @@ impl Fixed {
         Fixed::SubmittedAt,
     ];
 
+    /// What the public sees: who answered, and with which questionnaire; not how or when, nor who was interviewed.
+    const PUBLIC: [Fixed; 5] =
+        [Fixed::Wave, Fixed::OrganisationCode, Fixed::OrganisationName, Fixed::ProvinceCode, Fixed::QuestionnaireVersion];
+
+    fn of(scope: Scope) -> &'static [Fixed] {
+        match scope {
+            Scope::Team => &Fixed::ALL,
+            Scope::Public => &Fixed::PUBLIC,
+        }
+    }
+
     /// Header, type, Dutch label, English label, values.
-    fn describe(self) -> (&'static str, &'static str, &'static str, &'static str, &'static str) {
+    fn describe(self, scope: Scope) -> (&'static str, &'static str, &'static str, &'static str, &'static str) {
         match self {
+            Fixed::Wave if scope == Scope::Public => (
+                "wave",
+                "code",
+                "Meting (golf). Eén rij per organisatie die de vragenlijst indiende, met alleen de antwoorden op de vragen die de vragenlijst openbaar maakt; contactgegevens, vrije teksten en hoe en wanneer er geantwoord is, zijn niet openbaar.",
+                "Wave. One row per organisation that submitted the questionnaire, with only the answers to the questions the questionnaire makes public; contact details, free texts and how and when the answers were given are not public.",
+                "",
+            ),
             Fixed::Wave => (
                 "wave",
                 "code",
@@ -240,11 +275,21 @@ pub struct ExportedVersion {
     pub questionnaire: Questionnaire,
 }
 
+/// A question that has columns in an export: its name, type and (newest) text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ExportedQuestion {
+    pub name: String,
+    pub kind: QuestionType,
+    pub text: Bilingual,
+}
+
 /// The columns of a wave's export and how a response fills them. Build it once per export; it is small.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Layout {
+    scope: Scope,
     parts: Vec<Part>,
     columns: Vec<Column>,
+    questions: Vec<ExportedQuestion>,
 }
 
 /// A question as the union of the versions that had it: the newest text, every choice any version offered.
@@ -252,12 +297,26 @@ struct Merged<'a> {
     question: &'a Question,
     choices: Vec<&'a Choice>,
     versions: BTreeSet<i64>,
+    /// Every version that had the question marks it public.
+    public: bool,
 }
 
 impl Layout {
     /// The layout for responses to these questionnaire versions (in any order; the newest version's order leads),
-    /// with block-matrix rows from `catalogue`, the wave's catalogue.
+    /// with block-matrix rows from `catalogue`, the wave's catalogue: every response, every column.
     pub fn new(versions: &[ExportedVersion], catalogue: &Catalogue) -> Self {
+        Self::build(versions, catalogue, Scope::Team)
+    }
+
+    /// The open-data layout (`Scope::Public`): the same columns for the questions that every version that had them
+    /// marks public, after the wave, the organisation and the questionnaire version; rows for submitted responses
+    /// only (`includes`). A question that any version keeps private stays private, so that marking a question
+    /// public in a new text never publishes the answers given to an older one.
+    pub fn public(versions: &[ExportedVersion], catalogue: &Catalogue) -> Self {
+        Self::build(versions, catalogue, Scope::Public)
+    }
+
+    fn build(versions: &[ExportedVersion], catalogue: &Catalogue, scope: Scope) -> Self {
         let mut newest_first: Vec<&ExportedVersion> = versions.iter().collect();
         newest_first.sort_by_key(|v| std::cmp::Reverse(v.version));
         let mut merged: Vec<Merged<'_>> = Vec::new();
@@ -271,19 +330,21 @@ impl Layout {
                             }
                         }
                         known.versions.insert(exported.version);
+                        known.public &= question.public;
                     }
                     None => merged.push(Merged {
                         question,
                         choices: question.choices().iter().collect(),
                         versions: BTreeSet::from([exported.version]),
+                        public: question.public,
                     }),
                 }
             }
         }
         let all_versions = join_versions(&newest_first.iter().map(|v| v.version).collect());
-        let mut layout = Layout { parts: Vec::new(), columns: Vec::new() };
-        for fixed in Fixed::ALL {
-            let (column, kind, label_nl, label_en, values) = fixed.describe();
+        let mut layout = Layout { scope, parts: Vec::new(), columns: Vec::new(), questions: Vec::new() };
+        for &fixed in Fixed::of(scope) {
+            let (column, kind, label_nl, label_en, values) = fixed.describe(scope);
             layout.parts.push(Part::Fixed(fixed));
             layout.columns.push(Column {
                 column: column.to_owned(),
@@ -295,7 +356,7 @@ impl Layout {
                 versions: all_versions.clone(),
             });
         }
-        for question in &merged {
+        for question in merged.iter().filter(|m| scope == Scope::Team || m.public) {
             layout.add_question(question, catalogue);
         }
         layout
@@ -304,8 +365,10 @@ impl Layout {
     fn add_question(&mut self, merged: &Merged<'_>, catalogue: &Catalogue) {
         let question = merged.question;
         let kind = question.question_type();
-        // Question names cannot hold a dot, so only a fixed column's name can be taken already.
-        let base = if Fixed::ALL.iter().any(|f| f.describe().0 == question.name) {
+        self.questions.push(ExportedQuestion { name: question.name.clone(), kind, text: question.text.clone() });
+        // Question names cannot hold a dot, so only a fixed column's name can be taken already. The same names in
+        // every scope, so that a column means one thing in every file.
+        let base = if Fixed::ALL.iter().any(|f| f.describe(Scope::Team).0 == question.name) {
             format!("answers.{}", question.name)
         } else {
             question.name.clone()
@@ -392,6 +455,55 @@ impl Layout {
     /// The codebook: one entry per column, in column order.
     pub fn columns(&self) -> &[Column] {
         &self.columns
+    }
+
+    pub fn scope(&self) -> Scope {
+        self.scope
+    }
+
+    /// The questions that have columns, in column order.
+    pub fn questions(&self) -> &[ExportedQuestion] {
+        &self.questions
+    }
+
+    /// Whether the response is a row of this export: every response for the team, a submitted one for the public.
+    /// Writers skip the others, whatever stream they are given.
+    pub fn includes(&self, record: &ResponseRecord) -> bool {
+        match self.scope {
+            Scope::Team => true,
+            Scope::Public => record.response.state == ResponseState::Submitted,
+        }
+    }
+
+    /// The answers this export gives, as stored: all of them for the team (also those to a question no covered
+    /// version has), only those to the layout's questions for the public, unanswered ones left out.
+    pub fn answers<'r>(&self, answers: &'r Answers) -> BTreeMap<&'r str, &'r Answer> {
+        answers
+            .iter()
+            .filter(|(name, answer)| match self.scope {
+                Scope::Team => true,
+                Scope::Public => !answer.is_empty() && self.questions.iter().any(|q| &q.name == *name),
+            })
+            .map(|(name, answer)| (name.as_str(), answer))
+            .collect()
+    }
+
+    /// One response as the JSON export gives it.
+    pub fn json<'r>(&self, record: &'r ResponseRecord) -> JsonRow<'r> {
+        match self.scope {
+            Scope::Team => JsonRow::Team(record.json()),
+            Scope::Public => {
+                let response = &record.response;
+                JsonRow::Public(PublicJsonResponse {
+                    organisation_code: response.organisation.as_str(),
+                    organisation_name: &record.organisation_name,
+                    province_code: record.province.as_ref().map(OrgCode::as_str),
+                    questionnaire_id: &response.questionnaire_id,
+                    questionnaire_version: response.questionnaire_version,
+                    answers: self.answers(&response.answers),
+                })
+            }
+        }
     }
 
     /// The header row.
@@ -507,6 +619,25 @@ pub struct JsonResponse<'a> {
     pub answers: &'a Answers,
 }
 
+/// A response in the public JSON export: the organisation and the answers to the public questions, as stored.
+#[derive(Debug, Serialize)]
+pub struct PublicJsonResponse<'a> {
+    pub organisation_code: &'a str,
+    pub organisation_name: &'a str,
+    pub province_code: Option<&'a str>,
+    pub questionnaire_id: &'a str,
+    pub questionnaire_version: i64,
+    pub answers: BTreeMap<&'a str, &'a Answer>,
+}
+
+/// A response in the JSON export of one scope.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum JsonRow<'a> {
+    Team(JsonResponse<'a>),
+    Public(PublicJsonResponse<'a>),
+}
+
 impl ResponseRecord {
     pub fn json(&self) -> JsonResponse<'_> {
         let response = &self.response;
@@ -553,6 +684,7 @@ title = { nl = "Een", en = "One" }
 [[pages.questions]]
 name = "theme"
 type = "single_choice"
+public = true
 text = { nl = "Thema?", en = "Theme?" }
 choices = [{ code = "a", nl = "Aa", en = "Ay" }, { code = "b", nl = "Bee", en = "Bee" }]
 
@@ -565,11 +697,13 @@ choices = [{ code = "x", nl = "X", en = "X" }, { code = "y", nl = "Y", en = "Y" 
 [[pages.questions]]
 name = "remark"
 type = "short_text"
+public = true
 text = { nl = "Opmerking?", en = "Remark?" }
 
 [[pages.questions]]
 name = "blocks"
 type = "block_matrix"
+public = true
 text = { nl = "Bouwstenen?", en = "Blocks?" }
 "#;
 
@@ -585,12 +719,14 @@ title = { nl = "Een", en = "One" }
 [[pages.questions]]
 name = "areas"
 type = "multiple_choice"
+public = true
 text = { nl = "Welke gebieden?", en = "Which areas?" }
 choices = [{ code = "y", nl = "Y", en = "Y" }, { code = "x", nl = "X", en = "X" }, { code = "w", nl = "W", en = "W" }]
 
 [[pages.questions]]
 name = "theme"
 type = "single_choice"
+public = true
 text = { nl = "Thema?", en = "Theme?" }
 choices = [{ code = "a", nl = "Aa", en = "Ay" }, { code = "b", nl = "Bee", en = "Bee" }]
 
@@ -611,6 +747,7 @@ text = { nl = "Stand?", en = "State?" }
 [[pages.questions]]
 name = "blocks"
 type = "block_matrix"
+public = true
 text = { nl = "Bouwstenen?", en = "Blocks?" }
 "#;
 
@@ -831,5 +968,84 @@ text = { nl = "Bouwstenen?", en = "Blocks?" }
         assert!(json["interview_date"].is_null() && json["submitted_at"].is_null());
         let column = serde_json::to_value(&Layout::new(&versions(), &catalogue()).columns()[0]).unwrap();
         assert_eq!(column["type"], "code");
+    }
+
+    /// Answers to every question of both versions, and one to a question neither has.
+    fn everything() -> Answers {
+        let matrix: BTreeMap<String, BlockAnswer> =
+            [("digid".to_owned(), BlockAnswer { status: Some(BlockStatus::InUse), support_needed: Some(false), ..Default::default() })]
+                .into();
+        [
+            ("theme".to_owned(), Answer::Text("b".to_owned())),
+            ("areas".to_owned(), Answer::Many(vec!["x".to_owned()])),
+            ("remark".to_owned(), Answer::Text("Bel J. de Vries".to_owned())),
+            ("staff".to_owned(), Answer::Number(12.0)),
+            ("state".to_owned(), Answer::Number(3.0)),
+            ("blocks".to_owned(), Answer::Matrix(matrix)),
+            ("gone".to_owned(), Answer::Text("no column".to_owned())),
+        ]
+        .into()
+    }
+
+    #[test]
+    fn the_public_layout_has_the_organisation_and_the_questions_every_version_marks_public() {
+        let layout = Layout::public(&versions(), &catalogue());
+        assert_eq!(layout.scope(), Scope::Public);
+        let header: Vec<&str> = layout.header().collect();
+        let mut expected: Vec<String> =
+            ["wave", "organisation_code", "organisation_name", "province_code", "questionnaire_version", "theme"]
+                .map(str::to_owned)
+                .to_vec();
+        for block in ["digid", "bsn"] {
+            expected.push(format!("blocks.{block}.status"));
+            expected.push(format!("blocks.{block}.support"));
+            expected.extend(SupportForm::ALL.map(|f| format!("blocks.{block}.forms.{}", f.code())));
+        }
+        expected.push("remark".to_owned());
+        assert_eq!(header, expected.iter().map(String::as_str).collect::<Vec<_>>(), "areas is private in version 1, staff in 2");
+        let questions: Vec<&str> = layout.questions().iter().map(|q| q.name.as_str()).collect();
+        assert_eq!(questions, ["theme", "blocks", "remark"]);
+        let wave = &layout.columns()[0];
+        assert!(wave.label_nl.contains("die de vragenlijst indiende") && !wave.label_nl.contains("Concepten"), "{}", wave.label_nl);
+        for private in ["state", "mode", "interview_date", "interviewees", "started_at", "updated_at", "submitted_at", "staff"] {
+            assert!(layout.columns().iter().all(|c| c.column != private), "{private}");
+        }
+
+        let submitted = record(
+            2,
+            everything(),
+            Mode::Interview { date: NaiveDate::from_ymd_opt(2010, 11, 2).unwrap(), interviewees: "wethouder".to_owned() },
+            ResponseState::Submitted,
+        );
+        let row = texts(&layout, &submitted);
+        assert_eq!(row.len(), layout.columns().len());
+        assert_eq!(
+            (row["organisation_code"].as_str(), row["theme"].as_str(), row["blocks.digid.status"].as_str()),
+            ("GM0363", "b", "in_use")
+        );
+        assert!(!row.values().any(|v| v == "wethouder" || v == "12" || v == "interview"), "{row:?}");
+        assert!(layout.includes(&submitted));
+        assert!(!layout.includes(&record(2, everything(), Mode::Online, ResponseState::Draft)), "a draft is not published");
+        let team = Layout::new(&versions(), &catalogue());
+        assert!(team.includes(&record(2, everything(), Mode::Online, ResponseState::Draft)));
+        assert_eq!(team.scope(), Scope::Team);
+    }
+
+    #[test]
+    fn the_public_json_gives_only_the_public_answers_and_no_process_fields() {
+        let layout = Layout::public(&versions(), &catalogue());
+        let record = record(2, everything(), Mode::Online, ResponseState::Submitted);
+        let json = serde_json::to_value(layout.json(&record)).unwrap();
+        let keys: Vec<&str> = json.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            ["answers", "organisation_code", "organisation_name", "province_code", "questionnaire_id", "questionnaire_version"]
+        );
+        let answers: Vec<&str> = json["answers"].as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(answers, ["blocks", "remark", "theme"]);
+        assert_eq!(json["answers"]["blocks"]["digid"]["status"], "in_use", "as stored");
+        let team = serde_json::to_value(Layout::new(&versions(), &catalogue()).json(&record)).unwrap();
+        assert_eq!(team["answers"]["gone"], "no column", "the team's JSON keeps every answer");
+        assert_eq!(team["mode"], "online");
     }
 }

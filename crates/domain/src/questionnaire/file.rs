@@ -75,6 +75,8 @@ pub(super) struct FileQuestion {
     help: Option<Spanned<FileText>>,
     #[serde(default)]
     required: bool,
+    // Read as any value, so that a wrong one is one error among the others, in words, instead of stopping the parse.
+    public: Option<Spanned<toml::Value>>,
     pub(super) choices: Option<Spanned<Vec<Spanned<FileChoice>>>>,
     min: Option<Spanned<toml::Value>>,
     max: Option<Spanned<toml::Value>>,
@@ -291,11 +293,31 @@ fn read_question(report: &mut Report<'_>, field: &str, question: &Spanned<FileQu
     });
     let kind = kind.and_then(|(kind, at)| read_kind(report, field, file_question, kind, at));
     let show_if = file_question.show_if.as_ref().map(|condition| read_condition(report, &format!("{field}.show_if"), condition));
+    let public = match &file_question.public {
+        None => Some(false),
+        Some(value) => match value.get_ref() {
+            toml::Value::Boolean(public) => Some(*public),
+            other => {
+                report.error(value.span().start, format!("{field}.public"), format!("must be true or false (without quotes), not {other}"));
+                None
+            }
+        },
+    };
+    if let (Some(true), Some(QuestionKind::ShortText { format: Some(TextFormat::Email), .. }), Some(value)) =
+        (public, &kind, &file_question.public)
+    {
+        report.error(
+            value.span().start,
+            format!("{field}.public"),
+            "an e-mail address names a person, so a question with format = \"email\" cannot be public",
+        );
+    }
     Some(Question {
         name: name?,
         text: text?,
         help: help.ok()?,
         required: file_question.required,
+        public: public?,
         kind: kind?,
         show_if: show_if.map_or(Some(None), |condition| condition.map(Some))?,
     })
@@ -638,6 +660,44 @@ max = 5
         assert_eq!(
             questionnaire.question("tevreden").unwrap().kind,
             QuestionKind::Scale { min: 1, max: 5, min_label: None, max_label: None }
+        );
+    }
+
+    #[test]
+    fn public_is_read_per_question_and_false_unless_given() {
+        let questionnaire = parse_questionnaire_toml(GOOD, "test.toml").unwrap();
+        assert!(questionnaire.questions().all(|question| !question.public), "private by default");
+        let text = with("type = \"single_choice\"", "type = \"single_choice\"\npublic = true").replacen(
+            "type = \"scale\"",
+            "type = \"scale\"\npublic = false",
+            1,
+        );
+        let questionnaire = parse_questionnaire_toml(&text, "test.toml").unwrap();
+        let public: Vec<(&str, bool)> = questionnaire.questions().map(|q| (q.name.as_str(), q.public)).collect();
+        assert_eq!(public, [("samen", true), ("partners", false), ("tevreden", false)]);
+    }
+
+    #[test]
+    fn a_public_that_is_not_true_or_false_names_its_line_and_field() {
+        let text = with("type = \"long_text\"", "type = \"long_text\"\npublic = \"ja\"").replacen(
+            "type = \"scale\"",
+            "type = \"scale\"\npublic = 1",
+            1,
+        );
+        assert_eq!(
+            messages(&text),
+            [
+                "test.toml, line 19, field pages[0].questions[1].public: must be true or false (without quotes), not \"ja\"",
+                "test.toml, line 30, field pages[1].questions[0].public: must be true or false (without quotes), not 1",
+            ]
+        );
+        let email =
+            with_question("name = \"mail\"\ntype = \"short_text\"\nformat = \"email\"\npublic = true\ntext = { nl = \"E\", en = \"E\" }");
+        assert_eq!(
+            messages(&email),
+            [
+                "test.toml, line 26, field pages[0].questions[2].public: an e-mail address names a person, so a question with format = \"email\" cannot be public"
+            ]
         );
     }
 

@@ -53,6 +53,10 @@ pub struct Question {
     pub text: Bilingual,
     pub help: Option<Bilingual>,
     pub required: bool,
+    /// Whether the answers to this question are published per organisation once the wave is published (the open
+    /// data of a wave's answers and the API). False unless the file says `public = true`; contact details and free
+    /// texts, which can name people, stay private.
+    pub public: bool,
     pub kind: QuestionKind,
     pub show_if: Option<Condition>,
 }

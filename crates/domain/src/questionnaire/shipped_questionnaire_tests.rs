@@ -105,6 +105,28 @@ fn the_first_wave_questionnaire_covers_every_headline_figure() {
 }
 
 #[test]
+fn only_where_a_municipality_stands_is_public_never_a_person_or_a_free_text() {
+    let (questionnaire, _) = shipped();
+    let public: Vec<&str> = questionnaire.questions().filter(|q| q.public).map(|q| q.name.as_str()).collect();
+    assert_eq!(
+        public,
+        [
+            "leading_theme",
+            "blocks",
+            "collective_support",
+            "collaborates",
+            "collaboration_areas",
+            "future_collaboration",
+            "future_collaboration_focus"
+        ]
+    );
+    for question in questionnaire.questions().filter(|q| q.public) {
+        let kind = question.question_type();
+        assert!(kind != QuestionType::ShortText && kind != QuestionType::LongText, "{} is a free text", question.name);
+    }
+}
+
+#[test]
 fn a_complete_answer_set_passes_and_is_kept_whole() {
     let (questionnaire, catalogue) = shipped();
     let answers = complete(&catalogue);

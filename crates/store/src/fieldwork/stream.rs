@@ -29,17 +29,35 @@ impl RecordRow {
     }
 }
 
+macro_rules! select_records {
+    ($condition:literal) => {
+        concat!(
+            "SELECT r.wave_id, r.organisation_code, r.questionnaire_id, r.questionnaire_version, r.answers, r.state,
+                r.mode, r.interview_date, r.interviewees, r.started_at, r.updated_at, r.submitted_at, r.revision,
+                o.name AS organisation_name, o.province_code
+            FROM responses r LEFT JOIN organisations o ON o.code = r.organisation_code
+            WHERE r.wave_id = $1 ",
+            $condition,
+            " ORDER BY r.organisation_code"
+        )
+    };
+}
+
 impl Store {
     /// Every response of a wave, drafts included, by organisation code, each with its organisation's name and
     /// province from the register. The stream holds one database connection until it ends or is dropped.
     pub fn stream_responses<'a>(&'a self, wave: &'a WaveId) -> BoxStream<'a, Result<ResponseRecord, StoreError>> {
-        const SQL: &str = "SELECT r.wave_id, r.organisation_code, r.questionnaire_id, r.questionnaire_version, r.answers, r.state,
-                r.mode, r.interview_date, r.interviewees, r.started_at, r.updated_at, r.submitted_at, r.revision,
-                o.name AS organisation_name, o.province_code
-            FROM responses r LEFT JOIN organisations o ON o.code = r.organisation_code
-            WHERE r.wave_id = $1 ORDER BY r.organisation_code";
+        self.stream_records(wave, select_records!(""))
+    }
+
+    /// As `stream_responses`, the submitted responses only: what a published wave's open data is made of.
+    pub fn stream_submitted_responses<'a>(&'a self, wave: &'a WaveId) -> BoxStream<'a, Result<ResponseRecord, StoreError>> {
+        self.stream_records(wave, select_records!("AND r.state = 'submitted'"))
+    }
+
+    fn stream_records<'a>(&'a self, wave: &'a WaveId, sql: &'static str) -> BoxStream<'a, Result<ResponseRecord, StoreError>> {
         // Each pool yields its own stream type; boxed, both arms have one type.
-        with_pool!(self, |pool| sqlx::query_as::<_, RecordRow>(SQL)
+        with_pool!(self, |pool| sqlx::query_as::<_, RecordRow>(sql)
             .bind(wave.as_str())
             .fetch(pool)
             .map(|row| row.map_err(StoreError::from).and_then(RecordRow::into_record))

@@ -1,17 +1,20 @@
-//! The CSV and JSON exports as streamed HTTP bodies, for the monitor team's downloads: a task encodes responses
-//! as they come out of the database and hands the bytes over in chunks, so that neither the whole file nor all
-//! responses are ever in memory, and a slow client slows the export down rather than filling memory.
+//! The CSV and JSON exports as streamed HTTP bodies, for the monitor team's downloads and a published wave's open
+//! data: a task encodes responses as they come out of the database and hands the bytes over in chunks, so that
+//! neither the whole file nor all responses are ever in memory, and a slow client slows the export down rather
+//! than filling memory. The spreadsheet is written to a temporary file first and streamed from there.
 
 use std::future::Future;
+use std::io::{Seek, SeekFrom};
 
 use axum::body::Body;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use store::Store;
+use tokio::io::AsyncReadExt;
 use tokio::sync::mpsc;
 
-use super::{Export, ExportError, to_csv, to_json, write_codebook_csv};
+use super::{Export, ExportError, to_csv, to_json, write_codebook_csv, write_xlsx};
 
 /// How many bytes go out at once.
 const CHUNK: usize = 64 * 1024;
@@ -24,9 +27,13 @@ pub fn csv_body(store: Store, export: Export) -> Body {
         let layout = &export.layout;
         let mut csv = csv::Writer::from_writer(Vec::with_capacity(CHUNK));
         to_csv::header(&mut csv, layout)?;
-        let mut responses = store.stream_responses(&export.wave.id);
+        let mut responses = export.responses(&store);
         while let Some(record) = responses.next().await {
-            to_csv::row(&mut csv, layout, &record?)?;
+            let record = record?;
+            if !layout.includes(&record) {
+                continue;
+            }
+            to_csv::row(&mut csv, layout, &record)?;
             if csv.get_ref().len() >= CHUNK {
                 let full = std::mem::replace(&mut csv, csv::Writer::from_writer(Vec::with_capacity(CHUNK)));
                 if !send(&chunks, into_bytes(full)?).await {
@@ -44,10 +51,14 @@ pub fn json_body(store: Store, export: Export) -> Body {
     streamed(move |chunks: Chunks| async move {
         let mut out = Vec::with_capacity(CHUNK);
         to_json::start(&mut out, &export)?;
-        let mut responses = store.stream_responses(&export.wave.id);
+        let mut responses = export.responses(&store);
         let mut first = true;
         while let Some(record) = responses.next().await {
-            to_json::response(&mut out, first, &record?)?;
+            let record = record?;
+            if !export.layout.includes(&record) {
+                continue;
+            }
+            to_json::response(&mut out, first, &export.layout, &record)?;
             first = false;
             if out.len() >= CHUNK && !send(&chunks, std::mem::replace(&mut out, Vec::with_capacity(CHUNK))).await {
                 return Ok(());
@@ -59,22 +70,49 @@ pub fn json_body(store: Store, export: Export) -> Body {
     })
 }
 
-/// A download of the responses as CSV: `inbeeld-<wave>-responses.csv`.
+/// A download of the responses as CSV: `inbeeld-<wave>-responses.csv` (see `Export::file_name`).
 pub fn csv_download(store: Store, export: Export) -> Response {
-    let name = format!("inbeeld-{}-responses.csv", export.wave.id);
+    let name = export.file_name(".csv");
     download("text/csv; charset=utf-8", &name, csv_body(store, export))
 }
 
 /// A download of the responses as JSON: `inbeeld-<wave>-responses.json`.
 pub fn json_download(store: Store, export: Export) -> Response {
-    let name = format!("inbeeld-{}-responses.json", export.wave.id);
+    let name = export.file_name(".json");
     download("application/json", &name, json_body(store, export))
 }
 
 /// A download of the codebook as CSV: `inbeeld-<wave>-codebook.csv`. Small, so written at once.
 pub fn codebook_download(export: &Export) -> Result<Response, ExportError> {
-    let name = format!("inbeeld-{}-codebook.csv", export.wave.id);
+    let name = export.file_name("codebook");
     Ok(download("text/csv; charset=utf-8", &name, Body::from(write_codebook_csv(&export.layout, Vec::new())?)))
+}
+
+/// A download of the responses as XLSX: `inbeeld-<wave>-responses.xlsx`. A spreadsheet is a zip whose table of
+/// contents comes last, so it is written whole to an unnamed temporary file first (in constant memory) and then
+/// streamed from there; the file disappears when the download ends.
+pub async fn xlsx_download(store: &Store, export: Export) -> Result<Response, ExportError> {
+    let file = tempfile::tempfile()?;
+    let written = file.try_clone()?;
+    write_xlsx(&export, export.responses(store), written).await?;
+    let mut file = file;
+    file.seek(SeekFrom::Start(0))?;
+    let reader = Some(tokio::fs::File::from_std(file));
+    let body = Body::from_stream(futures_util::stream::unfold(reader, |reader| async move {
+        let mut reader = reader?;
+        let mut chunk = vec![0; CHUNK];
+        match reader.read(&mut chunk).await {
+            Ok(0) => None,
+            Ok(read) => {
+                chunk.truncate(read);
+                Some((Ok::<_, std::io::Error>(chunk), Some(reader)))
+            }
+            // A read error ends the body early, so the client sees a broken download, not a whole-looking file.
+            Err(error) => Some((Err(error), None)),
+        }
+    }));
+    let name = export.file_name(".xlsx");
+    Ok(download("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", &name, body))
 }
 
 /// A response that the browser saves as `file_name`.

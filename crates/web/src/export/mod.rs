@@ -2,7 +2,9 @@
 //! the database, so that memory stays flat for any number of responses.
 //!
 //! `domain::fieldwork::export::Layout` decides the columns and what a response puts in them; this module only
-//! encodes. Every writer takes a stream of responses (`Store::stream_responses`) and writes onto an
+//! encodes. The same writers give the monitor team's export (`Export::prepare`) and a published wave's open data
+//! of public answers (`Export::prepare_public`): the layout's scope decides the rows and columns, and every writer
+//! skips a response the layout does not include. Every writer takes a stream of responses (`Store::stream_responses`) and writes onto an
 //! `impl std::io::Write`; `csv_body` and `json_body` give the same bytes as a streamed HTTP body for a handler.
 //!
 //! - CSV: one header row, one row per response; text cells that a spreadsheet would read as a formula are
@@ -22,13 +24,13 @@ mod to_xlsx;
 use std::borrow::Cow;
 
 use domain::fieldwork::Wave;
-use domain::fieldwork::export::{ExportedVersion, Layout, ResponseRecord};
+use domain::fieldwork::export::{ExportedVersion, Layout, ResponseRecord, Scope};
 use domain::questionnaire::parse_questionnaire_toml;
 use futures_util::stream::BoxStream;
 use store::{Store, StoreError};
 
 pub(crate) use body::download;
-pub use body::{codebook_download, csv_body, csv_download, json_body, json_download};
+pub use body::{codebook_download, csv_body, csv_download, json_body, json_download, xlsx_download};
 pub use to_csv::{write_codebook_csv, write_csv};
 pub use to_json::write_json;
 pub use to_xlsx::write_xlsx;
@@ -81,6 +83,16 @@ impl Export {
     /// Reads what the layout needs: every questionnaire version the wave's responses answered, the version the
     /// wave asks now (so that a wave without responses still has its columns), and the wave's catalogue.
     pub async fn prepare(store: &Store, wave: Wave) -> Result<Self, ExportError> {
+        Self::prepare_for(store, wave, Scope::Team).await
+    }
+
+    /// As `prepare`, for the open data of a published wave (`Layout::public`): submitted responses, the public
+    /// questions, no personal or process columns. Whether the wave is published is the caller's to check.
+    pub async fn prepare_public(store: &Store, wave: Wave) -> Result<Self, ExportError> {
+        Self::prepare_for(store, wave, Scope::Public).await
+    }
+
+    async fn prepare_for(store: &Store, wave: Wave, scope: Scope) -> Result<Self, ExportError> {
         let mut numbers = store.questionnaire_versions_in_wave(&wave.id).await?;
         if !numbers.contains(&wave.questionnaire_version) {
             numbers.push(wave.questionnaire_version);
@@ -97,12 +109,31 @@ impl Export {
             versions.push(ExportedVersion { version, questionnaire });
         }
         let catalogue = store.catalogue(&wave.catalogue_id, Some(&wave.catalogue_version)).await?;
-        Ok(Self { layout: Layout::new(&versions, &catalogue), wave })
+        let layout = match scope {
+            Scope::Team => Layout::new(&versions, &catalogue),
+            Scope::Public => Layout::public(&versions, &catalogue),
+        };
+        Ok(Self { layout, wave })
     }
 
-    /// The wave's responses, ready for a writer.
+    /// The wave's responses that the layout includes, ready for a writer.
     pub fn responses<'a>(&'a self, store: &'a Store) -> BoxStream<'a, Result<ResponseRecord, StoreError>> {
-        store.stream_responses(&self.wave.id)
+        match self.layout.scope() {
+            Scope::Team => store.stream_responses(&self.wave.id),
+            Scope::Public => store.stream_submitted_responses(&self.wave.id),
+        }
+    }
+
+    /// The name of a download: `inbeeld-<wave>-responses.csv` for the team, `inbeeld-<wave>-antwoorden.csv` for the
+    /// public (beside `inbeeld-<wave>-indicatoren.csv`); `ending` is `.csv`, `.xlsx`, `.json` or `codebook`.
+    pub fn file_name(&self, ending: &str) -> String {
+        let id = &self.wave.id;
+        match (self.layout.scope(), ending) {
+            (Scope::Team, "codebook") => format!("inbeeld-{id}-codebook.csv"),
+            (Scope::Team, ending) => format!("inbeeld-{id}-responses{ending}"),
+            (Scope::Public, "codebook") => format!("inbeeld-{id}-antwoorden-codeboek.csv"),
+            (Scope::Public, ending) => format!("inbeeld-{id}-antwoorden{ending}"),
+        }
     }
 }
 

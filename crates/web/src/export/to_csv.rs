@@ -21,8 +21,11 @@ where
     let mut responses = pin!(responses);
     let mut count = 0;
     while let Some(record) = responses.next().await {
-        row(&mut csv, layout, &record?)?;
-        count += 1;
+        let record = record?;
+        if layout.includes(&record) {
+            row(&mut csv, layout, &record)?;
+            count += 1;
+        }
     }
     csv.flush()?;
     Ok(count)

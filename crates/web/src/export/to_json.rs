@@ -4,7 +4,7 @@
 use std::io::{BufWriter, Write};
 use std::pin::pin;
 
-use domain::fieldwork::export::ResponseRecord;
+use domain::fieldwork::export::{Layout, ResponseRecord};
 use futures_util::{Stream, StreamExt};
 use store::StoreError;
 
@@ -22,8 +22,11 @@ where
     let mut responses = pin!(responses);
     let mut count = 0;
     while let Some(record) = responses.next().await {
-        response(&mut out, count == 0, &record?)?;
-        count += 1;
+        let record = record?;
+        if export.layout.includes(&record) {
+            response(&mut out, count == 0, &export.layout, &record)?;
+            count += 1;
+        }
     }
     end(&mut out)?;
     out.flush()?;
@@ -43,9 +46,9 @@ pub(super) fn start<W: Write>(out: &mut W, export: &Export) -> Result<(), Export
     Ok(())
 }
 
-pub(super) fn response<W: Write>(out: &mut W, first: bool, record: &ResponseRecord) -> Result<(), ExportError> {
+pub(super) fn response<W: Write>(out: &mut W, first: bool, layout: &Layout, record: &ResponseRecord) -> Result<(), ExportError> {
     out.write_all(if first { b"\n" } else { b",\n" })?;
-    serde_json::to_writer(&mut *out, &record.json())?;
+    serde_json::to_writer(&mut *out, &layout.json(record))?;
     Ok(())
 }
 

@@ -63,6 +63,9 @@ fn write_workbook<W: Write + Send>(
     let mut row: RowNum = 0;
     while let Some(record) = receiver.blocking_recv() {
         let record = record?;
+        if !layout.includes(&record) {
+            continue;
+        }
         if row == LAST_ROW {
             return Err(ExportError::TooManyRows(LAST_ROW));
         }

@@ -80,6 +80,22 @@ fn table() -> Table {
             rule("GET", "/metingen/{wave}/indicatoren-codeboek.csv", "/metingen/eerste-meting/indicatoren-codeboek.csv", Access::Public),
             get(public::open_data::codebook),
         )
+        .route(
+            rule("GET", "/metingen/{wave}/antwoorden.csv", "/metingen/eerste-meting/antwoorden.csv", Access::Public),
+            get(public::answers::csv),
+        )
+        .route(
+            rule("GET", "/metingen/{wave}/antwoorden.json", "/metingen/eerste-meting/antwoorden.json", Access::Public),
+            get(public::answers::json),
+        )
+        .route(
+            rule("GET", "/metingen/{wave}/antwoorden.xlsx", "/metingen/eerste-meting/antwoorden.xlsx", Access::Public),
+            get(public::answers::xlsx),
+        )
+        .route(
+            rule("GET", "/metingen/{wave}/antwoorden-codeboek.csv", "/metingen/eerste-meting/antwoorden-codeboek.csv", Access::Public),
+            get(public::answers::codebook),
+        )
         .route(rule("GET", "/toegankelijkheid", "/toegankelijkheid", Access::Public), get(public::accessibility::page))
         .route(rule("GET", "/health", "/health", Access::Public), get(health::health))
         .route(rule("GET", "/static/inbeeld.css", "/static/inbeeld.css", Access::Public), get(assets::stylesheet))

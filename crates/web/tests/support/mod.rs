@@ -123,3 +123,20 @@ pub async fn post_as(site: &Site, path: &str, cookie: Option<&str>) -> Response 
     }
     request.send().await.unwrap()
 }
+
+/// A download: its status, type and file name checked, its bytes returned.
+pub async fn download(site: &Site, path: &str, content_type: &str, file_name: &str) -> Vec<u8> {
+    let response = site.get(path).await;
+    assert_eq!(response.status(), StatusCode::OK, "{path}");
+    assert_eq!(response.headers()["content-type"], content_type, "{path}");
+    assert_eq!(response.headers()["content-disposition"].to_str().unwrap(), format!("attachment; filename=\"{file_name}\""));
+    response.bytes().await.unwrap().to_vec()
+}
+
+/// The CSV as a header and rows of cells, read by a CSV reader.
+pub fn read_csv(bytes: &[u8]) -> (Vec<String>, Vec<std::collections::BTreeMap<String, String>>) {
+    let mut reader = csv::Reader::from_reader(bytes);
+    let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
+    let rows = reader.records().map(|r| header.iter().cloned().zip(r.unwrap().iter().map(str::to_owned)).collect()).collect();
+    (header, rows)
+}

@@ -2,6 +2,7 @@
 //! reading, `application/problem+json` for errors, an `API-Version` header, and an OpenAPI 3 document generated
 //! from these handlers (`/api/v1/openapi.json`).
 
+mod answers;
 mod catalogues;
 mod organisations;
 mod waves;
@@ -33,7 +34,7 @@ pub const API_VERSION: &str = "1.0.0";
     tags(
         (name = "organisaties", description = "Het register: gemeenten en provincies met CBS-code, geldigheid, opvolgers en inwonertallen."),
         (name = "catalogi", description = "Catalogi van bouwstenen (NUP 2008, i-NUP 2011) met groepen en afhankelijkheden."),
-        (name = "metingen", description = "Gepubliceerde metingen met hun respons en cijfers: dezelfde cijfers als de open data (/metingen/{id}/indicatoren.csv), met de definitie van elke indicator.")
+        (name = "metingen", description = "Gepubliceerde metingen met hun respons en cijfers: dezelfde cijfers als de open data (/metingen/{id}/indicatoren.csv), met de definitie van elke indicator, en per gemeente haar openbare antwoorden.")
     )
 )]
 struct ApiDoc;
@@ -47,6 +48,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(waves::list))
         .routes(routes!(waves::one))
         .routes(routes!(waves::indicators))
+        .routes(routes!(answers::one))
         .route("/openapi.json", axum::routing::get(openapi_json))
         .layer(SetResponseHeaderLayer::overriding(HeaderName::from_static("api-version"), HeaderValue::from_static(API_VERSION)))
 }

@@ -1,6 +1,7 @@
 //! Public pages, in Dutch.
 
 pub mod accessibility;
+pub mod answers;
 pub mod catalogue;
 pub mod figures;
 pub mod home;
