@@ -19,6 +19,7 @@ use domain::questionnaire::{Answer, Answers, Questionnaire};
 use domain::register::{OrgCode, Organisation, OrganisationKind, Register};
 use store::{OrganisationFilter, Store};
 
+use crate::compressed::Compressed;
 use crate::error::WebError;
 
 /// How long a process trusts its figures before it asks the database whether anything changed.
@@ -47,7 +48,7 @@ pub struct WaveFigures {
     pub boundaries: Option<(i32, Boundaries)>,
     /// Answers already written from these figures (a page, a JSON document), by what was asked: they are the same
     /// until the data changes, and then these figures are dropped with them.
-    written: Mutex<HashMap<String, Bytes>>,
+    written: Mutex<HashMap<String, Compressed>>,
 }
 
 #[derive(Debug)]
@@ -73,14 +74,14 @@ impl WaveFigures {
 
     /// The answer written for `key`, writing it the first time. `key` must name everything the answer depends on
     /// besides these figures, and come from a request that was checked (so the keys are few).
-    pub fn written<E>(&self, key: String, write: impl FnOnce() -> Result<Bytes, E>) -> Result<Bytes, E> {
+    pub fn written<E>(&self, key: String, content_type: &'static str, write: impl FnOnce() -> Result<Bytes, E>) -> Result<Compressed, E> {
         let lock = || self.written.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(bytes) = lock().get(&key) {
-            return Ok(bytes.clone());
+        if let Some(answer) = lock().get(&key) {
+            return Ok(answer.clone());
         }
-        let bytes = write()?;
-        lock().insert(key, bytes.clone());
-        Ok(bytes)
+        let answer = Compressed::new(content_type, write()?);
+        lock().insert(key, answer.clone());
+        Ok(answer)
     }
 }
 

@@ -5,6 +5,7 @@
 //! chooses status codes for failures.
 
 mod charts;
+mod compressed;
 mod error;
 pub mod export;
 mod extract;

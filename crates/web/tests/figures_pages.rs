@@ -91,6 +91,16 @@ both_backends!(the_dashboard_leads_with_the_headline_table_of_the_first_wave, as
     }
     assert!(drawn.contains("Gemeentegrenzen van 2011") && drawn.contains("data-code=\"GM0363\""), "the imported boundaries are drawn");
 
+    let compressed = site
+        .client
+        .get(format!("{}/metingen/eerste-meting", site.base))
+        .header("accept-encoding", "gzip, deflate, br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(compressed.headers()["content-encoding"], "gzip", "a browser that accepts gzip gets the page compressed");
+    assert!(compressed.bytes().await.unwrap().len() * 5 < page.len());
+
     let flevoland = site.page("/metingen/eerste-meting/provincies/PV24").await;
     assert!(flevoland.contains("Te weinig antwoorden om cijfers te publiceren"), "{flevoland}");
     assert!(!flevoland.contains("id=\"adoptie\""), "no figures from too small an n");

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use domain::analysis::Proportion;
 use domain::analysis::figures::{DEFINITIONS, FigureRow, definition, group_code, parse_group_code, response_row, rows};
 use domain::analysis::indicators::{Group, MIN_N};
@@ -217,6 +217,7 @@ pub async fn one(State(state): State<AppState>, ApiPath(id): ApiPath<String>) ->
 )]
 pub async fn indicators(
     State(state): State<AppState>,
+    request: HeaderMap,
     ApiPath(id): ApiPath<String>,
     ApiQuery(query): ApiQuery<IndicatorQuery>,
 ) -> Result<Response, ApiError> {
@@ -235,8 +236,7 @@ pub async fn indicators(
     let figures = published(&state, &id).await?;
     // The same question gets the same answer until the data changes: it is written once.
     let key = format!("api:indicatoren:{group:?}:{indicator:?}");
-    let body = figures.written(key, || indicator_document(&figures, &id, group.as_ref(), indicator))?;
-    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+    Ok(figures.written(key, "application/json", || indicator_document(&figures, &id, group.as_ref(), indicator))?.respond(&request))
 }
 
 fn indicator_document(

@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::response::Html;
+use axum::http::HeaderMap;
+use axum::response::{Html, Response};
 use domain::analysis::figures::{DEFINITIONS, Definition, group_code};
 use domain::analysis::indicators::{CategoryShare, Group, Indicators, MIN_N, questions};
 use domain::analysis::trend::{MAPPING_RULE, Trend};
@@ -484,10 +485,12 @@ pub struct WavePath {
 }
 
 /// `/metingen/{wave}`: the national dashboard.
-pub async fn dashboard(State(state): State<AppState>, Path(path): Path<WavePath>) -> Result<Html<Bytes>, WebError> {
+pub async fn dashboard(State(state): State<AppState>, request: HeaderMap, Path(path): Path<WavePath>) -> Result<Response, WebError> {
     let figures = state.figures.wave(&state.store, &path.wave).await?;
-    figures.written("dashboard".into(), || written(dashboard_page(&figures))).map(Html)
+    Ok(figures.written("dashboard".into(), HTML, || written(dashboard_page(&figures)))?.respond(&request))
 }
+
+const HTML: &str = "text/html; charset=utf-8";
 
 fn written(page: impl Template) -> Result<Bytes, WebError> {
     render(page).map(|html| Bytes::from(html.0))
@@ -534,18 +537,18 @@ pub struct GroupPath {
 }
 
 /// `/metingen/{wave}/provincies/{code}`.
-pub async fn province(State(state): State<AppState>, Path(path): Path<GroupPath>) -> Result<Html<Bytes>, WebError> {
+pub async fn province(State(state): State<AppState>, request: HeaderMap, Path(path): Path<GroupPath>) -> Result<Response, WebError> {
     let code = OrgCode::parse(&path.group).ok().filter(|code| code.as_str().starts_with("PV")).ok_or_else(|| {
         WebError::BadRequest(format!(
             "‘{}’ is geen provinciecode; een provinciecode is PV gevolgd door twee cijfers, zoals PV27.",
             path.group
         ))
     })?;
-    group_page(&state, &path.wave, Group::Province(code), "Provincie").await
+    group_page(&state, &request, &path.wave, Group::Province(code), "Provincie").await
 }
 
 /// `/metingen/{wave}/grootteklassen/{class}`: 1 to 8, or `onbekend`.
-pub async fn size_class(State(state): State<AppState>, Path(path): Path<GroupPath>) -> Result<Html<Bytes>, WebError> {
+pub async fn size_class(State(state): State<AppState>, request: HeaderMap, Path(path): Path<GroupPath>) -> Result<Response, WebError> {
     let class = match path.group.as_str() {
         "onbekend" => None,
         text => Some(
@@ -555,10 +558,10 @@ pub async fn size_class(State(state): State<AppState>, Path(path): Path<GroupPat
                 .ok_or_else(|| WebError::BadRequest(format!("‘{text}’ is geen grootteklasse; kies 1 tot en met 8, of ‘onbekend’.")))?,
         ),
     };
-    group_page(&state, &path.wave, Group::SizeClass(class), "Grootteklasse").await
+    group_page(&state, &request, &path.wave, Group::SizeClass(class), "Grootteklasse").await
 }
 
-async fn group_page(state: &AppState, wave: &str, group: Group, kind: &'static str) -> Result<Html<Bytes>, WebError> {
+async fn group_page(state: &AppState, request: &HeaderMap, wave: &str, group: Group, kind: &'static str) -> Result<Response, WebError> {
     let figures = state.figures.wave(&state.store, wave).await?;
     let found = figures
         .group(&group)
@@ -573,7 +576,7 @@ async fn group_page(state: &AppState, wave: &str, group: Group, kind: &'static s
         minimum_n: MIN_N,
         definitions: &DEFINITIONS,
     };
-    figures.written(format!("groep:{}", group_code(Some(&group))), || written(page())).map(Html)
+    Ok(figures.written(format!("groep:{}", group_code(Some(&group))), HTML, || written(page()))?.respond(request))
 }
 
 pub struct BlockGroupRow {
@@ -630,7 +633,7 @@ pub struct BlockPath {
 }
 
 /// `/metingen/{wave}/bouwstenen/{block}`: one block's statuses, nationally and per group.
-pub async fn block(State(state): State<AppState>, Path(path): Path<BlockPath>) -> Result<Html<Bytes>, WebError> {
+pub async fn block(State(state): State<AppState>, request: HeaderMap, Path(path): Path<BlockPath>) -> Result<Response, WebError> {
     let figures = state.figures.wave(&state.store, &path.wave).await?;
     let national =
         figures.national.blocks.iter().find(|b| b.code == path.block).ok_or_else(|| {
@@ -667,5 +670,5 @@ pub async fn block(State(state): State<AppState>, Path(path): Path<BlockPath>) -
         minimum_n: MIN_N,
         definitions: &DEFINITIONS,
     };
-    figures.written(format!("bouwsteen:{}", national.code), || written(page())).map(Html)
+    Ok(figures.written(format!("bouwsteen:{}", national.code), HTML, || written(page()))?.respond(&request))
 }
