@@ -3,8 +3,8 @@
 # 10 seconds each with 2 threads. The register and catalogue routes run with 16 connections; the figures (the
 # dashboard and the indicator API) with 64, beside the ceiling of this machine: a bare axum handler that answers a
 # fixed 32 KB page (crates/web/examples/ceiling.rs). The figures are measured plain and as browsers ask for them,
-# gzip-compressed (kept compressed in memory beside the plain bytes). Prints requests per second and latency per route, and the
-# server's resident memory afterwards. Needs wrk (Debian package `wrk`).
+# gzip-compressed (kept compressed in memory beside the plain bytes). Prints requests per second and latency per
+# route, and the server's resident memory afterwards. Needs wrk (Debian package `wrk`).
 #
 #     cargo build --release -p inbeeld && cargo build --release -p inbeeld-web --example ceiling && bash bench/load.sh
 set -euo pipefail
