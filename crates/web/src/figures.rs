@@ -104,8 +104,14 @@ impl FiguresCache {
         if let Some(figures) = self.lock().waves.get(id) {
             return Ok(Arc::clone(figures));
         }
+        let stamp = self.lock().stamp;
         let figures = Arc::new(load(store, id).await?);
-        self.lock().waves.insert(id.to_owned(), Arc::clone(&figures));
+        let mut inner = self.lock();
+        // A change seen while loading may have come after this load read the data: keep the figures only while
+        // the stamp they were loaded under is still the newest known, so that stale figures are never kept.
+        if inner.stamp == stamp {
+            inner.waves.insert(id.to_owned(), Arc::clone(&figures));
+        }
         Ok(figures)
     }
 
