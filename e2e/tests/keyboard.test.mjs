@@ -61,6 +61,7 @@ for (const path of [
   '/toegankelijkheid',
   '/metingen',
   '/metingen/eerste-meting',
+  '/metingen/vervolgmeting', // with the form that chooses the trend's division
   '/metingen/vervolgmeting/provincies/PV27',
   '/metingen/eerste-meting/bouwstenen/digid',
 ]) {

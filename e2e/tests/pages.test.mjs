@@ -21,6 +21,7 @@ const PAGES = [
   { path: '/metingen', status: 200 },
   { path: '/metingen/eerste-meting', status: 200 }, // the national dashboard with its headline table
   { path: '/metingen/vervolgmeting', status: 200 }, // the later simulated wave, with the trend
+  { path: '/metingen/vervolgmeting?indeling=2011-03-31', status: 200 }, // the trend on the division of 2011
   { path: '/metingen/eerste-meting/provincies/PV27', status: 200 },
   { path: '/metingen/vervolgmeting/provincies/PV24', status: 200 }, // Flevoland: too few answers to publish
   { path: '/metingen/vervolgmeting/grootteklassen/4', status: 200 },

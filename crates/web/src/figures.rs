@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
+use chrono::NaiveDate;
 use domain::analysis::indicators::{Asked, Group, Indicators, WaveInput, compute, compute_group, group_response, groups};
 use domain::analysis::trend::{Division, Trend, TrendWave, trend};
 use domain::analysis::{IN_USE_BYTE, Proportion, status_byte};
@@ -40,6 +41,9 @@ pub struct WaveFigures {
     pub asked: Vec<Organisation>,
     /// The published waves up to this one, oldest first, mapped onto this wave's division.
     pub trend: Trend,
+    /// The same waves mapped onto the division of each earlier wave in the trend, oldest first, for a reader who
+    /// chooses those boundaries.
+    pub earlier_divisions: Vec<(NaiveDate, Trend)>,
     /// The same waves, each with the municipalities it asked.
     pub trend_as_it_was: Trend,
     /// Titles of the waves in the trend, by id.
@@ -66,6 +70,19 @@ impl WaveFigures {
 
     pub fn name(&self, code: &OrgCode) -> String {
         self.names.get(code).cloned().unwrap_or_else(|| code.to_string())
+    }
+
+    /// The divisions a reader can choose for the trend, oldest first: each wave's register date.
+    pub fn divisions(&self) -> impl Iterator<Item = NaiveDate> + '_ {
+        self.earlier_divisions.iter().map(|(date, _)| *date).chain([self.wave.register_date()])
+    }
+
+    /// The trend on the division of `date`, when it is one of `divisions`.
+    pub fn trend_on(&self, date: NaiveDate) -> Option<&Trend> {
+        if date == self.wave.register_date() {
+            return Some(&self.trend);
+        }
+        self.earlier_divisions.iter().find(|(d, _)| *d == date).map(|(_, trend)| trend)
     }
 
     pub fn group(&self, group: &Group) -> Option<&GroupFigures> {
@@ -210,6 +227,11 @@ async fn load(store: &Store, id: &str) -> Result<WaveFigures, WebError> {
         series.iter().chain([&data]).map(|d| TrendWave { id: d.wave.id.as_str(), input: d.input() }).collect();
     let trend_titles = series.iter().chain([&data]).map(|d| (d.wave.id.to_string(), d.wave.title.clone())).collect();
     let mapped = trend(&trend_waves, &register_index, Division::On(data.wave.register_date()));
+    let mut earlier_dates: Vec<NaiveDate> =
+        series.iter().map(|d| d.wave.register_date()).filter(|date| *date != data.wave.register_date()).collect();
+    earlier_dates.dedup();
+    let earlier_divisions =
+        earlier_dates.into_iter().map(|date| (date, trend(&trend_waves, &register_index, Division::On(date)))).collect();
     let as_it_was = trend(&trend_waves, &register_index, Division::AsItWas);
     drop(trend_waves);
     Ok(WaveFigures {
@@ -219,6 +241,7 @@ async fn load(store: &Store, id: &str) -> Result<WaveFigures, WebError> {
         adoption_by_organisation,
         asked: data.asked_organisations,
         trend: mapped,
+        earlier_divisions,
         trend_as_it_was: as_it_was,
         trend_titles,
         boundaries,

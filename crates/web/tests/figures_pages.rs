@@ -101,6 +101,11 @@ both_backends!(the_dashboard_leads_with_the_headline_table_of_the_first_wave, as
     assert_eq!(compressed.headers()["content-encoding"], "gzip", "a browser that accepts gzip gets the page compressed");
     assert!(compressed.bytes().await.unwrap().len() * 5 < page.len());
 
+    let chosen = site.page("/metingen/eerste-meting?indeling=2011-03-31").await;
+    assert!(chosen.contains("op de indeling van 31 maart 2011"), "the trend on the chosen division");
+    let refused = site.get("/metingen/eerste-meting?indeling=2026-01-01").await.text().await.unwrap();
+    assert!(refused.contains("kies een van: 2011-03-31"), "{refused}");
+
     let flevoland = site.page("/metingen/eerste-meting/provincies/PV24").await;
     assert!(flevoland.contains("Te weinig antwoorden om cijfers te publiceren"), "{flevoland}");
     assert!(!flevoland.contains("id=\"adoptie\""), "no figures from too small an n");
@@ -115,6 +120,8 @@ both_backends!(the_dashboard_leads_with_the_headline_table_of_the_first_wave, as
         ("/metingen/eerste-meting/provincies/XX99", StatusCode::BAD_REQUEST),
         ("/metingen/eerste-meting/grootteklassen/9", StatusCode::BAD_REQUEST),
         ("/metingen/eerste-meting/bouwstenen/bestaat-niet", StatusCode::NOT_FOUND),
+        ("/metingen/eerste-meting?indeling=2026-01-01", StatusCode::BAD_REQUEST),
+        ("/metingen/eerste-meting?indeling=gisteren", StatusCode::BAD_REQUEST),
     ] {
         let response = site.get(path).await;
         assert_eq!(response.status(), status, "{path}");

@@ -9,6 +9,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{Html, Response};
+use chrono::NaiveDate;
 use domain::analysis::figures::{DEFINITIONS, Definition, group_code};
 use domain::analysis::indicators::{CategoryShare, Group, Indicators, MIN_N, questions};
 use domain::analysis::trend::{MAPPING_RULE, Trend};
@@ -20,7 +21,7 @@ use crate::AppState;
 use crate::charts::bars::{Bar, horizontal_bars};
 use crate::charts::map::{Legend, MapShapes, MapValue, choropleth};
 use crate::error::{WebError, page as render};
-use crate::extract::Path;
+use crate::extract::{Path, Query};
 use crate::figures::{WaveFigures, published_waves};
 use crate::format;
 
@@ -473,6 +474,7 @@ struct DashboardPage {
     trend: TrendView,
     trend_as_it_was: TrendView,
     trend_date: String,
+    divisions: Vec<DivisionOption>,
     map: MapView,
     mapping_rule: &'static str,
     minimum_n: usize,
@@ -484,10 +486,31 @@ pub struct WavePath {
     wave: String,
 }
 
+#[derive(Deserialize)]
+pub struct DashboardQuery {
+    /// The division the trend is shown on (JJJJ-MM-DD): one of the waves' register dates.
+    indeling: Option<String>,
+}
+
 /// `/metingen/{wave}`: the national dashboard.
-pub async fn dashboard(State(state): State<AppState>, request: HeaderMap, Path(path): Path<WavePath>) -> Result<Response, WebError> {
+pub async fn dashboard(
+    State(state): State<AppState>,
+    request: HeaderMap,
+    Path(path): Path<WavePath>,
+    Query(query): Query<DashboardQuery>,
+) -> Result<Response, WebError> {
     let figures = state.figures.wave(&state.store, &path.wave).await?;
-    Ok(figures.written("dashboard".into(), HTML, || written(dashboard_page(&figures)))?.respond(&request))
+    let division = match query.indeling.as_deref().map(str::trim).filter(|text| !text.is_empty()) {
+        None => figures.wave.register_date(),
+        Some(text) => text.parse::<NaiveDate>().ok().filter(|date| figures.trend_on(*date).is_some()).ok_or_else(|| {
+            let choices: Vec<String> = figures.divisions().map(|d| d.to_string()).collect();
+            WebError::BadRequest(format!(
+                "‘{text}’ is geen indeling waarop de ontwikkeling getoond kan worden; kies een van: {}.",
+                choices.join(", ")
+            ))
+        })?,
+    };
+    Ok(figures.written(format!("dashboard:{division}"), HTML, || written(dashboard_page(&figures, division)))?.respond(&request))
 }
 
 const HTML: &str = "text/html; charset=utf-8";
@@ -496,8 +519,15 @@ fn written(page: impl Template) -> Result<Bytes, WebError> {
     render(page).map(|html| Bytes::from(html.0))
 }
 
-fn dashboard_page(figures: &WaveFigures) -> DashboardPage {
+pub struct DivisionOption {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+fn dashboard_page(figures: &WaveFigures, division: NaiveDate) -> DashboardPage {
     let national = &figures.national;
+    let chosen = figures.trend_on(division).unwrap_or(&figures.trend);
     DashboardPage {
         header: WaveHeader::of(figures),
         headline: headline(national),
@@ -507,9 +537,13 @@ fn dashboard_page(figures: &WaveFigures) -> DashboardPage {
         group_tables: by_province_and_size(|provinces| group_rows(figures, provinces)),
         non_response: non_response(figures),
         sections: Sections::of(national, figures),
-        trend: trend_view(figures, &figures.trend),
+        trend: trend_view(figures, chosen),
         trend_as_it_was: trend_view(figures, &figures.trend_as_it_was),
-        trend_date: format::date(figures.wave.register_date()),
+        trend_date: format::date(division),
+        divisions: figures
+            .divisions()
+            .map(|date| DivisionOption { value: date.to_string(), label: format::date(date), selected: date == division })
+            .collect(),
         map: map_view(figures),
         mapping_rule: MAPPING_RULE,
         minimum_n: MIN_N,
