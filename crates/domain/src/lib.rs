@@ -7,6 +7,7 @@ pub mod access;
 pub mod account;
 pub mod analysis;
 pub mod audit;
+pub mod benchmark;
 pub mod catalogue;
 pub mod demo;
 pub mod fieldwork;
