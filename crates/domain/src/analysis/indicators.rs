@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::status_matrix::{IN_USE_BYTE, StatusMatrix, status_byte};
-use super::{Proportion, Summary, Z_95, summarise};
+use super::{Proportion, Summary, Z_95};
 use crate::questionnaire::{Answer, Answers, BlockStatus, Questionnaire, SupportForm};
 use crate::register::{OrgCode, SizeClass};
 
@@ -338,24 +338,24 @@ pub(super) fn adoption_of(in_use_histogram: &[u32], blocks: usize, population: u
     if blocks == 0 {
         return None;
     }
-    let shares: Vec<f64> =
-        in_use_histogram.iter().enumerate().flat_map(|(k, count)| std::iter::repeat_n(k as f64 / blocks as f64, *count as usize)).collect();
-    let summary = summarise(&shares)?;
-    let (mean_low, mean_high) = mean_interval(&shares, summary.mean, population);
+    let summary = Summary::of_shares(in_use_histogram)?;
+    let share = |k: usize| k as f64 / blocks as f64;
+    let (mean_low, mean_high) = mean_interval(in_use_histogram, share, summary, population);
     let mut histogram = vec![0usize; 10];
-    for share in &shares {
-        histogram[((share * 10.0).floor() as usize).min(9)] += 1;
+    for (k, count) in in_use_histogram.iter().enumerate() {
+        histogram[((share(k) * 10.0).floor() as usize).min(9)] += *count as usize;
     }
     Some(Adoption { blocks, summary, mean_low, mean_high, histogram })
 }
 
-/// The normal-approximation interval of a mean of shares, with the finite-population correction, kept in 0..=1.
-fn mean_interval(values: &[f64], mean: f64, population: usize) -> (f64, f64) {
-    let n = values.len();
+/// The normal-approximation interval of the mean share, with the finite-population correction, kept in 0..=1.
+fn mean_interval(in_use_histogram: &[u32], share: impl Fn(usize) -> f64, summary: Summary, population: usize) -> (f64, f64) {
+    let (n, mean) = (summary.n, summary.mean);
     if n < 2 || n >= population {
         return (mean, mean);
     }
-    let variance = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+    let squares: f64 = in_use_histogram.iter().enumerate().map(|(k, count)| f64::from(*count) * (share(k) - mean).powi(2)).sum();
+    let variance = squares / (n - 1) as f64;
     let correction = (population - n) as f64 / (population - 1) as f64;
     let half = Z_95 * (variance / n as f64 * correction).sqrt();
     ((mean - half).max(0.0), (mean + half).min(1.0))
