@@ -4,20 +4,12 @@
 
 import assert from 'node:assert/strict';
 import { expectNoAxeViolations } from '../support/browser.mjs';
-import { setup } from '../support/harness.mjs';
+import { setup, signIn } from '../support/harness.mjs';
 import { tabTo } from '../support/keyboard.mjs';
 import { ACCOUNTS, OPEN_WAVE } from '../support/server.mjs';
 
 const app = setup('questionnaire');
 const BASE = `/invullen/${OPEN_WAVE.id}/GM0363`;
-
-async function signIn(page, { email, password }) {
-  await page.goto(app.url('/inloggen'));
-  await page.getByLabel('E-mailadres').fill(email);
-  await page.getByLabel('Wachtwoord').fill(password);
-  await page.getByRole('button', { name: 'Inloggen' }).click();
-  await page.waitForURL((url) => url.pathname !== '/inloggen');
-}
 
 /** Presses a button of the form by keyboard: tab to it, then Enter, and wait for the next page. */
 async function pressButton(page, name) {
@@ -33,7 +25,7 @@ async function tick(page, label) {
 }
 
 app.test('a respondent answers page by page by keyboard, fixes a mistake, and submits', async (page) => {
-  await signIn(page, ACCOUNTS.respondent);
+  await signIn(app, page, ACCOUNTS.respondent);
   await page.getByRole('link', { name: OPEN_WAVE.title }).click();
   await page.waitForURL((url) => url.pathname === BASE);
   await page.getByText('Nog niet begonnen.').waitFor();
@@ -102,7 +94,7 @@ app.test('a respondent answers page by page by keyboard, fixes a mistake, and su
 });
 
 app.test('the monitor team follows the fieldwork and an interviewer records an interview', async (page) => {
-  await signIn(page, ACCOUNTS.admin);
+  await signIn(app, page, ACCOUNTS.admin);
   await page.goto(app.url('/beheer/metingen'));
   await page.getByRole('link', { name: OPEN_WAVE.title }).waitFor();
   await expectNoAxeViolations(page);
@@ -113,7 +105,7 @@ app.test('the monitor team follows the fieldwork and an interviewer records an i
   const interviewer = await page.context().browser().newContext({ locale: 'nl-NL' });
   const other = await interviewer.newPage();
   try {
-    await signIn(other, ACCOUNTS.interviewer);
+    await signIn(app, other, ACCOUNTS.interviewer);
     await other.goto(app.url(`/invullen/${OPEN_WAVE.id}/GM0344`));
     await other.getByRole('heading', { name: 'Interview' }).waitFor();
     await expectNoAxeViolations(other);

@@ -3,7 +3,7 @@
 //! every `inbeeld serve` process sharing the database that its figures are stale; a process looks at most every
 //! `RECHECK` and so serves the new figures within a second of a submission anywhere.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -12,12 +12,13 @@ use chrono::NaiveDate;
 use domain::analysis::indicators::{Asked, Group, Indicators, WaveInput, compute, compute_group, group_response, groups};
 use domain::analysis::trend::{Division, Trend, TrendWave, trend};
 use domain::analysis::{IN_USE_BYTE, Proportion, status_byte};
+use domain::benchmark::{Profile, Standing, profile, standings};
 use domain::catalogue::Catalogue;
 use domain::fieldwork::follow_up::asked;
 use domain::fieldwork::{Wave, WaveId, WaveState};
 use domain::geo::Boundaries;
 use domain::questionnaire::{Answer, Answers, Questionnaire};
-use domain::register::{OrgCode, Organisation, OrganisationKind, Register};
+use domain::register::{Centroid, OrgCode, Organisation, OrganisationKind, Register};
 use store::{OrganisationFilter, Store};
 
 use crate::compressed::Compressed;
@@ -50,6 +51,12 @@ pub struct WaveFigures {
     pub trend_titles: BTreeMap<String, String>,
     /// The municipal boundaries of the newest year on or before the wave's date, when any are imported.
     pub boundaries: Option<(i32, Boundaries)>,
+    /// The organisations the wave asked, as the indicators and profiles group them.
+    pub asked_by_group: Vec<Asked>,
+    /// Each respondent's standing, for the profiles.
+    pub standings: Vec<Standing>,
+    /// For each municipality, those it shares a registered collaboration with.
+    pub partners: BTreeMap<OrgCode, BTreeSet<OrgCode>>,
     /// Answers already written from these figures (a page, a JSON document), by what was asked: they are the same
     /// until the data changes, and then these figures are dropped with them.
     written: Mutex<HashMap<String, Compressed>>,
@@ -83,6 +90,12 @@ impl WaveFigures {
             return Some(&self.trend);
         }
         self.earlier_divisions.iter().find(|(d, _)| *d == date).map(|(_, trend)| trend)
+    }
+
+    /// Where `code` stands among its peers in this wave; `None` when the wave did not ask it.
+    pub fn profile(&self, code: &OrgCode) -> Option<Profile> {
+        let partners = self.partners.get(code).cloned().unwrap_or_default();
+        profile(code, &self.asked_by_group, &self.standings, &partners, &self.catalogue)
     }
 
     pub fn group(&self, group: &Group) -> Option<&GroupFigures> {
@@ -201,6 +214,12 @@ async fn load(store: &Store, id: &str) -> Result<WaveFigures, WebError> {
     if wave.state != WaveState::Published {
         return Err(not_published());
     }
+    load_wave(store, wave).await
+}
+
+/// The figures of any wave, published or not, read afresh: for the one respondent who may see its own profile
+/// before publication. They are never kept, so that nothing unpublished reaches the cache the public reads.
+pub async fn load_wave(store: &Store, wave: Wave) -> Result<WaveFigures, WebError> {
     let register = store.organisations(&OrganisationFilter::default()).await?;
     let names = register.iter().map(|o| (o.code.clone(), o.name.clone())).collect();
 
@@ -220,6 +239,9 @@ async fn load(store: &Store, id: &str) -> Result<WaveFigures, WebError> {
         .map(|group| GroupFigures { response: group_response(&input, &group), indicators: compute_group(&input, &group), group })
         .collect();
     let adoption_by_organisation = adoption_by_organisation(&data);
+    let centroids: BTreeMap<OrgCode, Centroid> = register.iter().filter_map(|o| Some((o.code.clone(), o.centroid?))).collect();
+    let partners = BTreeMap::new();
+    let standings = standings(&input, &centroids, &partners);
     let boundaries = store.boundaries_for(data.wave.register_date(), OrganisationKind::Gemeente).await?;
 
     let register_index = Register::new(register.iter().filter(|o| o.kind() == OrganisationKind::Gemeente).cloned());
@@ -245,6 +267,9 @@ async fn load(store: &Store, id: &str) -> Result<WaveFigures, WebError> {
         trend_as_it_was: as_it_was,
         trend_titles,
         boundaries,
+        asked_by_group: data.asked,
+        standings,
+        partners,
         written: Mutex::default(),
         catalogue: data.catalogue,
         wave: data.wave,

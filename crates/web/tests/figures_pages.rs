@@ -13,43 +13,13 @@ use domain::questionnaire::Answer;
 use reqwest::StatusCode;
 use store::testing::author;
 use store::{SaveAnswers, Store, both_backends};
-use support::Site;
+use support::{Site, store_demo_wave};
 
 /// The demo's simulated first wave, stored and published, beside a wave still in draft.
 async fn published_first_wave(store: &Store) -> Site {
     let site = Site::start(store, false).await;
     let demo = domain::demo::data().unwrap();
-    let questionnaire = &demo.questionnaire;
-    store
-        .import_questionnaire(
-            &questionnaire.id,
-            &questionnaire.version,
-            &questionnaire.title.nl,
-            domain::demo::QUESTIONNAIRE_SOURCE,
-            &author(),
-        )
-        .await
-        .unwrap();
-    let first = demo.first_wave().unwrap();
-    let wave = store.create_wave(&first.wave, true, &author()).await.unwrap();
-    store.set_wave_state(&wave, WaveState::Open, &author()).await.unwrap();
-    for response in &first.responses {
-        let save = SaveAnswers {
-            wave: &wave.id,
-            organisation: &response.organisation,
-            questionnaire_id: &wave.questionnaire_id,
-            questionnaire_version: wave.questionnaire_version,
-            answers: &response.answers,
-            mode: &response.mode,
-            based_on: None,
-            edit: Edit::Draft,
-            submit: true,
-        };
-        store.save_answers(&save, &author()).await.unwrap();
-    }
-    for state in [WaveState::Closed, WaveState::Published] {
-        store.set_wave_state(&store.wave(&wave.id).await.unwrap(), state, &author()).await.unwrap();
-    }
+    store_demo_wave(store, &demo.first_wave().unwrap(), WaveState::Published).await;
     let mut draft = demo.second_wave().unwrap().wave;
     draft.id = domain::fieldwork::WaveId::parse("concept").unwrap();
     store.create_wave(&draft, false, &author()).await.unwrap();

@@ -129,7 +129,7 @@ pub struct Collaboration {
 }
 
 /// The answers that count: of organisations the wave asked, each once (the first in code order).
-pub(super) fn counted<'a>(input: &WaveInput<'a>) -> Vec<(&'a Asked, &'a Answers)> {
+pub(crate) fn counted<'a>(input: &WaveInput<'a>) -> Vec<(&'a Asked, &'a Answers)> {
     let asked: BTreeMap<&OrgCode, &Asked> = input.asked.iter().map(|a| (&a.code, a)).collect();
     let mut seen: BTreeMap<&OrgCode, (&Asked, &Answers)> = BTreeMap::new();
     for (code, answers) in input.responses {
@@ -334,7 +334,7 @@ fn block_indicators(input: &WaveInput, answers: &[&Answers], population: usize) 
 }
 
 /// The adoption spread from the number of respondents with k blocks in use.
-pub(super) fn adoption_of(in_use_histogram: &[u32], blocks: usize, population: usize) -> Option<Adoption> {
+pub(crate) fn adoption_of(in_use_histogram: &[u32], blocks: usize, population: usize) -> Option<Adoption> {
     if blocks == 0 {
         return None;
     }

@@ -3,6 +3,8 @@
 //! (`Register::on_date`). The rule for a mapped municipality is `MAPPING_RULE`; only the blocks every wave asked are
 //! compared.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -52,6 +54,9 @@ pub struct TrendPoint {
     pub adoption: Option<Adoption>,
     /// Per block of `Trend::blocks`, the share of responding units with it in use.
     pub in_use: Vec<Proportion>,
+    /// Each responding unit's share of `Trend::blocks` in use, for its own profile over time.
+    #[serde(skip)]
+    pub adoption_by_unit: BTreeMap<OrgCode, f64>,
 }
 
 /// The trend of adoption over `waves` (oldest first) on `division`.
@@ -91,6 +96,14 @@ fn point(wave: &TrendWave, register: &Register, division: Division, blocks: &[St
         matrix.push_row(row);
     }
     let tally = matrix.tally();
+    let adoption_by_unit = units
+        .iter()
+        .zip(&rows)
+        .filter_map(|(unit, row)| {
+            let row = row.as_ref().filter(|_| !blocks.is_empty())?;
+            Some((unit.clone(), row.iter().filter(|b| **b == IN_USE_BYTE).count() as f64 / blocks.len() as f64))
+        })
+        .collect();
     let in_use = tally
         .status_counts
         .iter()
@@ -104,6 +117,7 @@ fn point(wave: &TrendWave, register: &Register, division: Division, blocks: &[St
         respondents: matrix.rows(),
         adoption: adoption_of(&tally.in_use_histogram, blocks.len(), units.len()),
         in_use,
+        adoption_by_unit,
     }
 }
 
@@ -182,6 +196,9 @@ GM0006,Deel B,PV20,2011-01-01,,
         assert_eq!((digid.count, digid.n, digid.population), (2, 3, 3), "GM0003 takes GM0002's 'planned'; both parts of GM0004 have it");
         let second = &mapped.points[1];
         assert_eq!((second.units, second.respondents, second.in_use[0].count), (3, 1, 1));
+        let own: Vec<(&str, f64)> = first.adoption_by_unit.iter().map(|(unit, share)| (unit.as_str(), *share)).collect();
+        assert_eq!(own, [("GM0003", 0.5), ("GM0005", 1.0), ("GM0006", 1.0)], "each unit's own share of the common blocks");
+        assert_eq!(second.adoption_by_unit.keys().map(OrgCode::as_str).collect::<Vec<_>>(), ["GM0003"], "non-respondents have none");
 
         let as_it_was = trend(&[wave], &register, Division::AsItWas);
         let point = &as_it_was.points[0];

@@ -10,6 +10,12 @@ use crate::catalogue::Catalogue;
 use crate::questionnaire::BlockStatus;
 use crate::register::{Centroid, OrgCode, SizeClass};
 
+mod profile;
+mod standings;
+
+pub use profile::{BlockStanding, GroupStanding, Profile, profile};
+pub use standings::standings;
+
 /// One responding municipality, as the benchmark sees it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Standing {
@@ -19,6 +25,8 @@ pub struct Standing {
     pub centroid: Option<Centroid>,
     /// The status of each block it answered, by block code.
     pub statuses: BTreeMap<String, BlockStatus>,
+    /// The blocks it asked support for.
+    pub needs_support: BTreeSet<String>,
     /// The organisations it collaborates with on ICT.
     pub partners: BTreeSet<OrgCode>,
 }
@@ -136,5 +144,7 @@ pub fn distance_km(a: Centroid, b: Centroid) -> f64 {
     2.0 * EARTH_RADIUS_KM * h.sqrt().min(1.0).asin()
 }
 
+#[cfg(test)]
+mod profile_tests;
 #[cfg(test)]
 mod tests;

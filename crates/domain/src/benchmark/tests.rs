@@ -6,7 +6,7 @@ fn code(text: &str) -> OrgCode {
 }
 
 /// bsn ← digid ← mijnoverheid: MijnOverheid needs DigiD, which needs the BSN; BAG stands alone.
-fn catalogue() -> Catalogue {
+pub(super) fn catalogue() -> Catalogue {
     let block = |code: &str, depends_on: &[&str]| BuildingBlock {
         code: code.into(),
         name: code.to_uppercase(),
@@ -37,6 +37,7 @@ fn standing(text: &str, class: u8, province: &str, (lat, lon): (f64, f64), in_us
             .iter()
             .map(|b| ((*b).to_owned(), if in_use.contains(b) { BlockStatus::InUse } else { BlockStatus::Planned }))
             .collect(),
+        needs_support: BTreeSet::new(),
         partners: BTreeSet::new(),
     }
 }

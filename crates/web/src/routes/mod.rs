@@ -34,6 +34,8 @@ const SUBMIT: &str = "/invullen/{wave}/{code}/indienen";
 const EXAMPLE_SUBMIT: &str = "/invullen/eerste-meting/GM0363/indienen";
 const INTERVIEW: &str = "/invullen/{wave}/{code}/interview";
 const EXAMPLE_INTERVIEW: &str = "/invullen/eerste-meting/GM0363/interview";
+const PROFILE: &str = "/invullen/{wave}/{code}/profiel";
+const EXAMPLE_PROFILE: &str = "/invullen/eerste-meting/GM0363/profiel";
 const REOPEN: &str = "/invullen/{wave}/{code}/heropenen";
 const EXAMPLE_REOPEN: &str = "/invullen/eerste-meting/GM0363/heropenen";
 
@@ -109,6 +111,7 @@ fn table() -> Table {
         .route(rule("POST", QUESTIONNAIRE_PAGE, EXAMPLE_PAGE, Access::ORGANISATION_WRITE), post(respondent::form::save))
         .route(rule("POST", SUBMIT, EXAMPLE_SUBMIT, Access::ORGANISATION_WRITE), post(respondent::overview::submit))
         .route(rule("POST", INTERVIEW, EXAMPLE_INTERVIEW, Access::ORGANISATION_WRITE), post(respondent::overview::interview))
+        .route(rule("GET", PROFILE, EXAMPLE_PROFILE, Access::ORGANISATION_READ), get(respondent::profile::show))
         .route(rule("POST", REOPEN, EXAMPLE_REOPEN, Access::ADMIN), post(respondent::overview::reopen))
         .route(rule("GET", "/beheer", "/beheer", Access::ADMIN), get(admin::home))
         .route(rule("GET", "/beheer/metingen", "/beheer/metingen", Access::STAFF), get(admin::waves::list))

@@ -140,3 +140,47 @@ pub fn read_csv(bytes: &[u8]) -> (Vec<String>, Vec<std::collections::BTreeMap<St
     let rows = reader.records().map(|r| header.iter().cloned().zip(r.unwrap().iter().map(str::to_owned)).collect()).collect();
     (header, rows)
 }
+
+/// Stores one of the demo's simulated waves as fieldwork would (the questionnaire, the wave, every response
+/// submitted) and moves it on to `state`. The demo's register and catalogues must be there (`Site::start`).
+pub async fn store_demo_wave(store: &Store, simulated: &domain::demo::SimulatedWave<'_>, state: domain::fieldwork::WaveState) {
+    assert_ne!(state, domain::fieldwork::WaveState::Draft, "a wave in draft has no responses");
+    use domain::fieldwork::{Edit, WaveState};
+    let demo = domain::demo::data().unwrap();
+    let questionnaire = &demo.questionnaire;
+    store
+        .import_questionnaire(
+            &questionnaire.id,
+            &questionnaire.version,
+            &questionnaire.title.nl,
+            domain::demo::QUESTIONNAIRE_SOURCE,
+            &author(),
+        )
+        .await
+        .unwrap();
+    // The demo's answers are simulated, and the wave says so.
+    let wave = store.create_wave(&simulated.wave, true, &author()).await.unwrap();
+    store.set_wave_state(&wave, WaveState::Open, &author()).await.unwrap();
+    for response in &simulated.responses {
+        let save = store::SaveAnswers {
+            wave: &wave.id,
+            organisation: &response.organisation,
+            questionnaire_id: &wave.questionnaire_id,
+            questionnaire_version: wave.questionnaire_version,
+            answers: &response.answers,
+            mode: &response.mode,
+            based_on: None,
+            edit: Edit::Draft,
+            submit: true,
+        };
+        store.save_answers(&save, &author()).await.unwrap();
+    }
+    let moves: &[WaveState] = match state {
+        WaveState::Draft | WaveState::Open => &[],
+        WaveState::Closed => &[WaveState::Closed],
+        WaveState::Published => &[WaveState::Closed, WaveState::Published],
+    };
+    for next in moves {
+        store.set_wave_state(&store.wave(&wave.id).await.unwrap(), *next, &author()).await.unwrap();
+    }
+}

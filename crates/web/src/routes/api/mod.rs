@@ -5,6 +5,7 @@
 mod answers;
 mod catalogues;
 mod organisations;
+mod profiles;
 mod waves;
 
 use std::sync::LazyLock;
@@ -49,6 +50,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(waves::one))
         .routes(routes!(waves::indicators))
         .routes(routes!(answers::one))
+        .routes(routes!(profiles::one))
         .route("/openapi.json", axum::routing::get(openapi_json))
         .layer(SetResponseHeaderLayer::overriding(HeaderName::from_static("api-version"), HeaderValue::from_static(API_VERSION)))
 }

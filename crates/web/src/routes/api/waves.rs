@@ -120,7 +120,7 @@ fn bad(parameter: &str, message: String) -> ApiError {
 }
 
 /// The figures of a published wave; any other wave is not found, with a pointer to the list.
-async fn published(state: &AppState, id: &str) -> Result<Arc<WaveFigures>, ApiError> {
+pub(super) async fn published(state: &AppState, id: &str) -> Result<Arc<WaveFigures>, ApiError> {
     match state.figures.wave(&state.store, id).await {
         Ok(figures) => Ok(figures),
         Err(WebError::NotFound(_)) => Err(ApiError(WebError::NotFound(format!(

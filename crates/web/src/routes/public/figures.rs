@@ -34,7 +34,7 @@ pub struct ShareView {
 }
 
 impl ShareView {
-    fn of(proportion: &Proportion) -> Self {
+    pub(crate) fn of(proportion: &Proportion) -> Self {
         let percent = |value: Option<f64>| value.map_or_else(|| "–".to_owned(), percent);
         let interval = match (proportion.low, proportion.high) {
             (Some(low), Some(high)) if high > low => format!("{}–{}", percent(Some(low)), percent(Some(high))),
@@ -45,7 +45,7 @@ impl ShareView {
     }
 }
 
-fn percent(value: f64) -> String {
+pub(crate) fn percent(value: f64) -> String {
     format!("{}%", format::decimal(value * 100.0, 1))
 }
 
@@ -209,7 +209,7 @@ pub struct WaveHeader {
 }
 
 impl WaveHeader {
-    fn of(figures: &WaveFigures) -> Self {
+    pub(crate) fn of(figures: &WaveFigures) -> Self {
         let wave = &figures.wave;
         Self {
             id: wave.id.to_string(),

@@ -6,4 +6,5 @@ pub mod catalogue;
 pub mod figures;
 pub mod home;
 pub mod open_data;
+pub mod profile;
 pub mod register;

@@ -14,7 +14,9 @@ use store::{OrganisationFilter, StoreError};
 use crate::AppState;
 use crate::error::{WebError, page as render};
 use crate::extract::{Path, Query};
+use crate::figures::published_waves;
 use crate::format;
+use crate::routes::public::profile::{ProfileView, profile_view};
 use crate::routes::register_view::{Entries, entries, today};
 
 #[derive(Deserialize, Default)]
@@ -179,6 +181,7 @@ struct DetailPage {
     predecessors: Vec<Link>,
     today: Vec<Link>,
     today_text: String,
+    profile: Option<ProfileView>,
 }
 
 pub async fn detail(State(state): State<AppState>, Path(code): Path<String>) -> Result<Html<String>, WebError> {
@@ -241,5 +244,17 @@ pub async fn detail(State(state): State<AppState>, Path(code): Path<String>) -> 
             .collect(),
         today: on_today.iter().filter_map(|code| register.get(code)).map(|o| link(o, String::new())).collect(),
         today_text: format::date(now),
+        profile: newest_profile(&state, &organisation.code).await?,
     })
+}
+
+/// The profile in the newest published wave that asked `code`, if any did.
+async fn newest_profile(state: &AppState, code: &OrgCode) -> Result<Option<ProfileView>, WebError> {
+    for wave in published_waves(&state.store).await? {
+        let figures = state.figures.wave(&state.store, wave.id.as_str()).await?;
+        if let Some(profile) = figures.profile(code) {
+            return Ok(Some(profile_view(&figures, &profile, false)));
+        }
+    }
+    Ok(None)
 }

@@ -5,6 +5,7 @@
 
 pub mod form;
 pub mod overview;
+pub mod profile;
 mod view;
 
 use domain::access::Principal;
