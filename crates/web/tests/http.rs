@@ -232,6 +232,7 @@ both_backends!(every_path_in_the_openapi_document_answers, async |store: Store| 
             "/metingen/{id}",
             "/metingen/{id}/indicatoren",
             "/metingen/{id}/organisaties/{code}",
+            "/metingen/{id}/organisaties/{code}/profiel",
             "/organisaties",
             "/organisaties/{code}"
         ]
