@@ -233,7 +233,9 @@ both_backends!(every_path_in_the_openapi_document_answers, async |store: Store| 
             "/metingen/{id}/indicatoren",
             "/metingen/{id}/organisaties/{code}",
             "/organisaties",
-            "/organisaties/{code}"
+            "/organisaties/{code}",
+            "/samenwerkingen",
+            "/samenwerkingen/{id}"
         ]
     );
     for path in paths {
@@ -241,6 +243,11 @@ both_backends!(every_path_in_the_openapi_document_answers, async |store: Store| 
             // This site has no published wave: a wave's resources answer with a problem (tests/figures_api.rs has
             // a published one).
             site.problem(&format!("/api/v1{}", path.replace("{id}", "eerste-meting")), StatusCode::NOT_FOUND).await;
+            continue;
+        }
+        if path == "/samenwerkingen/{id}" {
+            // This site has no collaborations (tests/collaborations.rs has).
+            site.problem("/api/v1/samenwerkingen/1", StatusCode::NOT_FOUND).await;
             continue;
         }
         let concrete = path.replace("{id}", "inup-2011").replace("{code}", "GM0363");
