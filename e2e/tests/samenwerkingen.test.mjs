@@ -27,6 +27,11 @@ app.test('the list shows the network over the map and its table opens by keyboar
   assert.ok((await picture.locator('line').count()) > 0, 'the network has lines');
   await expectNoAxeViolations(page);
 
+  const { expected, reached } = await walkTabOrder(page);
+  const missed = expected.filter((e) => !reached.includes(e.key)).map((e) => e.description);
+  assert.deepEqual(missed, [], 'every link and control is reachable with Tab');
+
+  await page.goto(app.url('/samenwerkingen'));
   const summary = page.getByText('Tabel: de partners van elke gemeente');
   await tabTo(page, summary, 400);
   await page.keyboard.press('Enter');
@@ -37,9 +42,6 @@ app.test('the list shows the network over the map and its table opens by keyboar
   assert.equal(rows, nodes, 'the table has a row for every municipality in the picture');
   await expectNoAxeViolations(page);
 
-  const { expected, reached } = await walkTabOrder(page);
-  const missed = expected.filter((e) => !reached.includes(e.key)).map((e) => e.description);
-  assert.deepEqual(missed, [], 'every link and control is reachable with Tab');
 });
 
 app.test('a collaboration opens from the list by keyboard and shows its members on a map', async (page) => {
