@@ -9,6 +9,7 @@ pub mod analysis;
 pub mod audit;
 pub mod benchmark;
 pub mod catalogue;
+pub mod collaboration;
 pub mod demo;
 pub mod fieldwork;
 pub mod geo;

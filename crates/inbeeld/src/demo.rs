@@ -37,7 +37,22 @@ pub async fn fill(store: &Store) -> anyhow::Result<bool> {
     store_simulated_wave(store, questionnaire, &first).await.context("storing the simulated first wave")?;
     let second = demo.second_wave().map_err(anyhow::Error::msg).context("drawing the simulated second wave")?;
     store_simulated_wave(store, questionnaire, &second).await.context("storing the simulated second wave")?;
+    store_collaborations(store, &demo, &second).await.context("storing the demo's collaborations")?;
     Ok(true)
+}
+
+/// Reviews the stored answers as `domain::demo::demo_collaborations` draws it from the newest wave: the clusters
+/// become collaborations, a handful of answers is left for the review page, the rest is not taken.
+async fn store_collaborations(store: &Store, demo: &domain::demo::DemoData, newest: &SimulatedWave<'_>) -> anyhow::Result<()> {
+    let author = crate::commands::command_line_author();
+    let sizes = demo.size_drivers(&demo.municipalities_asked_on(newest.wave.closes_on));
+    let drawn = domain::demo::demo_collaborations(&newest.responses, &demo.organisations, &sizes);
+    for answer in store.answers_to_review().await? {
+        if let Some(review) = drawn.decision(&answer, &newest.wave.id) {
+            store.review_answer(&answer, &review, &author).await?;
+        }
+    }
+    Ok(())
 }
 
 /// Stores a simulated wave as fieldwork would: opened, every response submitted, closed and published.

@@ -8,6 +8,7 @@ mod accounts;
 mod audit;
 mod boundaries;
 mod catalogue;
+mod collaborations;
 mod connect;
 mod error;
 mod fieldwork;

@@ -240,7 +240,7 @@ pub async fn load_wave(store: &Store, wave: Wave) -> Result<WaveFigures, WebErro
         .collect();
     let adoption_by_organisation = adoption_by_organisation(&data);
     let centroids: BTreeMap<OrgCode, Centroid> = register.iter().filter_map(|o| Some((o.code.clone(), o.centroid?))).collect();
-    let partners = BTreeMap::new();
+    let partners = store.partners_by_organisation().await?;
     let standings = standings(&input, &centroids, &partners);
     let boundaries = store.boundaries_for(data.wave.register_date(), OrganisationKind::Gemeente).await?;
 

@@ -234,7 +234,9 @@ both_backends!(every_path_in_the_openapi_document_answers, async |store: Store| 
             "/metingen/{id}/organisaties/{code}",
             "/metingen/{id}/organisaties/{code}/profiel",
             "/organisaties",
-            "/organisaties/{code}"
+            "/organisaties/{code}",
+            "/samenwerkingen",
+            "/samenwerkingen/{id}"
         ]
     );
     for path in paths {
@@ -242,6 +244,11 @@ both_backends!(every_path_in_the_openapi_document_answers, async |store: Store| 
             // This site has no published wave: a wave's resources answer with a problem (tests/figures_api.rs has
             // a published one).
             site.problem(&format!("/api/v1{}", path.replace("{id}", "eerste-meting")), StatusCode::NOT_FOUND).await;
+            continue;
+        }
+        if path == "/samenwerkingen/{id}" {
+            // This site has no collaborations (tests/collaborations.rs has).
+            site.problem("/api/v1/samenwerkingen/1", StatusCode::NOT_FOUND).await;
             continue;
         }
         let concrete = path.replace("{id}", "inup-2011").replace("{code}", "GM0363");

@@ -9,6 +9,7 @@ mod support;
 use std::collections::BTreeMap;
 
 use domain::account::Role;
+use domain::collaboration::{Area, CollaborationDraft};
 use domain::demo::SimulatedResponse;
 use domain::fieldwork::WaveState;
 use domain::questionnaire::{Answer, BlockStatus};
@@ -38,6 +39,14 @@ both_backends!(the_profile_stands_on_the_answers_of_its_peers, async |store: Sto
     store_demo_wave(&store, &later, WaveState::Published).await;
     let blocks = later.catalogue.blocks.len();
     let me = later.responses.iter().find(|r| r.organisation.as_str() == AMSTERDAM).expect("Amsterdam answers in the demo");
+    // Amsterdam works with two neighbours in a registered collaboration: they are its partner group.
+    let neighbours: Vec<OrgCode> = ["GM0362", "GM0384"].iter().map(|c| OrgCode::parse(c).unwrap()).collect();
+    let draft = CollaborationDraft {
+        name: "Samenwerking Amstelland".into(),
+        members: neighbours.iter().cloned().chain([me.organisation.clone()]).collect(),
+        areas: [Area::Technique].into(),
+    };
+    store.create_collaboration(&draft, &store::testing::author()).await.unwrap();
 
     let profile = site.json(&format!("/api/v1/metingen/{LATER}/organisaties/{AMSTERDAM}/profiel")).await;
     assert_eq!(profile["geantwoord"], true);
@@ -68,6 +77,18 @@ both_backends!(the_profile_stands_on_the_answers_of_its_peers, async |store: Sto
     }
     let province = &profile["groepen"][1];
     assert_eq!((province["soort"].as_str(), province["code"].as_str()), (Some("provincie"), Some("PV27")));
+    let partners = &profile["groepen"][2];
+    let answered = neighbours.iter().filter(|n| later.responses.iter().any(|r| &r.organisation == *n)).count();
+    assert_eq!(
+        (partners["soort"].as_str(), partners["gevraagd"].as_u64(), partners["n"].as_u64()),
+        (Some("partners"), Some(2), Some(answered as u64))
+    );
+    assert_eq!(
+        (partners["gepubliceerd"].as_bool(), &partners["percentiel"]),
+        (Some(false), &Value::Null),
+        "two partners are too few for figures"
+    );
+    assert_eq!(profile["partners"], serde_json::json!(["GM0362", "GM0384"]));
 
     // Next steps are blocks it lacks; helpers have the block in use and come nearest first.
     for step in profile["volgendeStappen"].as_array().unwrap() {
@@ -94,6 +115,7 @@ both_backends!(the_profile_stands_on_the_answers_of_its_peers, async |store: Sto
     assert!(n.contains(&format!("<td class=\"numeric\">{}</td>", peers.len())), "the page states the group's n");
     assert!(page.contains("Wie kan helpen") && page.contains("Volgende stappen") && page.contains("In de tijd"));
     assert!(page.contains("<th scope=\"row\">Eerste meting"), "over time: the first wave too, on today's division");
+    assert!(page.contains("<h3>Samenwerkingspartners</h3>") && page.contains("href=\"/gemeenten/GM0362\""), "its partners are named");
 });
 
 both_backends!(a_respondent_sees_its_profile_before_publication_and_nobody_else_does, async |store: Store| {

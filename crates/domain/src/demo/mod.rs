@@ -2,7 +2,10 @@
 //! population figures, catalogues and questionnaire (see data/README.md for their sources), and a simulated first
 //! wave whose answers are drawn (`simulation`), which every page showing it marks as simulated.
 
+mod collaborations;
 mod simulation;
+
+pub use collaborations::{DemoCollaboration, DemoCollaborations, REGIONAL_ICT_PARTNERSHIP, demo_collaborations};
 
 pub use simulation::{FIRST_WAVE_TARGETS, SimulatedResponse, Targets, simulate_wave};
 

@@ -80,12 +80,12 @@ const CLASSES: usize = 5;
 /// lightest still differs from the white-and-grey hatching of "no figure".
 const PALETTE: [&str; CLASSES] = ["#cfe1f2", "#93c4de", "#4a98c9", "#1764ab", "#08306b"];
 /// Outlines: 8.5:1 against white (WCAG 1.4.11 asks 3:1 of graphical objects).
-const STROKE: &str = "#4d4d4d";
+pub(super) const STROKE: &str = "#4d4d4d";
 /// The lines of the "no figure" hatching: 4.5:1 against white.
 const HATCH: &str = "#767676";
 
-const WIDTH: f64 = 600.0;
-const MARGIN: f64 = 10.0;
+pub(super) const WIDTH: f64 = 600.0;
+pub(super) const MARGIN: f64 = 10.0;
 const CIRCLE_RADIUS: f64 = 5.0;
 
 impl Legend {
@@ -233,7 +233,7 @@ pub fn choropleth(shapes: &MapShapes<'_>, values: &BTreeMap<OrgCode, MapValue>, 
 
 /// The drawing is 600 wide and as high as the area's shape asks (the Netherlands: about 700), within bounds so
 /// that a strip of land or a single point still gives a usable picture.
-fn drawing_height(extent: Extent) -> f64 {
+pub(super) fn drawing_height(extent: Extent) -> f64 {
     let stretch = ((extent.south + extent.north) / 2.0).to_radians().cos().max(0.01);
     let (span_x, span_y) = ((extent.east - extent.west) * stretch, extent.north - extent.south);
     if span_x <= 0.0 || span_y <= 0.0 {
@@ -245,7 +245,7 @@ fn drawing_height(extent: Extent) -> f64 {
 /// Every ring as `M x y L x y x y … Z`, in tenths of a unit: finer than a screen shows, and it keeps a map of
 /// the Netherlands to a few hundred kilobytes. Points that round onto the one before are dropped, and rings that
 /// shrink below three points with them.
-fn path_data(polygons: &[Vec<Vec<Position>>], projection: &Projection) -> String {
+pub(super) fn path_data(polygons: &[Vec<Vec<Position>>], projection: &Projection) -> String {
     let mut path = String::new();
     for polygon in polygons {
         for (index, ring) in polygon.iter().enumerate() {
@@ -293,7 +293,7 @@ fn units(tenth_units: i64) -> String {
     }
 }
 
-fn tenths(value: f64) -> String {
+pub(super) fn tenths(value: f64) -> String {
     units(tenth_units(value))
 }
 

@@ -4,3 +4,4 @@
 
 pub mod bars;
 pub mod map;
+pub mod network;

@@ -98,6 +98,28 @@ fn table() -> Table {
             rule("GET", "/metingen/{wave}/antwoorden-codeboek.csv", "/metingen/eerste-meting/antwoorden-codeboek.csv", Access::Public),
             get(public::answers::codebook),
         )
+        .route(rule("GET", "/samenwerkingen", "/samenwerkingen", Access::Public), get(public::collaborations::list))
+        .route(rule("GET", "/samenwerkingen/{id}", "/samenwerkingen/1", Access::Public), get(public::collaborations::detail))
+        .route(rule("GET", "/beheer/samenwerkingen", "/beheer/samenwerkingen", Access::ADMIN), get(admin::collaborations::review))
+        .route(
+            rule(
+                "POST",
+                "/beheer/samenwerkingen/antwoorden/{wave}/{code}",
+                "/beheer/samenwerkingen/antwoorden/eerste-meting/GM0363",
+                Access::ADMIN,
+            ),
+            post(admin::collaborations::decide),
+        )
+        .route(
+            rule("GET", "/beheer/samenwerkingen/nieuw", "/beheer/samenwerkingen/nieuw", Access::ADMIN),
+            get(admin::collaborations::new_form),
+        )
+        .route(
+            rule("POST", "/beheer/samenwerkingen/nieuw", "/beheer/samenwerkingen/nieuw", Access::ADMIN),
+            post(admin::collaborations::create),
+        )
+        .route(rule("GET", "/beheer/samenwerkingen/{id}", "/beheer/samenwerkingen/1", Access::ADMIN), get(admin::collaborations::edit_form))
+        .route(rule("POST", "/beheer/samenwerkingen/{id}", "/beheer/samenwerkingen/1", Access::ADMIN), post(admin::collaborations::update))
         .route(rule("GET", "/toegankelijkheid", "/toegankelijkheid", Access::Public), get(public::accessibility::page))
         .route(rule("GET", "/health", "/health", Access::Public), get(health::health))
         .route(rule("GET", "/static/inbeeld.css", "/static/inbeeld.css", Access::Public), get(assets::stylesheet))

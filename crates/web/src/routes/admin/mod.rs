@@ -1,6 +1,7 @@
 //! `/beheer`: the monitor team's pages. Only admins reach them (see the route table).
 
 pub mod audit;
+pub mod collaborations;
 pub mod downloads;
 pub mod waves;
 

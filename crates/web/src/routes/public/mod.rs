@@ -3,6 +3,7 @@
 pub mod accessibility;
 pub mod answers;
 pub mod catalogue;
+pub mod collaborations;
 pub mod figures;
 pub mod home;
 pub mod open_data;
