@@ -129,7 +129,7 @@ pub struct Collaboration {
 }
 
 /// The answers that count: of organisations the wave asked, each once (the first in code order).
-pub(super) fn counted<'a>(input: &WaveInput<'a>) -> Vec<(&'a Asked, &'a Answers)> {
+pub(crate) fn counted<'a>(input: &WaveInput<'a>) -> Vec<(&'a Asked, &'a Answers)> {
     let asked: BTreeMap<&OrgCode, &Asked> = input.asked.iter().map(|a| (&a.code, a)).collect();
     let mut seen: BTreeMap<&OrgCode, (&Asked, &Answers)> = BTreeMap::new();
     for (code, answers) in input.responses {

@@ -34,7 +34,7 @@ pub struct ShareView {
 }
 
 impl ShareView {
-    fn of(proportion: &Proportion) -> Self {
+    pub(crate) fn of(proportion: &Proportion) -> Self {
         let percent = |value: Option<f64>| value.map_or_else(|| "–".to_owned(), percent);
         let interval = match (proportion.low, proportion.high) {
             (Some(low), Some(high)) if high > low => format!("{}–{}", percent(Some(low)), percent(Some(high))),
