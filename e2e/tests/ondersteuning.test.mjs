@@ -73,7 +73,7 @@ app.test('a proposal is adjusted by keyboard: an invitee removed and a meeting d
   const before = await firstTable.locator('tbody tr').count();
   const remove = firstTable.getByRole('button', { name: /^Verwijderen .* uit bijeenkomst 1$/ }).last();
   await remove.focus();
-  await Promise.all([page.waitForLoadState('load'), page.keyboard.press('Enter')]);
+  await Promise.all([page.waitForURL((url) => url.hash === '#bijeenkomst-1'), page.keyboard.press('Enter')]);
   assert.equal(await firstTable.locator('tbody tr').count(), before - 1, 'one invitee fewer');
   await page.getByRole('cell', { name: 'door het monitorteam uit een bijeenkomst gehaald' }).first().waitFor();
   assert.match(await page.locator('.facts').first().innerText(), /Versie\s+2/);
@@ -81,7 +81,7 @@ app.test('a proposal is adjusted by keyboard: an invitee removed and a meeting d
 
   const drop = page.getByRole('button', { name: 'Bijeenkomst 1 schrappen' });
   await drop.focus();
-  await Promise.all([page.waitForLoadState('load'), page.keyboard.press('Enter')]);
+  await Promise.all([page.waitForURL((url) => url.hash === ''), page.keyboard.press('Enter')]);
   assert.equal(await page.getByRole('heading', { name: /^Bijeenkomst 1: / }).count(), 0, 'the meeting is gone');
   await expectNoAxeViolations(page);
 });
