@@ -94,3 +94,28 @@ fn workbook(rows: &[Row]) -> Result<Vec<u8>, XlsxError> {
     sheet.autofit();
     workbook.save_to_buffer()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_cells_that_read_as_formulas_are_neutralised_and_distances_stay_numbers() {
+        let row = Row {
+            meeting: 1,
+            block: "digid".into(),
+            topic: "=HYPERLINK(\"http://evil.example\")".into(),
+            region: "+31".into(),
+            host_code: "GM0344".into(),
+            host: "@Utrecht".into(),
+            code: "GM0355".into(),
+            name: "-Zeist".into(),
+            distance_km: Some(9.4),
+        };
+        let bytes = csv(&[row]).unwrap_or_default();
+        let text = String::from_utf8(bytes).unwrap_or_default();
+        let mut lines = text.lines();
+        assert_eq!(lines.next(), Some(HEADER.join(",").as_str()));
+        assert_eq!(lines.next(), Some("1,digid,\"'=HYPERLINK(\"\"http://evil.example\"\")\",'+31,GM0344,'@Utrecht,GM0355,'-Zeist,9.4"));
+    }
+}
