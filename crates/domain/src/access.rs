@@ -69,6 +69,8 @@ impl Access {
 
     /// The raw answers of a wave, downloaded: the monitor team and analysts.
     pub const EXPORT: Access = Access::Roles(&[Role::Admin, Role::Analyst]);
+    /// Planning support (demand, meetings, their invitations): the monitor team and analysts.
+    pub const SUPPORT_PLANNING: Access = Access::Roles(&[Role::Admin, Role::Analyst]);
     /// Reading one organisation's answers: its respondents, and all staff.
     pub const ORGANISATION_READ: Access = Access::Organisation(&[Role::Admin, Role::Analyst, Role::Interviewer]);
     /// Changing one organisation's answers: its respondents, interviewers who enter an interview, and the monitor

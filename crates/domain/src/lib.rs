@@ -17,5 +17,6 @@ pub mod population;
 pub mod questionnaire;
 pub mod register;
 mod row_error;
+pub mod support;
 
 pub use row_error::RowError;

@@ -15,6 +15,7 @@ mod fieldwork;
 mod population;
 mod register;
 mod sessions;
+mod support_plans;
 #[cfg(feature = "testing")]
 pub mod testing;
 
@@ -27,6 +28,7 @@ pub use fieldwork::{
 };
 pub use register::OrganisationFilter;
 pub use sessions::Redemption;
+pub use support_plans::{InvitationOutcome, MeetingInvitation, StoredProposal};
 
 /// What an import did: rows added, rows changed, and rows that were already as given.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -176,23 +176,23 @@ pub(crate) fn not_published() -> WebError {
 }
 
 /// One wave's data, read from the store.
-struct WaveData {
-    wave: Wave,
-    catalogue: Catalogue,
-    blocks: Vec<String>,
-    questionnaire: Questionnaire,
-    asked: Vec<Asked>,
-    asked_organisations: Vec<Organisation>,
-    responses: Vec<(OrgCode, Answers)>,
+pub(crate) struct WaveData {
+    pub(crate) wave: Wave,
+    pub(crate) catalogue: Catalogue,
+    pub(crate) blocks: Vec<String>,
+    pub(crate) questionnaire: Questionnaire,
+    pub(crate) asked: Vec<Asked>,
+    pub(crate) asked_organisations: Vec<Organisation>,
+    pub(crate) responses: Vec<(OrgCode, Answers)>,
 }
 
 impl WaveData {
-    fn input(&self) -> WaveInput<'_> {
+    pub(crate) fn input(&self) -> WaveInput<'_> {
         WaveInput { asked: &self.asked, responses: &self.responses, blocks: &self.blocks, questionnaire: &self.questionnaire }
     }
 }
 
-async fn wave_data(store: &Store, wave: Wave, register: &[Organisation]) -> Result<WaveData, WebError> {
+pub(crate) async fn wave_data(store: &Store, wave: Wave, register: &[Organisation]) -> Result<WaveData, WebError> {
     let catalogue = store.catalogue(&wave.catalogue_id, Some(&wave.catalogue_version)).await?;
     let stored = store.questionnaire(&wave.questionnaire_id, wave.questionnaire_version).await?;
     let questionnaire = stored.parse()?;

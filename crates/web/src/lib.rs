@@ -16,6 +16,7 @@ pub mod outreach;
 mod routes;
 mod session;
 mod state;
+mod support;
 
 pub use routes::{RouteRule, openapi, route_table, router};
 pub use state::AppState;

@@ -277,7 +277,7 @@ fn link_expiry(closes_on: NaiveDate, now: DateTime<Utc>) -> DateTime<Utc> {
 
 /// The letters are signed with the sender's name as the From header shows it (`Monitorteam inbeeld <…>` signs as
 /// "Monitorteam inbeeld"), so that signature and sender agree.
-fn signature(sender: &str) -> String {
+pub(crate) fn signature(sender: &str) -> String {
     let name = sender.split('<').next().unwrap_or_default().trim().trim_matches('"').trim();
     if name.is_empty() || name.contains('@') { "Het monitorteam".to_owned() } else { name.to_owned() }
 }

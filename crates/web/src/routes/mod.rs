@@ -153,7 +153,27 @@ fn table() -> Table {
         .route(rule("GET", "/beheer/metingen/{wave}/codeboek.csv", DOWNLOAD_CODEBOOK, Access::EXPORT), get(admin::downloads::codebook))
         .route(rule("GET", "/beheer/audit", "/beheer/audit", Access::ADMIN), get(admin::audit::list))
         .route(rule("GET", "/beheer/audit.csv", "/beheer/audit.csv", Access::ADMIN), get(admin::audit::export))
+        // Support planning: demand, proposals of meetings, their adjustments, downloads and invitations.
+        .route(rule("GET", "/beheer/ondersteuning", "/beheer/ondersteuning", Access::SUPPORT_PLANNING), get(admin::support::page_for))
+        .route(rule("POST", PROPOSALS, PROPOSALS, Access::SUPPORT_PLANNING), post(admin::support::run))
+        .route(rule("GET", PROPOSAL, EXAMPLE_PROPOSAL, Access::SUPPORT_PLANNING), get(admin::support::proposal::show))
+        .route(rule("POST", PROPOSAL_ADJUST, EXAMPLE_PROPOSAL_ADJUST, Access::SUPPORT_PLANNING), post(admin::support::proposal::adjust))
+        .route(rule("POST", PROPOSAL_MAIL, EXAMPLE_PROPOSAL_MAIL, Access::SUPPORT_PLANNING), post(admin::support::proposal::send))
+        .route(rule("GET", PROPOSAL_CSV, EXAMPLE_PROPOSAL_CSV, Access::SUPPORT_PLANNING), get(admin::support::proposal::csv))
+        .route(rule("GET", PROPOSAL_XLSX, EXAMPLE_PROPOSAL_XLSX, Access::SUPPORT_PLANNING), get(admin::support::proposal::xlsx))
 }
+
+const PROPOSALS: &str = "/beheer/ondersteuning/voorstellen";
+const PROPOSAL: &str = "/beheer/ondersteuning/voorstellen/{id}";
+const EXAMPLE_PROPOSAL: &str = "/beheer/ondersteuning/voorstellen/1";
+const PROPOSAL_ADJUST: &str = "/beheer/ondersteuning/voorstellen/{id}/aanpassing";
+const EXAMPLE_PROPOSAL_ADJUST: &str = "/beheer/ondersteuning/voorstellen/1/aanpassing";
+const PROPOSAL_MAIL: &str = "/beheer/ondersteuning/voorstellen/{id}/uitnodigingen";
+const EXAMPLE_PROPOSAL_MAIL: &str = "/beheer/ondersteuning/voorstellen/1/uitnodigingen";
+const PROPOSAL_CSV: &str = "/beheer/ondersteuning/voorstellen/{id}/genodigden.csv";
+const EXAMPLE_PROPOSAL_CSV: &str = "/beheer/ondersteuning/voorstellen/1/genodigden.csv";
+const PROPOSAL_XLSX: &str = "/beheer/ondersteuning/voorstellen/{id}/genodigden.xlsx";
+const EXAMPLE_PROPOSAL_XLSX: &str = "/beheer/ondersteuning/voorstellen/1/genodigden.xlsx";
 
 /// Every route with its access rule, for the tests that try each route as every kind of visitor.
 pub fn route_table() -> Vec<RouteRule> {

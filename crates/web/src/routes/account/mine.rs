@@ -4,7 +4,7 @@ use askama::Template;
 use axum::Extension;
 use axum::extract::State;
 use axum::response::Html;
-use domain::access::Principal;
+use domain::access::{Access, Decision, Principal};
 use domain::account::Role;
 use domain::fieldwork::{ResponseState, WaveState};
 
@@ -20,6 +20,7 @@ struct MinePage {
     organisation: Option<(String, String)>,
     is_admin: bool,
     is_staff: bool,
+    may_plan_support: bool,
     /// A respondent's questionnaires: title, link, and where it stands.
     questionnaires: Vec<(String, String, String)>,
 }
@@ -58,6 +59,7 @@ pub async fn page_for(State(state): State<AppState>, Extension(signed): Extensio
         organisation,
         is_admin: role == Role::Admin,
         is_staff: matches!(role, Role::Admin | Role::Analyst | Role::Interviewer),
+        may_plan_support: Access::SUPPORT_PLANNING.decide(Some(&principal), None) == Decision::Allow,
         questionnaires,
     })
 }
