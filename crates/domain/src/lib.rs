@@ -12,6 +12,7 @@ pub mod catalogue;
 pub mod demo;
 pub mod fieldwork;
 pub mod geo;
+pub mod knowledge;
 pub mod population;
 pub mod questionnaire;
 pub mod register;

@@ -11,6 +11,7 @@ mod catalogue;
 mod connect;
 mod error;
 mod fieldwork;
+mod knowledge;
 mod population;
 mod register;
 mod sessions;
@@ -24,6 +25,7 @@ pub use error::StoreError;
 pub use fieldwork::{
     Contact, MessageKind, MessageRecord, MessageStatus, NewMessage, Progress, QuestionnaireImport, SaveAnswers, StoredQuestionnaire,
 };
+pub use knowledge::SEARCH_LIMIT;
 pub use register::OrganisationFilter;
 pub use sessions::Redemption;
 
