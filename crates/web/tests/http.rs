@@ -228,6 +228,8 @@ both_backends!(every_path_in_the_openapi_document_answers, async |store: Store| 
         [
             "/catalogi",
             "/catalogi/{id}/bouwstenen",
+            "/kennisbank",
+            "/kennisbank/{slug}",
             "/metingen",
             "/metingen/{id}",
             "/metingen/{id}/indicatoren",
@@ -241,6 +243,10 @@ both_backends!(every_path_in_the_openapi_document_answers, async |store: Store| 
             // This site has no published wave: a wave's resources answer with a problem (tests/figures_api.rs has
             // a published one).
             site.problem(&format!("/api/v1{}", path.replace("{id}", "eerste-meting")), StatusCode::NOT_FOUND).await;
+            continue;
+        }
+        if path == "/kennisbank/{slug}" {
+            site.problem("/api/v1/kennisbank/onbekend", StatusCode::NOT_FOUND).await; // this site has no articles
             continue;
         }
         let concrete = path.replace("{id}", "inup-2011").replace("{code}", "GM0363");

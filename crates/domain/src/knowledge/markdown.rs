@@ -18,15 +18,11 @@ static SANITISER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     builder
 });
 
-/// The article's page has the title as its one `h1`, so the article's own headings start one level lower:
-/// `#` becomes `h2`.
+/// The article's page has the title as its one `h1`, so a `#` heading in the body becomes `h2`, like `##`.
 fn below_title(level: HeadingLevel) -> HeadingLevel {
     match level {
         HeadingLevel::H1 => HeadingLevel::H2,
-        HeadingLevel::H2 => HeadingLevel::H3,
-        HeadingLevel::H3 => HeadingLevel::H4,
-        HeadingLevel::H4 => HeadingLevel::H5,
-        HeadingLevel::H5 | HeadingLevel::H6 => HeadingLevel::H6,
+        other => other,
     }
 }
 
@@ -66,9 +62,10 @@ mod tests {
     #[test]
     fn markdown_structure_is_kept() {
         let html = render_html(
-            "# Aansluiten\n\nEen **vet** woord en een [link](https://www.logius.nl/).\n\n- een\n- twee\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
+            "# Aansluiten\n\n## Kop\n\nEen **vet** woord en een [link](https://www.logius.nl/).\n\n- een\n- twee\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
         );
         assert!(html.contains("<h2>Aansluiten</h2>"), "a level-one heading is shown below the page title: {html}");
+        assert!(html.contains("<h2>Kop</h2>"), "{html}");
         assert!(html.contains("<strong>vet</strong>"));
         assert!(html.contains("<a href=\"https://www.logius.nl/\" rel=\"noopener noreferrer\">link</a>"), "{html}");
         assert!(html.contains("<ul>\n<li>een</li>"));

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod downloads;
+pub mod knowledge;
 pub mod waves;
 
 use askama::Template;

@@ -5,5 +5,6 @@ pub mod answers;
 pub mod catalogue;
 pub mod figures;
 pub mod home;
+pub mod knowledge;
 pub mod open_data;
 pub mod register;
