@@ -6,6 +6,7 @@ import { expectNoAxeViolations } from '../support/browser.mjs';
 import { setup } from '../support/harness.mjs';
 import { walkTabOrder } from '../support/keyboard.mjs';
 import { ACCOUNTS } from '../support/server.mjs';
+import { signIn } from '../support/sign_in.mjs';
 
 const app = setup('kennisbank');
 
@@ -78,25 +79,15 @@ app.test('an article links its blocks, whose pages link back, and passes axe-cor
   await section.getByRole('link', { name: DIGID_TITLE }).waitFor();
 });
 
-async function signIn(page, { email, password }) {
-  await page.goto(app.url('/inloggen'));
-  await page.getByLabel('E-mailadres').focus();
-  await page.keyboard.type(email);
-  await page.keyboard.press('Tab');
-  await page.keyboard.type(password);
-  await page.keyboard.press('Enter');
-  await page.waitForURL((url) => url.pathname !== '/inloggen');
-}
-
 app.test('an admin edits an article by keyboard, in an editor that passes axe-core also when it refuses', async (page) => {
-  await signIn(page, ACCOUNTS.admin);
+  await signIn(app, page, ACCOUNTS.admin);
   await page.goto(app.url('/beheer/kennisbank'));
   await page.getByRole('rowheader', { name: DIGID_TITLE }).waitFor();
   await expectNoAxeViolations(page);
 
   await page.goto(app.url(DIGID));
   await activateByKeyboard(page, page.getByRole('link', { name: 'Dit artikel bewerken' }));
-  await page.waitForURL((url) => url.pathname === `${DIGID}/bewerken`);
+  await page.waitForURL((url) => url.pathname === `/beheer${DIGID}/bewerken`);
   assert.equal(await page.getByLabel('Titel').inputValue(), DIGID_TITLE);
   await expectNoAxeViolations(page);
   await expectKeyboardReachable(page);
@@ -106,7 +97,7 @@ app.test('an admin edits an article by keyboard, in an editor that passes axe-co
   await page.keyboard.type('\n\nAangevuld met het toetsenbord.');
   await page.keyboard.press('Tab');
   await page.keyboard.press('Enter');
-  await page.waitForURL((url) => url.pathname === DIGID);
+  await page.waitForURL((url) => url.pathname === DIGID, { waitUntil: 'commit' });
   await page.getByText('Aangevuld met het toetsenbord.').waitFor();
   assert.match(await page.locator('main dl').innerText(), /versie 2/);
 
