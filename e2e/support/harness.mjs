@@ -11,15 +11,6 @@ import { RESULTS_DIR, startServer } from './server.mjs';
 const TEST_TIMEOUT_MS = 90_000;
 const ACTION_TIMEOUT_MS = 15_000;
 
-/** Signs in through the form, as a person would, and waits to be sent on. */
-export async function signIn(app, page, { email, password }) {
-  await page.goto(app.url('/inloggen'));
-  await page.getByLabel('E-mailadres').fill(email);
-  await page.getByLabel('Wachtwoord').fill(password);
-  await page.getByRole('button', { name: 'Inloggen' }).click();
-  await page.waitForURL((url) => url.pathname !== '/inloggen');
-}
-
 export function setup(name) {
   let server = null;
   let browser = null;

@@ -5,18 +5,9 @@ import assert from 'node:assert/strict';
 import { expectNoAxeViolations } from '../support/browser.mjs';
 import { setup } from '../support/harness.mjs';
 import { ACCOUNTS } from '../support/server.mjs';
+import { signIn } from '../support/sign_in.mjs';
 
 const app = setup('accounts');
-
-async function signIn(page, { email, password }) {
-  await page.goto(app.url('/inloggen'));
-  await page.getByLabel('E-mailadres').focus();
-  await page.keyboard.type(email);
-  await page.keyboard.press('Tab');
-  await page.keyboard.type(password);
-  await page.keyboard.press('Enter');
-  await page.waitForURL((url) => url.pathname !== '/inloggen');
-}
 
 app.test('the sign-in page passes axe-core, also when it shows an error', async (page) => {
   await page.goto(app.url('/inloggen'));
@@ -32,7 +23,7 @@ app.test('the sign-in page passes axe-core, also when it shows an error', async 
 });
 
 app.test('an admin signs in by keyboard, sees the admin pages and the audit log, and signs out', async (page) => {
-  await signIn(page, ACCOUNTS.admin);
+  await signIn(app, page, ACCOUNTS.admin);
   assert.equal(new URL(page.url()).pathname, '/beheer');
   assert.equal(await page.locator('h1').innerText(), 'Beheer');
   await page.getByRole('rowheader', { name: ACCOUNTS.respondent.email }).waitFor();
@@ -56,7 +47,7 @@ app.test('an admin signs in by keyboard, sees the admin pages and the audit log,
 });
 
 app.test('a respondent lands on its own start page with its municipality', async (page) => {
-  await signIn(page, ACCOUNTS.respondent);
+  await signIn(app, page, ACCOUNTS.respondent);
   assert.equal(new URL(page.url()).pathname, '/mijn');
   await page.getByRole('link', { name: 'Amsterdam' }).waitFor();
   await expectNoAxeViolations(page);

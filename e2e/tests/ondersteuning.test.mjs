@@ -6,16 +6,9 @@ import { expectNoAxeViolations } from '../support/browser.mjs';
 import { setup } from '../support/harness.mjs';
 import { tabTo, walkTabOrder } from '../support/keyboard.mjs';
 import { ACCOUNTS } from '../support/server.mjs';
+import { signIn } from '../support/sign_in.mjs';
 
 const app = setup('ondersteuning');
-
-async function signIn(page, { email, password }) {
-  await page.goto(app.url('/inloggen'));
-  await page.getByLabel('E-mailadres').fill(email);
-  await page.getByLabel('Wachtwoord').fill(password);
-  await page.getByRole('button', { name: 'Inloggen' }).click();
-  await page.waitForURL((url) => url.pathname !== '/inloggen');
-}
 
 /** Tabs to a field and types into it, replacing what it held. */
 async function typeInto(page, label, text) {
@@ -32,7 +25,7 @@ async function expectWholeTabOrder(page) {
 }
 
 app.test('the demand page shows the figures, refuses a group of 0 and makes a proposal, all by keyboard', async (page) => {
-  await signIn(page, ACCOUNTS.admin);
+  await signIn(app, page, ACCOUNTS.admin);
   await page.goto(app.url('/beheer/ondersteuning'));
   assert.equal(await page.locator('h1').innerText(), 'Ondersteuning plannen');
   await page.getByRole('table', { name: /Per bouwsteen: gemeenten die er ondersteuning bij nodig hebben/ }).waitFor();
@@ -63,7 +56,7 @@ app.test('the demand page shows the figures, refuses a group of 0 and makes a pr
 });
 
 app.test('a proposal is adjusted by keyboard: an invitee removed and a meeting dropped', async (page) => {
-  await signIn(page, ACCOUNTS.admin);
+  await signIn(app, page, ACCOUNTS.admin);
   await page.goto(app.url('/beheer/ondersteuning'));
   const submit = page.getByRole('button', { name: 'Stel bijeenkomsten voor' });
   await tabTo(page, submit);

@@ -4,9 +4,10 @@
 
 import assert from 'node:assert/strict';
 import { expectNoAxeViolations } from '../support/browser.mjs';
-import { setup, signIn } from '../support/harness.mjs';
+import { setup } from '../support/harness.mjs';
 import { tabTo } from '../support/keyboard.mjs';
 import { ACCOUNTS, OPEN_WAVE } from '../support/server.mjs';
+import { signIn } from '../support/sign_in.mjs';
 
 const app = setup('questionnaire');
 const BASE = `/invullen/${OPEN_WAVE.id}/GM0363`;

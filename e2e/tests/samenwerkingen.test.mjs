@@ -7,16 +7,9 @@ import { expectNoAxeViolations } from '../support/browser.mjs';
 import { setup } from '../support/harness.mjs';
 import { tabTo, walkTabOrder } from '../support/keyboard.mjs';
 import { ACCOUNTS } from '../support/server.mjs';
+import { signIn } from '../support/sign_in.mjs';
 
 const app = setup('samenwerkingen');
-
-async function signIn(page, { email, password }) {
-  await page.goto(app.url('/inloggen'));
-  await page.getByLabel('E-mailadres').fill(email);
-  await page.getByLabel('Wachtwoord').fill(password);
-  await page.getByLabel('Wachtwoord').press('Enter');
-  await page.waitForURL((url) => url.pathname !== '/inloggen');
-}
 
 app.test('the list shows the network over the map and its table opens by keyboard', async (page) => {
   await page.goto(app.url('/samenwerkingen'));
@@ -60,7 +53,7 @@ app.test('a collaboration opens from the list by keyboard and shows its members 
 });
 
 app.test('the team reviews an answer and enters a collaboration by keyboard', async (page) => {
-  await signIn(page, ACCOUNTS.admin);
+  await signIn(app, page, ACCOUNTS.admin);
   await page.goto(app.url('/beheer/samenwerkingen'));
   const heading = page.getByRole('heading', { name: /^Te beoordelen \(\d+\)$/ });
   const before = Number((await heading.innerText()).match(/\d+/)[0]);

@@ -76,6 +76,9 @@ impl Access {
     /// Changing one organisation's answers: its respondents, interviewers who enter an interview, and the monitor
     /// team, who correct. Analysts read but do not change.
     pub const ORGANISATION_WRITE: Access = Access::Organisation(&[Role::Admin, Role::Interviewer]);
+    /// Writing and editing knowledge-base articles: the monitor team and analysts. An article is the institute's
+    /// own text, not survey data, so analysts (who change no answers) write them too.
+    pub const ARTICLE_EDITORS: Access = Access::Roles(&[Role::Admin, Role::Analyst]);
 
     /// The decision for a route; `organisation` is the code in the route's path, for `Access::Organisation`.
     pub fn decide(self, principal: Option<&Principal>, organisation: Option<&str>) -> Decision {
@@ -213,6 +216,17 @@ mod tests {
         }
         assert_eq!(Access::ORGANISATION_READ.decide(Some(&user(Role::Analyst, None)), Some("GM0363")), Decision::Allow);
         assert_eq!(Access::ORGANISATION_WRITE.decide(Some(&user(Role::Analyst, None)), Some("GM0363")), Decision::Forbidden);
+    }
+
+    #[test]
+    fn admins_and_analysts_edit_articles_and_no_one_else() {
+        assert_eq!(Access::ARTICLE_EDITORS.decide(Some(&user(Role::Admin, None)), None), Decision::Allow);
+        assert_eq!(Access::ARTICLE_EDITORS.decide(Some(&user(Role::Analyst, None)), None), Decision::Allow);
+        assert_eq!(Access::ARTICLE_EDITORS.decide(Some(&user(Role::Interviewer, None)), None), Decision::Forbidden);
+        assert_eq!(Access::ARTICLE_EDITORS.decide(Some(&user(Role::Respondent, Some("GM0363"))), None), Decision::Forbidden);
+        let invited = Principal::Invitation { organisation: OrgCode::parse("GM0363").unwrap() };
+        assert_eq!(Access::ARTICLE_EDITORS.decide(Some(&invited), None), Decision::Forbidden);
+        assert_eq!(Access::ARTICLE_EDITORS.decide(None, None), Decision::SignIn);
     }
 
     #[test]

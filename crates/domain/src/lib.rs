@@ -13,6 +13,7 @@ pub mod collaboration;
 pub mod demo;
 pub mod fieldwork;
 pub mod geo;
+pub mod knowledge;
 pub mod population;
 pub mod questionnaire;
 pub mod register;

@@ -1,7 +1,7 @@
-//! `inbeeld demo`: loads the data that the domain embeds (see `domain::demo`) into an empty database, and stores the
-//! simulated waves (the first, and a later one for trends) the way real fieldwork would: a questionnaire, a wave
-//! opened, responses submitted, the wave closed and published. The waves are marked simulated, so that every page
-//! showing them says so.
+//! `inbeeld demo`: loads the data that the domain embeds (see `domain::demo`), the knowledge-base articles included,
+//! into an empty database, and stores the simulated waves (the first, and a later one for trends) the way real
+//! fieldwork would: a questionnaire, a wave opened, responses submitted, the wave closed and published. The waves
+//! are marked simulated, so that every page showing them says so.
 
 use anyhow::{Context, bail};
 use domain::demo::SimulatedWave;
@@ -20,6 +20,9 @@ pub async fn fill(store: &Store) -> anyhow::Result<bool> {
     store.import_population(&demo.populations, &author, &mut |_| {}).await.context("loading population figures")?;
     for catalogue in &demo.catalogues {
         store.import_catalogue(catalogue, &author).await.context("loading a catalogue")?;
+    }
+    for article in &demo.articles {
+        store.create_article(article, &author).await.with_context(|| format!("loading the knowledge-base article {}", article.slug))?;
     }
 
     let questionnaire = &demo.questionnaire;

@@ -12,6 +12,7 @@ mod collaborations;
 mod connect;
 mod error;
 mod fieldwork;
+mod knowledge;
 mod population;
 mod register;
 mod sessions;
@@ -26,6 +27,7 @@ pub use error::StoreError;
 pub use fieldwork::{
     Contact, MessageKind, MessageRecord, MessageStatus, NewMessage, Progress, QuestionnaireImport, SaveAnswers, StoredQuestionnaire,
 };
+pub use knowledge::SEARCH_LIMIT;
 pub use register::OrganisationFilter;
 pub use sessions::Redemption;
 pub use support_plans::{InvitationOutcome, MeetingInvitation, StoredProposal};

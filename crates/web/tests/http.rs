@@ -228,6 +228,8 @@ both_backends!(every_path_in_the_openapi_document_answers, async |store: Store| 
         [
             "/catalogi",
             "/catalogi/{id}/bouwstenen",
+            "/kennisbank",
+            "/kennisbank/{slug}",
             "/metingen",
             "/metingen/{id}",
             "/metingen/{id}/indicatoren",
@@ -249,6 +251,10 @@ both_backends!(every_path_in_the_openapi_document_answers, async |store: Store| 
         if path == "/samenwerkingen/{id}" {
             // This site has no collaborations (tests/collaborations.rs has).
             site.problem("/api/v1/samenwerkingen/1", StatusCode::NOT_FOUND).await;
+            continue;
+        }
+        if path == "/kennisbank/{slug}" {
+            site.problem("/api/v1/kennisbank/onbekend", StatusCode::NOT_FOUND).await; // this site has no articles
             continue;
         }
         let concrete = path.replace("{id}", "inup-2011").replace("{code}", "GM0363");

@@ -15,6 +15,7 @@ use chrono::NaiveDate;
 
 use crate::catalogue::{Catalogue, parse_catalogue_toml};
 use crate::fieldwork::{NewWave, WaveId};
+use crate::knowledge::{ArticleText, BlockDirectory, parse_article_file};
 use crate::population::{PopulationFigure, latest_on, parse_population_csv};
 use crate::questionnaire::{Questionnaire, parse_questionnaire_toml};
 use crate::register::{OrgCode, Organisation, Register, parse_register_csv};
@@ -27,6 +28,14 @@ const POPULATIONS: [(&str, &str); 2] = [
 const CATALOGUES: [(&str, &str); 2] = [
     (include_str!("../../../../data/catalogues/nup-2008.toml"), "data/catalogues/nup-2008.toml"),
     (include_str!("../../../../data/catalogues/inup-2011.toml"), "data/catalogues/inup-2011.toml"),
+];
+/// Knowledge-base articles written for the demo, each about one or more blocks of the shipped catalogues.
+const ARTICLES: [(&str, &str); 5] = [
+    (include_str!("../../../../data/knowledge/digid.md"), "data/knowledge/digid.md"),
+    (include_str!("../../../../data/knowledge/eherkenning.md"), "data/knowledge/eherkenning.md"),
+    (include_str!("../../../../data/knowledge/mijnoverheid.md"), "data/knowledge/mijnoverheid.md"),
+    (include_str!("../../../../data/knowledge/basisregistraties.md"), "data/knowledge/basisregistraties.md"),
+    (include_str!("../../../../data/knowledge/digikoppeling.md"), "data/knowledge/digikoppeling.md"),
 ];
 /// The questionnaire of the first wave, as text: the store keeps the text itself, so that answers can always be
 /// read with the questions they answered.
@@ -74,6 +83,7 @@ pub struct DemoData {
     pub populations: Vec<PopulationFigure>,
     pub catalogues: Vec<Catalogue>,
     pub questionnaire: Questionnaire,
+    pub articles: Vec<ArticleText>,
 }
 
 /// The simulated first wave: the wave to create, its catalogue and the responses to store in it.
@@ -100,7 +110,7 @@ pub fn data() -> Result<DemoData, String> {
         }
         populations.extend(file.figures.into_iter().map(|(_, f)| f));
     }
-    let catalogues = CATALOGUES
+    let catalogues: Vec<Catalogue> = CATALOGUES
         .iter()
         .map(|(text, name)| parse_catalogue_toml(text, name).map_err(|errors| format!("the shipped catalogue is invalid: {}", errors[0])))
         .collect::<Result<_, _>>()?;
@@ -108,7 +118,23 @@ pub fn data() -> Result<DemoData, String> {
         let first = errors.first().map(ToString::to_string).unwrap_or_default();
         format!("the shipped questionnaire is invalid: {first}")
     })?;
-    Ok(DemoData { organisations: register.organisations.into_iter().map(|(_, o)| o).collect(), populations, catalogues, questionnaire })
+    let blocks = BlockDirectory::new(&catalogues);
+    let articles = ARTICLES
+        .iter()
+        .map(|(text, name)| {
+            parse_article_file(text, name, &blocks).map_err(|errors| {
+                let first = errors.first().map(ToString::to_string).unwrap_or_default();
+                format!("a shipped knowledge-base article is invalid: {first}")
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(DemoData {
+        organisations: register.organisations.into_iter().map(|(_, o)| o).collect(),
+        populations,
+        catalogues,
+        questionnaire,
+        articles,
+    })
 }
 
 impl DemoData {
@@ -196,6 +222,10 @@ mod tests {
         assert_eq!(demo.populations.len(), 342 + 340);
         assert_eq!(demo.catalogues.len(), 2);
         assert_eq!(demo.questionnaire.id, "eerste-meting-2010");
+        let slugs: Vec<&str> = demo.articles.iter().map(|a| a.slug.as_str()).collect();
+        assert_eq!(slugs.len(), 5);
+        assert!(slugs.contains(&"digid-aansluiten-inloggen-voor-burgers"), "{slugs:?}");
+        assert!(demo.articles.iter().all(|a| !a.blocks.is_empty()), "every demo article is about a block");
     }
 
     #[test]

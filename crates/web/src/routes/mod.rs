@@ -7,6 +7,7 @@ mod admin;
 mod api;
 mod assets;
 mod health;
+mod knowledge_view;
 mod public;
 mod register_view;
 mod respondent;
@@ -43,6 +44,12 @@ const DOWNLOAD_CSV: &str = "/beheer/metingen/eerste-meting/antwoorden.csv";
 const DOWNLOAD_XLSX: &str = "/beheer/metingen/eerste-meting/antwoorden.xlsx";
 const DOWNLOAD_JSON: &str = "/beheer/metingen/eerste-meting/antwoorden.json";
 const DOWNLOAD_CODEBOOK: &str = "/beheer/metingen/eerste-meting/codeboek.csv";
+
+// The knowledge base; the example is the demo's article on DigiD.
+const ARTICLE: &str = "/kennisbank/digid-aansluiten-inloggen-voor-burgers";
+const NEW_ARTICLE: &str = "/beheer/kennisbank/nieuw";
+const EDIT_ARTICLE: &str = "/beheer/kennisbank/{slug}/bewerken";
+const EXAMPLE_EDIT_ARTICLE: &str = "/beheer/kennisbank/digid-aansluiten-inloggen-voor-burgers/bewerken";
 
 /// Every route of the site with its rule. The JSON API under `/api/v1` is open data and public as a whole.
 fn table() -> Table {
@@ -151,6 +158,13 @@ fn table() -> Table {
         .route(rule("GET", "/beheer/metingen/{wave}/antwoorden.xlsx", DOWNLOAD_XLSX, Access::EXPORT), get(admin::downloads::xlsx))
         .route(rule("GET", "/beheer/metingen/{wave}/antwoorden.json", DOWNLOAD_JSON, Access::EXPORT), get(admin::downloads::json))
         .route(rule("GET", "/beheer/metingen/{wave}/codeboek.csv", DOWNLOAD_CODEBOOK, Access::EXPORT), get(admin::downloads::codebook))
+        .route(rule("GET", "/kennisbank", "/kennisbank", Access::Public), get(public::knowledge::list))
+        .route(rule("GET", "/kennisbank/{slug}", ARTICLE, Access::Public), get(public::knowledge::article))
+        .route(rule("GET", "/beheer/kennisbank", "/beheer/kennisbank", Access::ARTICLE_EDITORS), get(admin::knowledge::list))
+        .route(rule("GET", NEW_ARTICLE, NEW_ARTICLE, Access::ARTICLE_EDITORS), get(admin::knowledge::new))
+        .route(rule("POST", NEW_ARTICLE, NEW_ARTICLE, Access::ARTICLE_EDITORS), post(admin::knowledge::create))
+        .route(rule("GET", EDIT_ARTICLE, EXAMPLE_EDIT_ARTICLE, Access::ARTICLE_EDITORS), get(admin::knowledge::edit))
+        .route(rule("POST", EDIT_ARTICLE, EXAMPLE_EDIT_ARTICLE, Access::ARTICLE_EDITORS), post(admin::knowledge::save))
         .route(rule("GET", "/beheer/audit", "/beheer/audit", Access::ADMIN), get(admin::audit::list))
         .route(rule("GET", "/beheer/audit.csv", "/beheer/audit.csv", Access::ADMIN), get(admin::audit::export))
         // Support planning: demand, proposals of meetings, their adjustments, downloads and invitations.

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod collaborations;
 pub mod downloads;
+pub mod knowledge;
 pub mod support;
 pub mod waves;
 

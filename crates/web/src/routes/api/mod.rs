@@ -5,6 +5,7 @@
 mod answers;
 mod catalogues;
 mod collaborations;
+mod knowledge;
 mod organisations;
 mod profiles;
 mod waves;
@@ -37,6 +38,7 @@ pub const API_VERSION: &str = "1.0.0";
         (name = "organisaties", description = "Het register: gemeenten en provincies met CBS-code, geldigheid, opvolgers en inwonertallen."),
         (name = "catalogi", description = "Catalogi van bouwstenen (NUP 2008, i-NUP 2011) met groepen en afhankelijkheden."),
         (name = "samenwerkingen", description = "Het register van samenwerkingen tussen gemeenten: leden, gebieden en bron (een overgenomen antwoord uit een meting, of ingevoerd door het monitorteam)."),
+        (name = "kennisbank", description = "Artikelen over de bouwstenen, in Markdown en als veilige HTML, met zoeken in het Nederlands."),
         (name = "metingen", description = "Gepubliceerde metingen met hun respons en cijfers: dezelfde cijfers als de open data (/metingen/{id}/indicatoren.csv), met de definitie van elke indicator, en per gemeente haar openbare antwoorden.")
     )
 )]
@@ -55,6 +57,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(profiles::one))
         .routes(routes!(collaborations::list))
         .routes(routes!(collaborations::one))
+        .routes(routes!(knowledge::list))
+        .routes(routes!(knowledge::one))
         .route("/openapi.json", axum::routing::get(openapi_json))
         .layer(SetResponseHeaderLayer::overriding(HeaderName::from_static("api-version"), HeaderValue::from_static(API_VERSION)))
 }

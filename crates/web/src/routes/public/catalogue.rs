@@ -95,11 +95,18 @@ struct Entry {
     needed_by: Vec<Link>,
 }
 
+struct ArticleLink {
+    slug: String,
+    title: String,
+}
+
 #[derive(Template)]
 #[template(path = "bouwsteen.html")]
 struct BlockPage {
     name: String,
     entries: Vec<Entry>,
+    /// The knowledge base's articles about this block, by title.
+    articles: Vec<ArticleLink>,
 }
 
 pub async fn block(
@@ -131,5 +138,8 @@ pub async fn block(
     let Some(first) = entries.first() else {
         return Err(WebError::NotFound(format!("Geen catalogus kent een bouwsteen met code ‘{code}’.")));
     };
-    render(BlockPage { name: first.name.clone(), entries })
+    let mut articles = state.store.articles(Some(&code)).await?;
+    domain::knowledge::sort_by_title(&mut articles);
+    let articles = articles.into_iter().map(|article| ArticleLink { slug: article.slug, title: article.title }).collect();
+    render(BlockPage { name: first.name.clone(), entries, articles })
 }

@@ -6,6 +6,7 @@ pub mod catalogue;
 pub mod collaborations;
 pub mod figures;
 pub mod home;
+pub mod knowledge;
 pub mod open_data;
 pub mod profile;
 pub mod register;
