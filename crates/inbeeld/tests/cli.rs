@@ -420,6 +420,16 @@ async fn demo_stores_two_published_simulated_waves_the_first_with_about_380_subm
     if let Some(response) = amsterdam {
         assert!(response.answers.contains_key("blocks") && response.answers.contains_key("leading_theme"));
     }
+    // The regional ICT partnerships of the newest wave, clustered (see domain::demo::demo_collaborations), and
+    // the answers for which no cluster formed, left for the review page.
+    let collaborations = store.collaborations().await.unwrap();
+    assert_eq!(collaborations.len(), 9);
+    assert!(
+        collaborations.iter().all(|c| c.simulated && c.name.starts_with("ICT-samenwerking regio ") && (3..=8).contains(&c.members.len()))
+    );
+    let to_review = store.answers_to_review().await.unwrap();
+    assert_eq!(to_review.len(), 12);
+    assert!(to_review.iter().all(|a| a.wave.as_str() == "vervolgmeting"));
     store.close().await;
 }
 

@@ -26,7 +26,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             store.migrate().await?;
             if crate::demo::fill(&store).await? {
                 println!(
-                    "demo: the register (2011 and 2026 divisions), population figures, catalogues, the questionnaire and two simulated, published waves (eerste-meting and vervolgmeting: drawn answers, not real ones) are loaded"
+                    "demo: the register (2011 and 2026 divisions), population figures, catalogues, the questionnaire and two simulated, published waves (eerste-meting and vervolgmeting: drawn answers, not real ones) and the collaborations drawn from them are loaded"
                 );
             } else {
                 println!("demo: the database already holds data; the demo fills only an empty database, so nothing was changed");
