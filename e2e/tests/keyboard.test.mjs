@@ -64,6 +64,8 @@ for (const path of [
   '/metingen/vervolgmeting', // with the form that chooses the trend's division
   '/metingen/vervolgmeting/provincies/PV27',
   '/metingen/eerste-meting/bouwstenen/digid',
+  '/kennisbank',
+  '/samenwerkingen',
 ]) {
   app.test(`on ${path} every link and control is reached with Tab and shows where focus is`, async (page) => {
     await page.goto(app.url(path));

@@ -27,6 +27,9 @@ const PAGES = [
   { path: '/metingen/vervolgmeting/grootteklassen/4', status: 200 },
   { path: '/metingen/eerste-meting/bouwstenen/digid', status: 200 },
   { path: '/metingen/onbekend', status: 404 },
+  { path: '/kennisbank', status: 200 },
+  { path: '/kennisbank?zoek=aansluiten', status: 200 }, // a Dutch search
+  { path: '/samenwerkingen', status: 200 }, // the register with the network over the map
 ];
 
 for (const { path, status } of PAGES) {
