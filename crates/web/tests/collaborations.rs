@@ -16,7 +16,7 @@ use domain::register::OrgCode;
 use reqwest::{Response, StatusCode};
 use store::testing::author;
 use store::{SaveAnswers, Store, both_backends};
-use support::{Site, add_user, get_as, sign_in};
+use support::{Site, add_user, get_as, import_demo_questionnaire, sign_in};
 
 fn code(text: &str) -> OrgCode {
     OrgCode::parse(text).unwrap()
@@ -73,17 +73,7 @@ async fn save(store: &Store, wave: &WaveId, organisation: &str, partners: &str, 
 /// An open wave (not simulated) in which Kampen and Zwolle answered with partners.
 async fn with_answers(store: &Store) -> WaveId {
     let demo = domain::demo::data().unwrap();
-    let questionnaire = &demo.questionnaire;
-    store
-        .import_questionnaire(
-            &questionnaire.id,
-            &questionnaire.version,
-            &questionnaire.title.nl,
-            domain::demo::QUESTIONNAIRE_SOURCE,
-            &author(),
-        )
-        .await
-        .unwrap();
+    import_demo_questionnaire(store).await;
     let wave = store.create_wave(&demo.second_wave().unwrap().wave, false, &author()).await.unwrap();
     store.set_wave_state(&wave, WaveState::Open, &author()).await.unwrap();
     save(store, &wave.id, "GM0166", "Regio IJssel-Vecht\nGemeente Dronten", None).await;

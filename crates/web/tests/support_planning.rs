@@ -18,7 +18,7 @@ use mail::{Mailer, MailerConfig};
 use reqwest::{Response, StatusCode};
 use store::testing::author;
 use store::{Contact, SaveAnswers, Store, both_backends};
-use support::{Site, add_user, get_as, read_csv, sign_in};
+use support::{Site, add_user, get_as, import_demo_questionnaire, read_csv, sign_in};
 
 const ADMIN: &str = "beheer@instituut.nl";
 const ANALYST: &str = "analist@instituut.nl";
@@ -28,17 +28,8 @@ const ANALYST: &str = "analist@instituut.nl";
 async fn planning_site(store: &Store, mailer: Option<Mailer>, unreachable: &[&str]) -> Site {
     Site::start(store, false).await;
     let demo = domain::demo::data().unwrap();
+    import_demo_questionnaire(store).await;
     let questionnaire = &demo.questionnaire;
-    store
-        .import_questionnaire(
-            &questionnaire.id,
-            &questionnaire.version,
-            &questionnaire.title.nl,
-            domain::demo::QUESTIONNAIRE_SOURCE,
-            &author(),
-        )
-        .await
-        .unwrap();
     let first = demo.first_wave().unwrap();
     let wave = store.create_wave(&first.wave, true, &author()).await.unwrap();
     store.set_wave_state(&wave, WaveState::Open, &author()).await.unwrap();

@@ -144,20 +144,9 @@ pub fn read_csv(bytes: &[u8]) -> (Vec<String>, Vec<std::collections::BTreeMap<St
 /// Stores one of the demo's simulated waves as fieldwork would (the questionnaire, the wave, every response
 /// submitted) and moves it on to `state`. The demo's register and catalogues must be there (`Site::start`).
 pub async fn store_demo_wave(store: &Store, simulated: &domain::demo::SimulatedWave<'_>, state: domain::fieldwork::WaveState) {
-    assert_ne!(state, domain::fieldwork::WaveState::Draft, "a wave in draft has no responses");
     use domain::fieldwork::{Edit, WaveState};
-    let demo = domain::demo::data().unwrap();
-    let questionnaire = &demo.questionnaire;
-    store
-        .import_questionnaire(
-            &questionnaire.id,
-            &questionnaire.version,
-            &questionnaire.title.nl,
-            domain::demo::QUESTIONNAIRE_SOURCE,
-            &author(),
-        )
-        .await
-        .unwrap();
+    assert_ne!(state, WaveState::Draft, "a wave in draft has no responses");
+    import_demo_questionnaire(store).await;
     // The demo's answers are simulated, and the wave says so.
     let wave = store.create_wave(&simulated.wave, true, &author()).await.unwrap();
     store.set_wave_state(&wave, WaveState::Open, &author()).await.unwrap();
@@ -183,4 +172,20 @@ pub async fn store_demo_wave(store: &Store, simulated: &domain::demo::SimulatedW
     for next in moves {
         store.set_wave_state(&store.wave(&wave.id).await.unwrap(), *next, &author()).await.unwrap();
     }
+}
+
+/// Stores the demo's questionnaire, as `inbeeld demo` does.
+pub async fn import_demo_questionnaire(store: &Store) {
+    let demo = domain::demo::data().unwrap();
+    let questionnaire = &demo.questionnaire;
+    store
+        .import_questionnaire(
+            &questionnaire.id,
+            &questionnaire.version,
+            &questionnaire.title.nl,
+            domain::demo::QUESTIONNAIRE_SOURCE,
+            &author(),
+        )
+        .await
+        .unwrap();
 }
