@@ -48,6 +48,14 @@ impl Principal {
     }
 }
 
+/// What a session stands for: a principal signed in, or a staff account between its password and its second factor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SessionState {
+    SignedIn(Principal),
+    /// The password was right; the account must still give a code from its app (or set one up, if it has none).
+    SecondStep(User),
+}
+
 /// The rule of a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
@@ -57,6 +65,9 @@ pub enum Access {
     SignedIn,
     /// Only these roles.
     Roles(&'static [Role]),
+    /// The second step of signing in: only a visitor who gave the right password of an account that needs a second
+    /// factor uses it; others are sent to sign in.
+    SecondStep,
     /// The data of the organisation named in the route's `{code}`: its own respondents, and these staff roles,
     /// who work for every organisation.
     Organisation(&'static [Role]),
@@ -85,7 +96,7 @@ impl Access {
         match (self, principal) {
             (Access::Public, _) => Decision::Allow,
             (_, None) => Decision::SignIn,
-            (Access::SignedIn, Some(_)) => Decision::Allow,
+            (Access::SignedIn | Access::SecondStep, Some(_)) => Decision::Allow,
             (Access::Roles(roles), Some(principal)) if roles.contains(&principal.role()) => Decision::Allow,
             (Access::Roles(_), Some(_)) => Decision::Forbidden,
             (Access::Organisation(staff), Some(principal)) if staff.contains(&principal.role()) => Decision::Allow,
@@ -98,6 +109,17 @@ impl Access {
     }
 }
 
+impl Access {
+    /// The decision for a visitor halfway through signing in: public pages and the second step itself, nothing
+    /// else until the second factor is given (or set up).
+    pub fn decide_second_step(self) -> Decision {
+        match self {
+            Access::Public | Access::SecondStep => Decision::Allow,
+            _ => Decision::SecondStep,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decision {
     Allow,
@@ -105,18 +127,30 @@ pub enum Decision {
     SignIn,
     /// Signed in, but not allowed (403).
     Forbidden,
+    /// The password was given, the second factor not yet: that step first.
+    SecondStep,
 }
 
 /// Sessions end after this long without a request.
 pub const SESSION_IDLE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 /// Sessions end this long after sign-in, however active.
 pub const SESSION_ABSOLUTE_TIMEOUT: Duration = Duration::from_secs(8 * 60 * 60);
+/// The second step of signing in must follow the password within this time.
+pub const SECOND_STEP_TIMEOUT: Duration = Duration::from_secs(10 * 60);
 /// How many days an invitation link works, unless it is made for another period.
 pub const INVITATION_VALIDITY_DAYS: u32 = 60;
 
 pub fn session_expired(created_at: DateTime<Utc>, last_seen_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
-    let older_than = |since: DateTime<Utc>, limit: Duration| (now - since).to_std().is_ok_and(|age| age >= limit);
-    older_than(last_seen_at, SESSION_IDLE_TIMEOUT) || older_than(created_at, SESSION_ABSOLUTE_TIMEOUT)
+    older_than(last_seen_at, SESSION_IDLE_TIMEOUT, now) || older_than(created_at, SESSION_ABSOLUTE_TIMEOUT, now)
+}
+
+/// A session halfway through signing in ends sooner: the code belongs right after the password.
+pub fn second_step_expired(created_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    older_than(created_at, SECOND_STEP_TIMEOUT, now)
+}
+
+fn older_than(since: DateTime<Utc>, limit: Duration, now: DateTime<Utc>) -> bool {
+    (now - since).to_std().is_ok_and(|age| age >= limit)
 }
 
 /// A limit on attempts (sign-ins, invitation links) within a sliding window.
@@ -127,8 +161,14 @@ pub struct RateLimit {
 }
 
 impl RateLimit {
-    pub const SIGN_IN_PER_ACCOUNT: RateLimit = RateLimit { attempts: 5, window: Duration::from_secs(15 * 60) };
+    /// Guessing one account's password from one place. Counted per account *and* address together, so that
+    /// nobody can lock an owner out by failing from elsewhere.
+    pub const SIGN_IN_PER_ACCOUNT_AND_ADDRESS: RateLimit = RateLimit { attempts: 5, window: Duration::from_secs(15 * 60) };
+    /// Trying many accounts (or many passwords spread over accounts) from one place.
     pub const SIGN_IN_PER_ADDRESS: RateLimit = RateLimit { attempts: 20, window: Duration::from_secs(15 * 60) };
+    /// Guessing the code of the second step. Only someone who knows the password gets there, so a limit per account
+    /// locks out nobody but the guesser, and it holds however many addresses the guesses come from.
+    pub const SECOND_FACTOR_PER_ACCOUNT: RateLimit = RateLimit { attempts: 5, window: Duration::from_secs(15 * 60) };
     pub const INVITATION_PER_ADDRESS: RateLimit = RateLimit { attempts: 10, window: Duration::from_secs(15 * 60) };
 
     /// Given the times of the recent failed attempts, how long until another may be tried; `None` if now.

@@ -216,6 +216,13 @@ pub enum UserCommand {
         #[arg(long)]
         email: String,
     },
+    /// Remove a staff account's second factor (a lost phone): its sessions end, its recovery codes stop working,
+    /// and it sets up an authenticator app again at its next sign-in.
+    #[command(name = "reset-2fa")]
+    ResetSecondFactor {
+        #[arg(long)]
+        email: String,
+    },
 }
 
 #[derive(Debug, Args)]

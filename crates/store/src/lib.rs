@@ -15,6 +15,7 @@ mod fieldwork;
 mod knowledge;
 mod population;
 mod register;
+mod second_factor;
 mod sessions;
 mod support_plans;
 #[cfg(feature = "testing")]
@@ -29,6 +30,7 @@ pub use fieldwork::{
 };
 pub use knowledge::SEARCH_LIMIT;
 pub use register::OrganisationFilter;
+pub use second_factor::{RecoveryUse, SecondFactor};
 pub use sessions::Redemption;
 pub use support_plans::{InvitationOutcome, MeetingInvitation, StoredProposal};
 

@@ -2,7 +2,7 @@
 //! several server processes share it.
 
 use chrono::{DateTime, Utc};
-use domain::access::{Principal, session_expired};
+use domain::access::{Principal, SessionState, second_step_expired, session_expired};
 use domain::fieldwork::WaveId;
 use domain::register::OrgCode;
 
@@ -16,6 +16,7 @@ struct SessionRow {
     organisation_code: Option<String>,
     created_at: DateTime<Utc>,
     last_seen_at: DateTime<Utc>,
+    second_step: bool,
 }
 
 /// What an invitation link turned out to be.
@@ -35,15 +36,18 @@ pub enum Redemption {
 }
 
 impl Store {
-    /// Starts a session for `principal` under the hash of a fresh secret.
-    pub async fn start_session(&self, id_hash: &str, principal: &Principal) -> Result<(), StoreError> {
-        const SQL: &str =
+    /// Starts a session under the hash of a fresh secret: signed in, or halfway (the second step still to come).
+    pub async fn start_session(&self, id_hash: &str, state: &SessionState) -> Result<(), StoreError> {
+        const SIGNED_IN: &str =
             "INSERT INTO sessions (id_hash, user_id, organisation_code, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $4)";
-        let (user_id, organisation) = match principal {
-            Principal::User(user) => (Some(user.id), None),
-            Principal::Invitation { organisation } => (None, Some(organisation.as_str())),
+        const SECOND_STEP: &str = "INSERT INTO sessions (id_hash, user_id, organisation_code, created_at, last_seen_at, second_step)
+            VALUES ($1, $2, $3, $4, $4, TRUE)";
+        let (sql, user_id, organisation) = match state {
+            SessionState::SignedIn(Principal::User(user)) => (SIGNED_IN, Some(user.id), None),
+            SessionState::SignedIn(Principal::Invitation { organisation }) => (SIGNED_IN, None, Some(organisation.as_str())),
+            SessionState::SecondStep(user) => (SECOND_STEP, Some(user.id), None),
         };
-        with_pool!(self, |pool| sqlx::query(SQL)
+        with_pool!(self, |pool| sqlx::query(sql)
             .bind(id_hash)
             .bind(user_id)
             .bind(organisation)
@@ -54,23 +58,24 @@ impl Store {
         Ok(())
     }
 
-    /// The principal of a live session, touching it; `None` for an unknown, expired or disabled one. An expired
+    /// What a live session stands for, touching it; `None` for an unknown, expired or disabled one. An expired
     /// session is deleted on sight.
-    pub async fn session(&self, id_hash: &str) -> Result<Option<Principal>, StoreError> {
-        const SQL: &str = "SELECT user_id, organisation_code, created_at, last_seen_at FROM sessions WHERE id_hash = $1";
+    pub async fn session(&self, id_hash: &str) -> Result<Option<SessionState>, StoreError> {
+        const SQL: &str = "SELECT user_id, organisation_code, created_at, last_seen_at, second_step FROM sessions WHERE id_hash = $1";
         let row: Option<SessionRow> = with_pool!(self, |pool| sqlx::query_as(SQL).bind(id_hash).fetch_optional(pool).await)?;
         let Some(row) = row else { return Ok(None) };
         let at = now();
-        if session_expired(row.created_at, row.last_seen_at, at) {
+        if session_expired(row.created_at, row.last_seen_at, at) || (row.second_step && second_step_expired(row.created_at, at)) {
             self.end_session(id_hash).await?;
             return Ok(None);
         }
-        let principal = match (row.user_id, row.organisation_code) {
+        let state = match (row.user_id, row.organisation_code) {
             (Some(id), _) => match self.user_by_id(id).await? {
-                Some(user) if !user.disabled => Principal::User(user),
+                Some(user) if !user.disabled && row.second_step => SessionState::SecondStep(user),
+                Some(user) if !user.disabled => SessionState::SignedIn(Principal::User(user)),
                 _ => return Ok(None),
             },
-            (None, Some(code)) => Principal::Invitation { organisation: stored_code(&code)? },
+            (None, Some(code)) => SessionState::SignedIn(Principal::Invitation { organisation: stored_code(&code)? }),
             (None, None) => return Err(StoreError::Corrupt(format!("session {id_hash} has no principal"))),
         };
         // Touch at most once a minute: a page view should not always be a write.
@@ -78,7 +83,7 @@ impl Store {
             const TOUCH: &str = "UPDATE sessions SET last_seen_at = $2 WHERE id_hash = $1";
             with_pool!(self, |pool| sqlx::query(TOUCH).bind(id_hash).bind(at).execute(pool).await.map(|_| ()))?;
         }
-        Ok(Some(principal))
+        Ok(Some(state))
     }
 
     pub async fn end_session(&self, id_hash: &str) -> Result<(), StoreError> {

@@ -3,14 +3,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a test that cannot go on should stop loudly
 
 use chrono::NaiveDate;
-use domain::access::Principal;
-use domain::account::{Email, NewUser, Password, Role};
+use domain::access::{Principal, SessionState};
+use domain::account::{Email, NewUser, Password, RecoveryCode, Role, TotpSecret};
 use domain::audit::{Actor, Change, Origin};
 use domain::catalogue::parse_catalogue_toml;
 use domain::population::{latest_on, parse_population_csv};
 use domain::register::{OrgCode, Organisation, OrganisationKind, Register, check_successions, parse_register_csv};
 use inbeeld_store::testing::author;
-use inbeeld_store::{AuditFilter, ImportReport, OrganisationFilter, Redemption, Store, StoreError, both_backends};
+use inbeeld_store::{AuditFilter, ImportReport, OrganisationFilter, RecoveryUse, Redemption, Store, StoreError, both_backends};
 
 const REGISTER: &str = include_str!("../../../data/register/register.csv");
 const POPULATION_2023: &str = include_str!("../../../data/population/population_2023.csv");
@@ -242,16 +242,68 @@ both_backends!(sessions_carry_their_principal_until_ended, async |store: Store| 
     let email = Email::parse("analist@instituut.nl").unwrap();
     let hash = Password::new("een lange zin als wachtwoord", &email).unwrap().hash().unwrap();
     let user = store.add_user(&NewUser::new(email.clone(), Role::Analyst, None).unwrap(), &hash, &change("user.add", "a")).await.unwrap();
-    store.start_session("hash-1", &Principal::User(user.clone())).await.unwrap();
-    store.start_session("hash-2", &Principal::Invitation { organisation: code("GM0363") }).await.unwrap();
-    assert_eq!(store.session("hash-1").await.unwrap(), Some(Principal::User(user)));
-    assert_eq!(store.session("hash-2").await.unwrap(), Some(Principal::Invitation { organisation: code("GM0363") }));
+    let signed_in = |principal| SessionState::SignedIn(principal);
+    store.start_session("hash-1", &signed_in(Principal::User(user.clone()))).await.unwrap();
+    store.start_session("hash-2", &signed_in(Principal::Invitation { organisation: code("GM0363") })).await.unwrap();
+    store.start_session("hash-4", &SessionState::SecondStep(user.clone())).await.unwrap();
+    assert_eq!(store.session("hash-1").await.unwrap(), Some(signed_in(Principal::User(user.clone()))));
+    assert_eq!(store.session("hash-2").await.unwrap(), Some(signed_in(Principal::Invitation { organisation: code("GM0363") })));
+    assert_eq!(store.session("hash-4").await.unwrap(), Some(SessionState::SecondStep(user)), "halfway stays halfway");
     assert_eq!(store.session("unknown").await.unwrap(), None);
     store.end_session("hash-1").await.unwrap();
     assert_eq!(store.session("hash-1").await.unwrap(), None);
-    store.start_session("hash-3", &Principal::User(store.users().await.unwrap()[0].clone())).await.unwrap();
+    store.start_session("hash-3", &signed_in(Principal::User(store.users().await.unwrap()[0].clone()))).await.unwrap();
     store.set_disabled(&email, true, &change("user.disable", "a")).await.unwrap();
     assert_eq!(store.session("hash-3").await.unwrap(), None, "a disabled account's sessions stop working");
+});
+
+both_backends!(a_second_factor_is_confirmed_once_its_codes_work_once_and_a_reset_ends_it, async |store: Store| {
+    import_shipped(&store).await;
+    let email = Email::parse("beheer@instituut.nl").unwrap();
+    let hash = Password::new("een lange zin als wachtwoord", &email).unwrap().hash().unwrap();
+    let user = store.add_user(&NewUser::new(email.clone(), Role::Admin, None).unwrap(), &hash, &change("user.add", "b")).await.unwrap();
+    assert!(store.second_factor(user.id).await.unwrap().is_none());
+
+    store.start_session("halfway", &SessionState::SecondStep(user.clone())).await.unwrap();
+    let secret = TotpSecret::generate().unwrap();
+    store.set_pending_secret("halfway", &secret).await.unwrap();
+    assert_eq!(store.pending_secret("halfway").await.unwrap(), Some(secret.clone()), "a reload shows the same secret");
+
+    let codes = RecoveryCode::generate_set().unwrap();
+    let hashes: Vec<String> = codes.iter().map(|c| c.hash.clone()).collect();
+    store.confirm_second_factor(user.id, &secret, 100, &hashes, &change("2fa.setup", "b")).await.unwrap();
+    let other = TotpSecret::generate().unwrap();
+    assert!(
+        matches!(store.confirm_second_factor(user.id, &other, 101, &hashes, &change("2fa.setup", "b")).await, Err(StoreError::Conflict(_))),
+        "a second set-up does not replace the first"
+    );
+    let stored = store.second_factor(user.id).await.unwrap().unwrap();
+    assert_eq!((stored.secret, stored.last_step), (secret, Some(100)));
+
+    assert!(!store.use_code_step(user.id, 100).await.unwrap(), "the confirming code is used");
+    assert!(store.use_code_step(user.id, 101).await.unwrap());
+    assert!(!store.use_code_step(user.id, 101).await.unwrap(), "a code works once");
+    assert!(!store.use_code_step(user.id, 99).await.unwrap(), "an older code after a newer one does not work");
+
+    assert_eq!(
+        store.use_recovery_code(user.id, &hashes[3], &change("2fa.recovery", "b")).await.unwrap(),
+        RecoveryUse::Accepted { left: 9 }
+    );
+    assert_eq!(store.use_recovery_code(user.id, &hashes[3], &change("2fa.recovery", "b")).await.unwrap(), RecoveryUse::Refused);
+    assert_eq!(store.use_recovery_code(user.id, "no such hash", &change("2fa.recovery", "b")).await.unwrap(), RecoveryUse::Refused);
+    assert_eq!(store.recovery_codes_left(user.id).await.unwrap(), 9);
+
+    store.start_session("full", &SessionState::SignedIn(Principal::User(user.clone()))).await.unwrap();
+    store.reset_second_factor(&email, &change("2fa.reset", "b")).await.unwrap();
+    assert!(store.second_factor(user.id).await.unwrap().is_none());
+    assert_eq!(store.recovery_codes_left(user.id).await.unwrap(), 0);
+    assert_eq!(store.session("full").await.unwrap(), None, "a reset ends the account's sessions");
+    let actions: Vec<String> = store.audit_entries(&AuditFilter::default()).await.unwrap().into_iter().map(|e| e.action).collect();
+    for action in ["2fa.setup", "2fa.recovery", "2fa.reset"] {
+        assert_eq!(actions.iter().filter(|a| *a == action).count(), 1, "{action} recorded once: {actions:?}");
+    }
+    let unknown = Email::parse("niemand@instituut.nl").unwrap();
+    assert!(matches!(store.reset_second_factor(&unknown, &change("2fa.reset", "n")).await, Err(StoreError::NotFound)));
 });
 
 both_backends!(an_invitation_works_once_and_not_after_it_expires, async |store: Store| {

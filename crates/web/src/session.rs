@@ -9,7 +9,8 @@ use axum::middleware::Next;
 use axum::response::Response;
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
-use domain::access::{Principal, SESSION_ABSOLUTE_TIMEOUT, hash_token};
+use domain::access::{Principal, SESSION_ABSOLUTE_TIMEOUT, SessionState, hash_token};
+use domain::account::User;
 use domain::audit::Origin;
 
 use crate::AppState;
@@ -24,8 +25,13 @@ fn cookie_name(secure: bool) -> &'static str {
 #[derive(Clone, Debug, Default)]
 pub struct SignedIn(pub Option<Principal>);
 
+/// A staff account that gave its password but not yet its second factor, as `load` found it. It is not signed in:
+/// `SignedIn` is empty for it.
+#[derive(Clone, Debug, Default)]
+pub struct HalfwaySignIn(pub Option<User>);
+
 pub async fn load(State(state): State<AppState>, jar: CookieJar, mut request: Request, next: Next) -> Response {
-    let principal = match jar.get(cookie_name(state.secure_cookies)) {
+    let session = match jar.get(cookie_name(state.secure_cookies)) {
         None => None,
         Some(cookie) => state.store.session(&hash_token(cookie.value())).await.unwrap_or_else(|error| {
             tracing::warn!(%error, "the session could not be read; treating the request as not signed in");
@@ -36,7 +42,13 @@ pub async fn load(State(state): State<AppState>, jar: CookieJar, mut request: Re
     let forwarded = request.headers().get("x-forwarded-for").and_then(|value| value.to_str().ok());
     let address = client_address(peer, forwarded, &state.trusted_proxies).map(|ip| ip.to_string());
     let request_id = request.headers().get(crate::middleware::REQUEST_ID).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let (principal, halfway) = match session {
+        Some(SessionState::SignedIn(principal)) => (Some(principal), None),
+        Some(SessionState::SecondStep(user)) => (None, Some(user)),
+        None => (None, None),
+    };
     request.extensions_mut().insert(SignedIn(principal));
+    request.extensions_mut().insert(HalfwaySignIn(halfway));
     // Where the request came from, for rate limits and for every change it leads to in the audit log.
     request.extensions_mut().insert(Origin { address, request_id });
     next.run(request).await

@@ -11,7 +11,9 @@ use domain::audit::{Actor, Change, Origin};
 use domain::register::OrgCode;
 use reqwest::{Response, StatusCode};
 use store::{Store, both_backends};
-use support::{PASSWORD, Site, add_user, get_as, post_as, session_cookie, sign_in, sign_in_response};
+use support::{
+    PASSWORD, SECOND_STEP, Site, add_user, fresh_code, get_as, post_as, second_step_response, session_cookie, sign_in, sign_in_response,
+};
 
 /// A site with the demo register and one account per role; the respondent is Amsterdam's.
 async fn site_with_accounts(store: &Store) -> Site {
@@ -32,13 +34,18 @@ both_backends!(signing_in_starts_a_fresh_session_on_the_roles_start_page, async 
     let planted = "inbeeld_sessie=gekozen-door-een-aanvaller";
     let response = sign_in_response(&site, "Beheer@Instituut.nl", PASSWORD, Some(planted)).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    assert_eq!(response.headers()["location"], "/beheer");
+    assert_eq!(response.headers()["location"], SECOND_STEP, "staff give a code from their app next");
     let set_cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
     assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax") && set_cookie.contains("Path=/"), "{set_cookie}");
     assert!(!set_cookie.contains("Secure"), "plain http on loopback: not Secure");
     let cookie = session_cookie(&response).unwrap();
     assert_ne!(cookie, planted, "a fresh session id, never the one the browser brought");
     assert_eq!(cookie.len(), "inbeeld_sessie=".len() + 43);
+    let halfway = cookie;
+    let response = second_step_response(&site, &halfway, &fresh_code(&site, "beheer@instituut.nl").await).await;
+    assert_eq!(response.headers()["location"], "/beheer", "then on to the role's start page");
+    let cookie = session_cookie(&response).unwrap();
+    assert_ne!(cookie, halfway, "a fresh session id after the second step too");
     let beheer = get_as(&site, "/beheer", Some(&cookie)).await;
     assert_eq!(beheer.status(), StatusCode::OK);
     assert!(beheer.text().await.unwrap().contains("respondent@amsterdam.nl"));
@@ -54,7 +61,7 @@ both_backends!(signing_in_starts_a_fresh_session_on_the_roles_start_page, async 
         .send()
         .await
         .unwrap();
-    assert_eq!(back.headers()["location"], "/beheer/audit", "back to where the visitor was sent from");
+    assert_eq!(back.headers()["location"], format!("{SECOND_STEP}?terug=%2Fbeheer%2Faudit"), "back to where the visitor was sent from");
     let away = site
         .client
         .post(format!("{}/inloggen", site.base))
@@ -62,7 +69,7 @@ both_backends!(signing_in_starts_a_fresh_session_on_the_roles_start_page, async 
         .send()
         .await
         .unwrap();
-    assert_eq!(away.headers()["location"], "/mijn", "never on to another site");
+    assert_eq!(away.headers()["location"], SECOND_STEP, "never on to another site");
 });
 
 both_backends!(a_wrong_password_is_refused_the_same_as_an_unknown_address, async |store: Store| {
@@ -221,16 +228,28 @@ both_backends!(every_route_answers_each_kind_of_visitor_by_its_rule, async |stor
     ] {
         visitors.push((email, Some(principal_with(role, organisation)), Some(sign_in(&site, email).await)));
     }
+    // A staff account that gave its password but not yet its code.
+    let halfway = session_cookie(&sign_in_response(&site, "analist@instituut.nl", PASSWORD, None).await).unwrap();
     let table = inbeeld_web::route_table();
     assert!(table.iter().any(|rule| rule.access == Access::ADMIN), "the table has admin routes");
     assert!(table.iter().any(|rule| rule.access == Access::ORGANISATION_WRITE), "the table has one municipality's routes");
     for rule in table {
         // The organisation in the example path, where the route has one: the access rule checks it.
         let organisation = rule.path.split('/').zip(rule.example.split('/')).find(|(part, _)| *part == "{code}").map(|(_, code)| code);
+        if rule.path == "/uitloggen" || (rule.path == "/inloggen" && rule.method == "POST") {
+            continue; // these change the visitor's own session; their own tests cover them
+        }
+        let halfway_visit = call(&site, rule.method, rule.example, Some(&halfway)).await;
+        let context = format!("{} {} halfway through signing in", rule.method, rule.example);
+        if rule.access.decide_second_step() == domain::access::Decision::Allow {
+            let location = halfway_visit.headers().get("location").map(|l| l.to_str().unwrap().to_owned());
+            assert!(halfway_visit.status() != StatusCode::FORBIDDEN && location.as_deref() != Some(SECOND_STEP), "{context}");
+        } else {
+            assert_eq!(halfway_visit.status(), StatusCode::SEE_OTHER, "{context}");
+            assert_eq!(halfway_visit.headers()["location"], SECOND_STEP, "{context}: the second step first");
+            assert!(halfway_visit.text().await.unwrap().is_empty(), "{context}: nothing of the page goes out");
+        }
         for (who, principal, cookie) in &visitors {
-            if rule.path == "/uitloggen" || (rule.path == "/inloggen" && rule.method == "POST") {
-                continue; // these change the visitor's own session; their own tests cover them
-            }
             let response = call(&site, rule.method, rule.example, cookie.as_deref()).await;
             let status = response.status();
             let location = response.headers().get("location").map(|l| l.to_str().unwrap().to_owned());
@@ -251,6 +270,7 @@ both_backends!(every_route_answers_each_kind_of_visitor_by_its_rule, async |stor
                     assert_eq!(status, StatusCode::FORBIDDEN, "{context}");
                     assert!(!body.contains("@instituut.nl") && !body.contains("<table"), "{context}: no data in the refusal");
                 }
+                domain::access::Decision::SecondStep => unreachable!("only a halfway visitor is sent to the second step"),
             }
         }
     }

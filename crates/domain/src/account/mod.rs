@@ -3,10 +3,12 @@
 mod email;
 mod password;
 mod role;
+mod second_factor;
 
 pub use email::Email;
 pub use password::{ARGON2_ITERATIONS, ARGON2_MEMORY_KIB, ARGON2_PARALLELISM, Password, PasswordHash};
 pub use role::Role;
+pub use second_factor::{ISSUER, RECOVERY_CODES, RecoveryCode, SecondFactorCode, SecondFactorError, TotpSecret, recovery_hash};
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;

@@ -38,6 +38,11 @@ impl Role {
         }
     }
 
+    /// Staff who can read every municipality's answers and contact details sign in with a second factor.
+    pub fn needs_second_factor(self) -> bool {
+        matches!(self, Role::Admin | Role::Analyst | Role::Interviewer)
+    }
+
     pub fn parse(value: &str) -> Result<Self, AccountError> {
         let wanted = value.trim().to_lowercase();
         Self::ALL

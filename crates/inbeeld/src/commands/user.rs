@@ -58,6 +58,14 @@ pub async fn run(store: &Store, command: UserCommand) -> anyhow::Result<()> {
             store.set_disabled(&email, true, &change("user.disable", &email, Some(before), Some(after))).await?;
             println!("user: {email} is disabled");
         }
+        UserCommand::ResetSecondFactor { email } => {
+            let email = Email::parse(&email)?;
+            match store.reset_second_factor(&email, &change("2fa.reset", &email, None, None)).await {
+                Err(StoreError::NotFound) => bail!("there is no account for {email}; `inbeeld user list` shows them"),
+                other => other?,
+            }
+            println!("user: the second factor of {email} is removed; it sets up a new one at its next sign-in");
+        }
     }
     Ok(())
 }

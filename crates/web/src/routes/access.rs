@@ -13,7 +13,7 @@ use domain::access::{Access, Decision};
 
 use crate::AppState;
 use crate::error::WebError;
-use crate::session::SignedIn;
+use crate::session::{HalfwaySignIn, SignedIn};
 
 /// One route and who may use it; `example` is the path with its parameters filled in, for the tests.
 #[derive(Debug, Clone, Copy)]
@@ -54,7 +54,9 @@ async fn enforce(access: Access, request: Request, next: Next) -> Response {
     };
     let request = Request::from_parts(parts, body);
     let principal = request.extensions().get::<SignedIn>().and_then(|signed| signed.0.as_ref());
-    match access.decide(principal, organisation.as_deref()) {
+    let halfway = request.extensions().get::<HalfwaySignIn>().is_some_and(|halfway| halfway.0.is_some());
+    let decision = if halfway { access.decide_second_step() } else { access.decide(principal, organisation.as_deref()) };
+    match decision {
         Decision::Allow => next.run(request).await,
         Decision::SignIn => {
             let back = request.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
@@ -65,5 +67,10 @@ async fn enforce(access: Access, request: Request, next: Next) -> Response {
             response
         }
         Decision::Forbidden => WebError::Forbidden("U hebt geen toegang tot deze pagina met uw rol.".into()).into_response(),
+        Decision::SecondStep => {
+            let mut response = Redirect::to(crate::routes::SECOND_STEP).into_response();
+            response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            response
+        }
     }
 }

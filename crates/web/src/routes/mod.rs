@@ -51,6 +51,9 @@ const NEW_ARTICLE: &str = "/beheer/kennisbank/nieuw";
 const EDIT_ARTICLE: &str = "/beheer/kennisbank/{slug}/bewerken";
 const EXAMPLE_EDIT_ARTICLE: &str = "/beheer/kennisbank/digid-aansluiten-inloggen-voor-burgers/bewerken";
 
+/// The second step of signing in, for staff: a code from the authenticator app, or setting one up.
+pub const SECOND_STEP: &str = "/inloggen/tweede-stap";
+
 /// Every route of the site with its rule. The JSON API under `/api/v1` is open data and public as a whole.
 fn table() -> Table {
     Table::new()
@@ -132,7 +135,10 @@ fn table() -> Table {
         .route(rule("GET", "/static/inbeeld.css", "/static/inbeeld.css", Access::Public), get(assets::stylesheet))
         .route(rule("GET", "/inloggen", "/inloggen", Access::Public), get(account::sign_in::form))
         .route(rule("POST", "/inloggen", "/inloggen", Access::Public), post(account::sign_in::submit))
-        .route(rule("POST", "/uitloggen", "/uitloggen", Access::SignedIn), post(account::sign_in::sign_out))
+        .route(rule("GET", SECOND_STEP, SECOND_STEP, Access::SecondStep), get(account::second_step::form))
+        .route(rule("POST", SECOND_STEP, SECOND_STEP, Access::SecondStep), post(account::second_step::submit))
+        // Anyone may end their own session, also halfway through signing in.
+        .route(rule("POST", "/uitloggen", "/uitloggen", Access::Public), post(account::sign_in::sign_out))
         .route(rule("GET", "/uitnodiging/{token}", "/uitnodiging/onbekend", Access::Public), get(account::invitation::redeem))
         .route(rule("GET", "/mijn", "/mijn", Access::SignedIn), get(account::mine::page_for))
         .route(rule("GET", QUESTIONNAIRE, EXAMPLE, Access::ORGANISATION_READ), get(respondent::overview::show))

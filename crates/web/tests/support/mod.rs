@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)] // shared by several test binaries
 
-use domain::account::{Email, NewUser, Password, Role};
+use domain::account::{Email, NewUser, Password, Role, TotpSecret};
 use domain::audit::{Actor, Change, Origin};
 use domain::register::OrgCode;
 use reqwest::{Response, StatusCode};
@@ -12,6 +12,9 @@ use store::Store;
 use store::testing::author;
 
 pub const PASSWORD: &str = "een lange zin als wachtwoord";
+/// The authenticator secret every staff account of the tests has (base32 of twenty bytes).
+pub const TOTP_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+pub const SECOND_STEP: &str = "/inloggen/tweede-stap";
 
 pub struct Site {
     pub base: String,
@@ -79,7 +82,50 @@ pub async fn add_user(store: &Store, email: &str, role: Role, organisation: Opti
         before: None,
         after: None,
     };
-    store.add_user(&new, &hash, &change).await.unwrap();
+    let user = store.add_user(&new, &hash, &change).await.unwrap();
+    if role.needs_second_factor() {
+        let secret = TotpSecret::from_base32(TOTP_SECRET).unwrap();
+        store.confirm_second_factor(user.id, &secret, 0, &[], &Change { action: "2fa.setup", ..change }).await.unwrap();
+    }
+}
+
+/// A code of the test secret that the server has not seen yet for `email` on `site`. A code works once, so a
+/// second sign-in of the same account within a time step takes the next step's code, and a third waits for it.
+pub async fn fresh_code(site: &Site, email: &str) -> String {
+    use std::collections::HashMap;
+    use std::sync::{LazyLock, Mutex};
+    static USED: LazyLock<Mutex<HashMap<String, i64>>> = LazyLock::new(Mutex::default);
+    let key = format!("{} {}", site.base, email.to_lowercase());
+    let secret = TotpSecret::from_base32(TOTP_SECRET).unwrap();
+    loop {
+        let now = chrono::Utc::now();
+        let step = now.timestamp() / 30;
+        // The step before is left out: by the time the server checks, it may be two steps old.
+        let chosen = {
+            let mut used = USED.lock().unwrap();
+            let last = used.get(&key).copied().unwrap_or(0);
+            let chosen = [step, step + 1].into_iter().find(|candidate| *candidate > last);
+            if let Some(chosen) = chosen {
+                used.insert(key.clone(), chosen);
+            }
+            chosen
+        };
+        if let Some(chosen) = chosen {
+            return secret.code_at(chrono::DateTime::from_timestamp(chosen * 30, 0).unwrap()).unwrap();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+}
+
+/// Gives the second step of a halfway session (`cookie`) for `email`; the response of that step.
+pub async fn second_step_response(site: &Site, cookie: &str, code: &str) -> Response {
+    site.client
+        .post(format!("{}{SECOND_STEP}", site.base))
+        .header("cookie", cookie)
+        .form(&[("code", code), ("terug", "")])
+        .send()
+        .await
+        .unwrap()
 }
 
 pub fn session_cookie(response: &Response) -> Option<String> {
@@ -101,11 +147,18 @@ pub async fn sign_in_response(site: &Site, email: &str, password: &str, cookie: 
     request.send().await.unwrap()
 }
 
-/// Signs in and returns the session cookie (`name=value`).
+/// Signs in, with the second step where the account has one, and returns the session cookie (`name=value`).
 pub async fn sign_in(site: &Site, email: &str) -> String {
     let response = sign_in_response(site, email, PASSWORD, None).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER, "{email} signs in");
-    session_cookie(&response).expect("a session cookie")
+    let cookie = session_cookie(&response).expect("a session cookie");
+    if !response.headers()["location"].to_str().unwrap().starts_with(SECOND_STEP) {
+        return cookie;
+    }
+    let code = fresh_code(site, email).await;
+    let response = second_step_response(site, &cookie, &code).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "{email} gives the second step");
+    session_cookie(&response).expect("a session cookie after the second step")
 }
 
 pub async fn get_as(site: &Site, path: &str, cookie: Option<&str>) -> Response {

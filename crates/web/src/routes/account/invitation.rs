@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
-use domain::access::{Principal, RateLimit, hash_token};
+use domain::access::{Principal, RateLimit, SessionState, hash_token};
 use domain::audit::{Actor, Change, Origin};
 use store::Redemption;
 
@@ -38,8 +38,8 @@ pub async fn redeem(
         Redemption::Used => return refuse(&state, &limits, origin, "Deze uitnodiging is al gebruikt.", now).await,
         Redemption::Unknown => return refuse(&state, &limits, origin, "Deze uitnodiging bestaat niet.", now).await,
     };
-    let principal = Principal::Invitation { organisation };
-    let mut response = begin_session(&state, jar, principal, origin, "invitation.used", &destination).await?;
+    let session = SessionState::SignedIn(Principal::Invitation { organisation });
+    let mut response = begin_session(&state, jar, session, origin, "invitation.used", &destination).await?;
     // The link's token must not travel on in a Referer header.
     response.headers_mut().insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     Ok(response)

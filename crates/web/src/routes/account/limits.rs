@@ -9,6 +9,11 @@ use chrono::{DateTime, Utc};
 use domain::access::RateLimit;
 use store::{Store, StoreError};
 
+/// The key under which failures from one address count, whatever they tried: passwords and second-step codes alike.
+pub fn address_key(address: &str) -> String {
+    format!("address:{address}")
+}
+
 /// How long until another attempt may be made under every one of `limits`; `None` if now.
 pub async fn wait(store: &Store, limits: &[(&str, RateLimit)], now: DateTime<Utc>) -> Result<Option<Duration>, StoreError> {
     let mut longest = None;

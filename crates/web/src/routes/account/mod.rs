@@ -3,11 +3,12 @@
 pub mod invitation;
 mod limits;
 pub mod mine;
+pub mod second_step;
 pub mod sign_in;
 
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
-use domain::access::{Principal, Secret};
+use domain::access::{Principal, Secret, SessionState};
 use domain::account::Role;
 use domain::audit::{Change, Origin};
 
@@ -23,26 +24,38 @@ pub fn start_page(principal: &Principal) -> &'static str {
     }
 }
 
-/// Starts a fresh session for `principal`, ending the one the browser had (so no session id outlives a sign-in),
-/// records `action`, and sends the browser on to `destination`.
+/// Starts a fresh session, ending the one the browser had (so no session id outlives a sign-in or its second
+/// step), records `action`, and sends the browser on to `destination`.
 pub async fn begin_session(
     state: &AppState,
     jar: CookieJar,
-    principal: Principal,
+    session: SessionState,
     origin: Origin,
     action: &'static str,
     destination: &str,
 ) -> Result<Response, WebError> {
+    let jar = start_session(state, jar, session, origin, action).await?;
+    Ok((jar, Redirect::to(destination)).into_response())
+}
+
+/// `begin_session` without the redirect: the cookie jar with the new session's cookie.
+pub async fn start_session(
+    state: &AppState,
+    jar: CookieJar,
+    session: SessionState,
+    origin: Origin,
+    action: &'static str,
+) -> Result<CookieJar, WebError> {
     if let Some(old) = current_token(&jar, state.secure_cookies) {
         state.store.end_session(&domain::access::hash_token(&old)).await?;
     }
     let secret = Secret::generate().map_err(WebError::Internal)?;
-    state.store.start_session(&secret.hash, &principal).await?;
-    let target = match &principal {
-        Principal::User(user) => user.email.to_string(),
-        Principal::Invitation { organisation } => organisation.to_string(),
+    state.store.start_session(&secret.hash, &session).await?;
+    let (actor, target) = match &session {
+        SessionState::SignedIn(principal @ Principal::User(user)) => (principal.actor(), user.email.to_string()),
+        SessionState::SignedIn(principal @ Principal::Invitation { organisation }) => (principal.actor(), organisation.to_string()),
+        SessionState::SecondStep(user) => (Principal::User(user.clone()).actor(), user.email.to_string()),
     };
-    state.store.record(&Change { actor: principal.actor(), origin, action, target, before: None, after: None }).await?;
-    let jar = jar.add(session_cookie(secret.token, state.secure_cookies));
-    Ok((jar, Redirect::to(destination)).into_response())
+    state.store.record(&Change { actor, origin, action, target, before: None, after: None }).await?;
+    Ok(jar.add(session_cookie(secret.token, state.secure_cookies)))
 }

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use axum_extra::extract::CookieJar;
-use domain::access::{Principal, RateLimit, hash_token};
+use domain::access::{Principal, RateLimit, SessionState, hash_token};
 use std::sync::LazyLock;
 
 use domain::account::{Email, Password, PasswordHash, User};
@@ -45,7 +45,7 @@ pub struct SignInForm {
 }
 
 /// Only a path on this site: never another site, which would make the sign-in page an open redirect.
-fn local_path(back: &str) -> Option<&str> {
+pub(super) fn local_path(back: &str) -> Option<&str> {
     (back.starts_with('/') && !back.starts_with("//") && !back.contains('\\')).then_some(back)
 }
 
@@ -79,11 +79,14 @@ pub async fn submit(
         let body = page(SignInPage { email: typed.clone(), back: back.clone(), error: Some(message), notice: None })?;
         Ok((status, body).into_response())
     };
-    let account_key = format!("account:{}", typed.to_lowercase());
-    let address_key = format!("address:{}", origin.address.as_deref().unwrap_or("unknown"));
+    let address = origin.address.as_deref().unwrap_or("unknown");
+    // Per account and address together: failures from elsewhere never lock the owner out.
+    let account_key = format!("account:{}|address:{address}", typed.to_lowercase());
+    let address_key = limits::address_key(address);
 
     let now = chrono::Utc::now();
-    let limits = [(account_key.as_str(), RateLimit::SIGN_IN_PER_ACCOUNT), (address_key.as_str(), RateLimit::SIGN_IN_PER_ADDRESS)];
+    let limits =
+        [(account_key.as_str(), RateLimit::SIGN_IN_PER_ACCOUNT_AND_ADDRESS), (address_key.as_str(), RateLimit::SIGN_IN_PER_ADDRESS)];
     if let Some(wait) = limits::wait(&state.store, &limits, now).await? {
         let message = format!("Te veel mislukte pogingen. Probeer het over {} opnieuw.", limits::in_words(wait));
         return Ok(limits::with_retry_after(retry(message, StatusCode::TOO_MANY_REQUESTS)?, wait));
@@ -118,9 +121,13 @@ pub async fn submit(
             if hash.needs_rehash() {
                 rehash(&state, &user, form.wachtwoord, &origin).await;
             }
+            if user.role.needs_second_factor() {
+                let next = super::second_step::address(&back);
+                return begin_session(&state, jar, SessionState::SecondStep(user), origin, "login.password", &next).await;
+            }
             let principal = Principal::User(user);
             let destination = if back.is_empty() { start_page(&principal).to_owned() } else { back.clone() };
-            begin_session(&state, jar, principal, origin, "login", &destination).await
+            begin_session(&state, jar, SessionState::SignedIn(principal), origin, "login", &destination).await
         }
         _ => {
             limits::record_failure(&state.store, &limits, now).await?;
