@@ -131,6 +131,7 @@ export const ACCOUNTS = {
   admin: { email: 'beheer@instituut.nl', password: 'een lange zin als wachtwoord', role: 'admin' },
   respondent: { email: 'respondent@amsterdam.nl', password: 'een andere lange zin', role: 'respondent', organisation: 'GM0363' },
   interviewer: { email: 'interviewer@instituut.nl', password: 'nog een lange zin hier', role: 'interviewer' },
+  analyst: { email: 'analist@instituut.nl', password: 'een zin die alleen de analist kent', role: 'analyst' },
 };
 
 /** An open wave on today's division beside the demo's closed, simulated one, so that respondents can answer. */

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { expectNoAxeViolations } from '../support/browser.mjs';
 import { setup } from '../support/harness.mjs';
 import { ACCOUNTS } from '../support/server.mjs';
-import { signIn } from '../support/sign_in.mjs';
+import { tabTo } from '../support/keyboard.mjs';
+import { SECOND_STEP, giveCode, setUpApp, signIn, signInWithPassword, typeCode } from '../support/sign_in.mjs';
 
 const app = setup('accounts');
 
@@ -54,4 +55,49 @@ app.test('a respondent lands on its own start page with its municipality', async
   const response = await page.goto(app.url('/beheer'));
   assert.equal(response.status(), 403, 'a respondent has no access to the admin pages');
   await expectNoAxeViolations(page);
+});
+
+async function signOutByKeyboard(page) {
+  await tabTo(page, page.getByRole('button', { name: 'Uitloggen' }));
+  await page.keyboard.press('Enter');
+  await page.waitForURL((url) => url.pathname === '/inloggen');
+}
+
+app.test('staff set up two-step sign-in by keyboard, then sign in with a code and with a recovery code', async (page) => {
+  await signInWithPassword(app, page, ACCOUNTS.analyst);
+  assert.equal(new URL(page.url()).pathname, SECOND_STEP, 'the password alone does not sign staff in');
+  await page.getByRole('heading', { name: 'Tweestapsverificatie instellen' }).waitFor();
+  assert.equal(await page.locator('svg.qr-code').count(), 1, 'a QR code drawn on the server');
+  await expectNoAxeViolations(page);
+
+  await page.goto(app.url('/mijn'));
+  assert.equal(new URL(page.url()).pathname, SECOND_STEP, 'nothing opens before the set-up');
+
+  const key = await page.locator('#sleutel').innerText();
+  await typeCode(page, 'Code uit de app', '000000');
+  await page.getByRole('alert').getByText('Deze code klopt niet.', { exact: false }).waitFor();
+  assert.equal(await page.locator('#sleutel').innerText(), key, 'the same key after a wrong code');
+  await expectNoAxeViolations(page);
+
+  const recoveryCodes = await setUpApp(app, page, ACCOUNTS.analyst.email);
+  await expectNoAxeViolations(page);
+  await tabTo(page, page.getByRole('link', { name: 'Verder' }));
+  await page.keyboard.press('Enter');
+  await page.waitForURL((url) => url.pathname === '/mijn');
+  await signOutByKeyboard(page);
+
+  await signInWithPassword(app, page, ACCOUNTS.analyst);
+  await page.getByRole('heading', { name: 'Code invullen' }).waitFor();
+  await expectNoAxeViolations(page);
+  await giveCode(app, page, ACCOUNTS.analyst.email);
+  assert.equal(new URL(page.url()).pathname, '/mijn', 'signed in with a code from the app');
+  await signOutByKeyboard(page);
+
+  await signInWithPassword(app, page, ACCOUNTS.analyst);
+  await typeCode(page, 'Code', recoveryCodes[0]);
+  await page.waitForURL((url) => url.pathname === '/mijn');
+  await signOutByKeyboard(page);
+  await signInWithPassword(app, page, ACCOUNTS.analyst);
+  await typeCode(page, 'Code', recoveryCodes[0]);
+  await page.getByRole('alert').getByText('is al gebruikt', { exact: false }).waitFor();
 });

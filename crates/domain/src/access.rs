@@ -12,6 +12,10 @@ use crate::account::{Role, User};
 use crate::audit::Actor;
 use crate::register::OrgCode;
 
+mod return_path;
+
+pub use return_path::ReturnPath;
+
 /// Who is asking: a signed-in user, or a respondent who came in through an invitation link for one organisation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Principal {

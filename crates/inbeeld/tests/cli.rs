@@ -588,3 +588,34 @@ fn responses_export_as_xlsx_and_json() {
     assert_eq!((interview["state"].as_str(), interview["mode"].as_str()), (Some("draft"), Some("interview")));
     assert_eq!(interview["answers"]["ict_staff"], "1.250", "JSON keeps what was typed");
 }
+
+#[tokio::test]
+async fn a_colleague_who_lost_the_phone_is_recovered_with_reset_2fa() {
+    use domain::access::{Principal, SessionState};
+    use domain::account::{Email, TotpSecret};
+    let (_folder, db) = workspace();
+    assert!(inbeeld(&db, &["demo"]).ok);
+    let add = inbeeld_with_password(
+        &db,
+        "een lange zin als wachtwoord",
+        &["user", "add", "--email", "analist@instituut.nl", "--role", "analyst"],
+    );
+    assert!(add.ok, "{}", add.stderr);
+    let store = store::Store::connect(&db).await.unwrap();
+    let user = store.users().await.unwrap().into_iter().next().unwrap();
+    let change = store::testing::author().change("2fa.setup", "analist@instituut.nl".into(), None, None);
+    store.confirm_second_factor(user.id, &TotpSecret::generate().unwrap(), 1, &[], &change).await.unwrap();
+    store.start_session("open-session", &SessionState::SignedIn(Principal::User(user.clone()))).await.unwrap();
+
+    let reset = inbeeld(&db, &["user", "reset-2fa", "--email", "Analist@Instituut.nl"]);
+    assert!(reset.ok, "{}", reset.stderr);
+    assert!(reset.stdout.contains("the second factor of analist@instituut.nl is removed"), "{}", reset.stdout);
+    assert!(store.second_factor(user.id).await.unwrap().is_none(), "it sets up a new app at its next sign-in");
+    assert_eq!(store.session("open-session").await.unwrap(), None, "its open sessions end");
+    let audit = store.audit_entries(&store::AuditFilter { action: Some("2fa.reset".into()), ..Default::default() }).await.unwrap();
+    assert_eq!(audit.len(), 1);
+    assert_eq!(audit[0].target, Email::parse("analist@instituut.nl").unwrap().to_string());
+
+    let nobody = inbeeld(&db, &["user", "reset-2fa", "--email", "niemand@instituut.nl"]);
+    assert!(!nobody.ok && nobody.stderr.contains("there is no account for niemand@instituut.nl"), "{}", nobody.stderr);
+}

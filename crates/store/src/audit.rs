@@ -27,10 +27,12 @@ struct AuditRow {
     after: Option<String>,
     address: Option<String>,
     request_id: Option<String>,
+    upstream_request_id: Option<String>,
 }
 
-pub(crate) const INSERT_AUDIT: &str = "INSERT INTO audit_log (at, actor, action, target, before, after, address, request_id)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+pub(crate) const INSERT_AUDIT: &str =
+    "INSERT INTO audit_log (at, actor, action, target, before, after, address, request_id, upstream_request_id)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 
 /// Binds a change to `INSERT_AUDIT`, for use inside the transaction that makes the change. `$change` is read
 /// several times: pass a variable, not an expression that builds one.
@@ -45,6 +47,7 @@ macro_rules! audit_query {
             .bind($change.after.as_ref().map(|value| value.to_string()))
             .bind($change.origin.address.as_deref())
             .bind($change.origin.request_id.as_deref())
+            .bind($change.origin.upstream_request_id.as_deref())
     };
 }
 pub(crate) use audit_query;
@@ -63,7 +66,7 @@ impl Store {
 
     /// Entries matching `filter`, newest first.
     pub async fn audit_entries(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError> {
-        const SQL: &str = "SELECT id, at, actor, action, target, before, after, address, request_id FROM audit_log
+        const SQL: &str = "SELECT id, at, actor, action, target, before, after, address, request_id, upstream_request_id FROM audit_log
             WHERE ($1 IS NULL OR action = $1)
               AND ($2 IS NULL OR LOWER(actor) LIKE $2)
               AND ($3 IS NULL OR target = $3)
@@ -93,6 +96,7 @@ impl Store {
                 after: r.after,
                 address: r.address,
                 request_id: r.request_id,
+                upstream_request_id: r.upstream_request_id,
             })
             .collect())
     }

@@ -30,7 +30,7 @@ pub use fieldwork::{
 };
 pub use knowledge::SEARCH_LIMIT;
 pub use register::OrganisationFilter;
-pub use second_factor::{RecoveryUse, SecondFactor};
+pub use second_factor::SecondFactor;
 pub use sessions::Redemption;
 pub use support_plans::{InvitationOutcome, MeetingInvitation, StoredProposal};
 

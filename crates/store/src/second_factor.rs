@@ -16,16 +16,6 @@ pub struct SecondFactor {
     pub last_step: Option<u64>,
 }
 
-/// What became of a recovery code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RecoveryUse {
-    /// It was unused and is now used up; this many are left.
-    Accepted {
-        left: i64,
-    },
-    Refused,
-}
-
 fn step_from_db(step: Option<i64>) -> Result<Option<u64>, StoreError> {
     step.map(|s| u64::try_from(s).map_err(|_| StoreError::Corrupt(format!("a negative code step {s}")))).transpose()
 }
@@ -84,20 +74,19 @@ impl Store {
         Ok(used == 1)
     }
 
-    /// Uses up one recovery code (by its hash) and records `change` with it, in one transaction.
-    pub async fn use_recovery_code(&self, user_id: i64, code_hash: &str, change: &Change) -> Result<RecoveryUse, StoreError> {
+    /// Uses up one unused recovery code (by its hash) and records `change` with it, in one transaction; `false` if
+    /// there is no such unused code.
+    pub async fn use_recovery_code(&self, user_id: i64, code_hash: &str, change: &Change) -> Result<bool, StoreError> {
         const USE: &str = "UPDATE recovery_codes SET used_at = $3 WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL";
-        const LEFT: &str = "SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL";
-        let outcome = with_pool!(self, |pool| {
+        let used = with_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
             let used = sqlx::query(USE).bind(user_id).bind(code_hash).bind(now()).execute(&mut *tx).await?.rows_affected();
-            let left: i64 = sqlx::query_scalar(LEFT).bind(user_id).fetch_one(&mut *tx).await?;
             if used == 1 {
                 audit_query!(change).execute(&mut *tx).await?;
             }
-            tx.commit().await.map(|()| if used == 1 { RecoveryUse::Accepted { left } } else { RecoveryUse::Refused })
+            tx.commit().await.map(|()| used == 1)
         })?;
-        Ok(outcome)
+        Ok(used)
     }
 
     /// How many unused recovery codes an account has.

@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use domain::analysis::indicators::{Asked, Group, Indicators, WaveInput, compute, compute_group, group_response, groups};
 use domain::analysis::trend::{Division, Trend, TrendWave, trend};
 use domain::analysis::{IN_USE_BYTE, Proportion, status_byte};
-use domain::benchmark::{Profile, Standing, profile, standings};
+use domain::benchmark::{Comparison, Profile, Standing, preliminary_profile, profile, standings};
 use domain::catalogue::Catalogue;
 use domain::fieldwork::follow_up::asked;
 use domain::fieldwork::{Wave, WaveId, WaveState};
@@ -98,6 +98,15 @@ impl WaveFigures {
         profile(code, &self.asked_by_group, &self.standings, &partners, &self.catalogue)
     }
 
+    /// Where `code` stands in this wave before it is published (these figures from `load_own`), against the
+    /// respondents of `published`, when there is a published wave to compare with.
+    pub fn preliminary_profile(&self, code: &OrgCode, published: Option<&WaveFigures>) -> Option<Profile> {
+        let partners = self.partners.get(code).cloned().unwrap_or_default();
+        let own = self.standings.iter().find(|s| &s.code == code);
+        let comparison = published.map(|p| Comparison { asked: &p.asked_by_group, standings: &p.standings });
+        preliminary_profile(code, &self.asked_by_group, own, comparison, &partners, &self.catalogue)
+    }
+
     pub fn group(&self, group: &Group) -> Option<&GroupFigures> {
         self.groups.iter().find(|g| &g.group == group)
     }
@@ -128,6 +137,19 @@ struct CacheInner {
 }
 
 impl FiguresCache {
+    /// The newest published wave with the same catalogue as `wave`, to compare a profile with before `wave` is
+    /// published; `None` when there is none.
+    pub async fn comparison_for(&self, store: &Store, wave: &Wave) -> Result<Option<Arc<WaveFigures>>, WebError> {
+        let same = published_waves(store)
+            .await?
+            .into_iter()
+            .find(|w| w.id != wave.id && w.catalogue_id == wave.catalogue_id && w.catalogue_version == wave.catalogue_version);
+        match same {
+            Some(published) => Ok(Some(self.wave(store, published.id.as_str()).await?)),
+            None => Ok(None),
+        }
+    }
+
     /// The figures of a published wave; a wave that does not exist or is not published is not found.
     pub async fn wave(&self, store: &Store, id: &str) -> Result<Arc<WaveFigures>, WebError> {
         self.forget_if_changed(store).await?;
@@ -214,12 +236,18 @@ async fn load(store: &Store, id: &str) -> Result<WaveFigures, WebError> {
     if wave.state != WaveState::Published {
         return Err(not_published());
     }
-    load_wave(store, wave).await
+    load_wave(store, wave, None).await
 }
 
-/// The figures of any wave, published or not, read afresh: for the one respondent who may see its own profile
-/// before publication. They are never kept, so that nothing unpublished reaches the cache the public reads.
-pub async fn load_wave(store: &Store, wave: Wave) -> Result<WaveFigures, WebError> {
+/// The figures of a wave that is not published, for the profile its municipality `code` may see before
+/// publication: read afresh with that municipality's own answers only, since the others' are not public yet, and
+/// never kept, so that nothing unpublished reaches the cache the public reads.
+pub async fn load_own(store: &Store, wave: Wave, code: &OrgCode) -> Result<WaveFigures, WebError> {
+    load_wave(store, wave, Some(code)).await
+}
+
+/// The figures of `wave`, of the answers of `only` when given, or of all.
+async fn load_wave(store: &Store, wave: Wave, only: Option<&OrgCode>) -> Result<WaveFigures, WebError> {
     let register = store.organisations(&OrganisationFilter::default()).await?;
     let names = register.iter().map(|o| (o.code.clone(), o.name.clone())).collect();
 
@@ -231,7 +259,10 @@ pub async fn load_wave(store: &Store, wave: Wave) -> Result<WaveFigures, WebErro
     for other in earlier {
         series.push(wave_data(store, other, &register).await?);
     }
-    let data = wave_data(store, wave, &register).await?;
+    let mut data = wave_data(store, wave, &register).await?;
+    if let Some(code) = only {
+        data.responses.retain(|(respondent, _)| respondent == code);
+    }
     let input = data.input();
     let national = compute(&input);
     let groups = groups(&input)

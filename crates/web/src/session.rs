@@ -41,7 +41,9 @@ pub async fn load(State(state): State<AppState>, jar: CookieJar, mut request: Re
     let peer = request.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|info| info.0.ip());
     let forwarded = request.headers().get("x-forwarded-for").and_then(|value| value.to_str().ok());
     let address = client_address(peer, forwarded, &state.trusted_proxies).map(|ip| ip.to_string());
+    // Ours, set by `middleware::wrap` after it removed whatever a client sent.
     let request_id = request.headers().get(crate::middleware::REQUEST_ID).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let upstream_request_id = request.extensions().get::<crate::middleware::UpstreamRequestId>().map(|id| id.0.clone());
     let (principal, halfway) = match session {
         Some(SessionState::SignedIn(principal)) => (Some(principal), None),
         Some(SessionState::SecondStep(user)) => (None, Some(user)),
@@ -50,7 +52,7 @@ pub async fn load(State(state): State<AppState>, jar: CookieJar, mut request: Re
     request.extensions_mut().insert(SignedIn(principal));
     request.extensions_mut().insert(HalfwaySignIn(halfway));
     // Where the request came from, for rate limits and for every change it leads to in the audit log.
-    request.extensions_mut().insert(Origin { address, request_id });
+    request.extensions_mut().insert(Origin { address, request_id, upstream_request_id });
     next.run(request).await
 }
 

@@ -252,6 +252,16 @@ both_backends!(every_route_answers_each_kind_of_visitor_by_its_rule, async |stor
         for (who, principal, cookie) in &visitors {
             let response = call(&site, rule.method, rule.example, cookie.as_deref()).await;
             let status = response.status();
+            if cookie.is_some() || rule.access != Access::Public {
+                let cache = response.headers().get("cache-control").map(|c| c.to_str().unwrap().to_owned());
+                assert_eq!(
+                    cache.as_deref(),
+                    Some("no-store, private"),
+                    "{} {} as {who}: a private answer is kept by no cache",
+                    rule.method,
+                    rule.example
+                );
+            }
             let location = response.headers().get("location").map(|l| l.to_str().unwrap().to_owned());
             let body = response.text().await.unwrap();
             let context = format!("{} {} as {who}", rule.method, rule.example);
@@ -274,6 +284,19 @@ both_backends!(every_route_answers_each_kind_of_visitor_by_its_rule, async |stor
             }
         }
     }
+});
+
+both_backends!(a_signed_in_visitor_gets_nothing_a_cache_may_keep, async |store: Store| {
+    let site = site_with_accounts(&store).await;
+    let cookie = sign_in(&site, "analist@instituut.nl").await;
+    for path in ["/", "/bestaat-niet", "/api/v1/catalogi", "/static/inbeeld.css", "/beheer/audit.csv"] {
+        let response = get_as(&site, path, Some(&cookie)).await;
+        assert_eq!(response.headers()["cache-control"], "no-store, private", "{path} signed in");
+    }
+    let public = site.get("/gemeenten").await;
+    assert!(public.headers().get("cache-control").is_none_or(|c| !c.to_str().unwrap().contains("private")), "public pages stay cacheable");
+    let signing_in = sign_in_response(&site, "analist@instituut.nl", PASSWORD, None).await;
+    assert_eq!(signing_in.headers()["cache-control"], "no-store, private", "the answer that sets the session cookie");
 });
 
 fn principal_with(role: Role, organisation: Option<&str>) -> Principal {
@@ -334,4 +357,149 @@ both_backends!(behind_a_trusted_proxy_the_forwarded_client_is_limited, async |st
     assert_eq!(store.failures("address:203.0.113.7", since).await.unwrap().len(), 1, "the client the proxy saw");
     assert!(store.failures("address:127.0.0.1", since).await.unwrap().is_empty(), "not the proxy");
     assert!(store.failures("address:198.51.100.1", since).await.unwrap().is_empty(), "not what the client claimed");
+});
+
+/// Return paths that a browser would follow to another site, or that no header can carry.
+const HOSTILE_RETURN_PATHS: [&str; 24] = [
+    "//evil.example/",
+    "///evil.example",
+    "/\\evil.example",
+    "\\\\evil.example",
+    "/\t/evil.example/",
+    "/\n/evil.example",
+    "/\r\nSet-Cookie: x=1",
+    "/\0",
+    "/ /evil.example",
+    "https://evil.example",
+    "javascript:alert(1)",
+    "/javascript:alert(1)",
+    "evil.example",
+    "/%09/evil.example/",
+    "%2F%09%2Fevil.example%2F",
+    "/%0A/evil.example",
+    "/%00",
+    "%2F%2Fevil.example",
+    "/%2Fevil.example",
+    "/%5Cevil.example",
+    "/%252F%252Fevil.example",
+    "/%E2%80%A8/evil.example",
+    "/\u{2028}/evil.example",
+    "https:%2F%2Fevil.example",
+];
+
+both_backends!(a_hostile_return_path_leads_to_the_start_page, async |store: Store| {
+    let site = site_with_accounts(&store).await;
+    let halfway = session_cookie(&sign_in_response(&site, "analist@instituut.nl", PASSWORD, None).await).unwrap();
+    for hostile in HOSTILE_RETURN_PATHS {
+        // As typed into the field, and once more percent-encoded, as a link could carry it.
+        let encoded: String = form_urlencoded::byte_serialize(hostile.as_bytes()).collect();
+        for value in [hostile, encoded.as_str()] {
+            let form =
+                site.get(&format!("/inloggen?terug={}", form_urlencoded::byte_serialize(value.as_bytes()).collect::<String>())).await;
+            assert_eq!(form.status(), StatusCode::OK, "{value:?}");
+            assert!(form.text().await.unwrap().contains("name=\"terug\" value=\"\""), "{value:?}: the form carries nothing of it");
+            let response = site
+                .client
+                .post(format!("{}/inloggen", site.base))
+                .form(&[("email", "respondent@amsterdam.nl"), ("wachtwoord", PASSWORD), ("terug", value)])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::SEE_OTHER, "{value:?}");
+            assert_eq!(response.headers()["location"], "/mijn", "{value:?}: the start page, never elsewhere");
+            // Staff carry the return path through their second step, by the same rule.
+            let second = get_as(&site, &format!("{SECOND_STEP}?terug={encoded}"), Some(&halfway)).await;
+            assert!(second.text().await.unwrap().contains("name=\"terug\" value=\"\""), "{value:?}: the second step carries nothing");
+        }
+    }
+    for kept in ["/beheer/audit", "/invullen/eerste-meting/GM0363?pagina=2"] {
+        let response = site
+            .client
+            .post(format!("{}/inloggen", site.base))
+            .form(&[("email", "respondent@amsterdam.nl"), ("wachtwoord", PASSWORD), ("terug", kept)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.headers()["location"], kept);
+        let address = format!("{SECOND_STEP}?terug={}", form_urlencoded::byte_serialize(kept.as_bytes()).collect::<String>());
+        let second = get_as(&site, &address, Some(&halfway)).await.text().await.unwrap();
+        assert!(second.contains(&format!("name=\"terug\" value=\"{kept}\"")), "{kept}: the second step carries it on");
+    }
+});
+
+both_backends!(an_unreadable_form_gets_a_dutch_page, async |store: Store| {
+    let site = site_with_accounts(&store).await;
+    let admin = sign_in(&site, "beheer@instituut.nl").await;
+    let respondent = sign_in(&site, "respondent@amsterdam.nl").await;
+    // (path, who posts, whether the form has a field that must be there)
+    let posts: [(&str, Option<&str>, bool); 8] = [
+        ("/inloggen", None, true),
+        ("/beheer/metingen", Some(&admin), true),
+        ("/beheer/metingen/eerste-meting/status", Some(&admin), true),
+        ("/invullen/eerste-meting/GM0363/interview", Some(&respondent), true),
+        ("/invullen/eerste-meting/GM0363/indienen", Some(&respondent), true),
+        ("/invullen/eerste-meting/GM0363/pagina/thema", Some(&respondent), false),
+        ("/beheer/kennisbank/nieuw", Some(&admin), false),
+        ("/beheer/ondersteuning/voorstellen", Some(&admin), false),
+    ];
+    for (path, cookie, required) in posts {
+        // A body that is not a form at all, and a form without the fields it needs.
+        let mut not_a_form = site.client.post(format!("{}{path}", site.base)).body("{\"id\": 1}");
+        if let Some(cookie) = cookie {
+            not_a_form = not_a_form.header("cookie", cookie);
+        }
+        let mut responses = vec![not_a_form.send().await.unwrap()];
+        if required {
+            responses.push(post_as(&site, path, cookie).await);
+        }
+        for response in responses {
+            assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{path}");
+            assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/html"), "{path}");
+            let body = response.text().await.unwrap();
+            assert!(body.contains("Het formulier kwam onvolledig of onleesbaar bij ons aan"), "{path}: {body}");
+            assert!(!body.contains("deserialize") && !body.contains("Content-Type"), "{path}: no parser's words");
+        }
+    }
+});
+
+both_backends!(a_clients_request_id_is_never_ours, async |store: Store| {
+    let site = site_with_accounts(&store).await;
+    let forged = "vervalst-id-12345";
+    let response = site
+        .client
+        .post(format!("{}/inloggen", site.base))
+        .header("x-request-id", forged)
+        .form(&[("email", "beheer@instituut.nl"), ("wachtwoord", PASSWORD), ("terug", "")])
+        .send()
+        .await
+        .unwrap();
+    let ours = response.headers()["x-request-id"].to_str().unwrap().to_owned();
+    assert_eq!(ours.len(), 36, "our own uuid, not {forged}");
+    let login = &store.audit_entries(&store::AuditFilter { action: Some("login.password".into()), ..Default::default() }).await.unwrap()[0];
+    let cookie = sign_in(&site, "beheer@instituut.nl").await;
+    assert_eq!(login.request_id.as_deref(), Some(ours.as_str()), "the log has the id the response named");
+    assert_eq!(login.upstream_request_id, None, "a client is no trusted proxy");
+    let page = get_as(&site, "/beheer/audit", Some(&cookie)).await.text().await.unwrap();
+    let csv = get_as(&site, "/beheer/audit.csv", Some(&cookie)).await.text().await.unwrap();
+    assert!(csv.starts_with("id,at,actor,action,target,before,after,address,request_id,upstream_request_id\n"), "{csv}");
+    assert!(page.contains(&ours) && csv.contains(&ours));
+    assert!(!page.contains(forged) && !csv.contains(forged), "the forged id appears nowhere");
+    let echoed = get_as(&site, "/", None).await;
+    assert_ne!(echoed.headers()["x-request-id"], forged);
+
+    let behind_proxy = Site::serve(inbeeld_web::AppState::new(store.clone()).trusting(vec!["127.0.0.1".parse().unwrap()])).await;
+    let proxied = behind_proxy
+        .client
+        .post(format!("{}/inloggen", behind_proxy.base))
+        .header("x-request-id", "lb-7f3a")
+        .form(&[("email", "analist@instituut.nl"), ("wachtwoord", PASSWORD), ("terug", "")])
+        .send()
+        .await
+        .unwrap();
+    let ours = proxied.headers()["x-request-id"].to_str().unwrap().to_owned();
+    assert_eq!(ours.len(), 36, "even behind a proxy the response names our own id");
+    let login = &store.audit_entries(&store::AuditFilter { action: Some("login.password".into()), ..Default::default() }).await.unwrap()[0];
+    assert_eq!((login.request_id.as_deref(), login.upstream_request_id.as_deref()), (Some(ours.as_str()), Some("lb-7f3a")));
+    let csv = get_as(&site, "/beheer/audit.csv", Some(&cookie)).await.text().await.unwrap();
+    assert!(csv.contains(&format!(",{ours},lb-7f3a\n")), "its own column: {csv}");
 });

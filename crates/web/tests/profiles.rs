@@ -159,3 +159,62 @@ both_backends!(bad_profile_requests_are_answered_clearly, async |store: Store| {
     let page = site.page("/gemeenten/GM1979").await;
     assert!(page.contains("Er is nog geen gepubliceerde meting waarin"), "{}", &page[..page.len().min(400)]);
 });
+
+both_backends!(a_preliminary_profile_shows_nothing_others_answered_in_the_unpublished_wave, async |store: Store| {
+    let site = Site::start(&store, false).await;
+    let demo = domain::demo::data().unwrap();
+    let first = demo.first_wave().unwrap();
+    store_demo_wave(&store, &first, WaveState::Published).await;
+    // A municipality that answered the later wave only, held back until the first look at the preview.
+    let mut later = demo.second_wave().unwrap();
+    let newcomer_at = later.responses.iter().position(|r| !first.responses.iter().any(|f| f.organisation == r.organisation)).unwrap();
+    let newcomer = later.responses.remove(newcomer_at);
+    store_demo_wave(&store, &later, WaveState::Open).await;
+    add_user(&store, "amsterdam@example.nl", Role::Respondent, Some(AMSTERDAM)).await;
+    let own = sign_in(&site, "amsterdam@example.nl").await;
+    let preview = format!("/invullen/{LATER}/{AMSTERDAM}/profiel");
+    let before = get_as(&site, &preview, Some(&own)).await.text().await.unwrap();
+    assert!(
+        before.contains(&format!("komen daarom uit de gepubliceerde meting ‘{}’", first.wave.title)),
+        "the comparison says where it comes from"
+    );
+    assert!(before.contains("<td>na publicatie</td>"), "no national figure of the unpublished wave");
+
+    let wave = store.wave(&later.wave.id).await.unwrap();
+    let save = store::SaveAnswers {
+        wave: &wave.id,
+        organisation: &newcomer.organisation,
+        questionnaire_id: &wave.questionnaire_id,
+        questionnaire_version: wave.questionnaire_version,
+        answers: &newcomer.answers,
+        mode: &newcomer.mode,
+        based_on: None,
+        edit: domain::fieldwork::Edit::Draft,
+        submit: true,
+    };
+    store.save_answers(&save, &store::testing::author()).await.unwrap();
+    let after = get_as(&site, &preview, Some(&own)).await.text().await.unwrap();
+    assert_eq!(before, after, "another municipality's unpublished answer changes nothing in the preview");
+    let name = store.organisation(&newcomer.organisation).await.unwrap().name;
+    assert!(!after.contains(&name) && !after.contains(newcomer.organisation.as_str()), "{name} is not named");
+
+    // Once the later wave is published, its profile is the public one, with every respondent.
+    store.set_wave_state(&store.wave(&wave.id).await.unwrap(), WaveState::Closed, &store::testing::author()).await.unwrap();
+    store.set_wave_state(&store.wave(&wave.id).await.unwrap(), WaveState::Published, &store::testing::author()).await.unwrap();
+    let published = get_as(&site, &preview, Some(&own)).await.text().await.unwrap();
+    assert!(!published.contains("Voorlopig") && !published.contains("na publicatie"));
+});
+
+both_backends!(without_a_published_wave_the_preview_says_when_it_fills, async |store: Store| {
+    let site = Site::start(&store, false).await;
+    let demo = domain::demo::data().unwrap();
+    let later = demo.second_wave().unwrap();
+    store_demo_wave(&store, &later, WaveState::Closed).await;
+    add_user(&store, "amsterdam@example.nl", Role::Respondent, Some(AMSTERDAM)).await;
+    let own = sign_in(&site, "amsterdam@example.nl").await;
+    let page = get_as(&site, &format!("/invullen/{LATER}/{AMSTERDAM}/profiel"), Some(&own)).await.text().await.unwrap();
+    assert!(page.contains(&format!("Wordt aangevuld zodra de meting ‘{}’ is gepubliceerd.", later.wave.title)), "{page}");
+    assert!(!page.contains("In gebruik: Grootteklasse"), "no peer columns");
+    let links = page.matches("href=\"/gemeenten/").count();
+    assert_eq!(links, page.matches(&format!("href=\"/gemeenten/{AMSTERDAM}\"")).count(), "no other municipality is named");
+});

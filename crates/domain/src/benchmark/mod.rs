@@ -13,7 +13,7 @@ use crate::register::{Centroid, OrgCode, SizeClass};
 mod profile;
 mod standings;
 
-pub use profile::{BlockStanding, GroupStanding, Profile, profile};
+pub use profile::{BlockStanding, Comparison, GroupStanding, Profile, preliminary_profile, profile};
 pub use standings::standings;
 
 /// One responding municipality, as the benchmark sees it.

@@ -161,6 +161,32 @@ pub fn profile(
     Some(Profile { code: me.code.clone(), responded, adoption, groups, blocks, next_steps, helpers })
 }
 
+/// The published wave a preliminary profile compares with: whom it asked and how its respondents stood.
+#[derive(Clone, Copy, Debug)]
+pub struct Comparison<'a> {
+    pub asked: &'a [Asked],
+    pub standings: &'a [Standing],
+}
+
+/// The profile of `code` in a wave that is not yet published, among that wave's `asked`. Others' answers in that
+/// wave are not public, so they are not taken: only its `own` standing is. Peers, next steps and helpers come from
+/// `published`, the newest published wave with the same catalogue; without one, the groups have no respondents and
+/// nobody is named as a helper.
+pub fn preliminary_profile(
+    code: &OrgCode,
+    asked: &[Asked],
+    own: Option<&Standing>,
+    published: Option<Comparison<'_>>,
+    partners: &BTreeSet<OrgCode>,
+    catalogue: &Catalogue,
+) -> Option<Profile> {
+    let me = asked.iter().find(|a| &a.code == code)?;
+    let (others_asked, others) = published.map_or((&[][..], &[][..]), |c| (c.asked, c.standings));
+    let asked: Vec<Asked> = others_asked.iter().filter(|a| &a.code != code).cloned().chain([me.clone()]).collect();
+    let standings: Vec<Standing> = others.iter().filter(|s| &s.code != code).chain(own.filter(|s| &s.code == code)).cloned().collect();
+    profile(code, &asked, &standings, partners, catalogue)
+}
+
 /// The next steps against each group with enough respondents, each block once, by the largest share of peers
 /// using it (catalogue order among equals).
 fn steps_in_any_group(me: &Standing, groups: &[(PeerGroup, usize, Vec<&Standing>)], catalogue: &Catalogue) -> Vec<String> {

@@ -137,3 +137,58 @@ fn an_organisation_the_wave_did_not_ask_has_no_profile() {
     let (asked, standings) = wave();
     assert!(profile(&code("GM9999"), &asked, &standings, &no_partners(), &catalogue()).is_none());
 }
+
+/// GM0001 in a later wave, not yet published: it now has DigiD in use and still asks support for the BAG. GM0016, a
+/// close neighbour of its class, answered only in that later wave, with every block in use.
+fn later_wave() -> (Vec<Asked>, Standing, Standing) {
+    let (mut asked, standings) = wave();
+    let mut own = standings[0].clone();
+    own.statuses.insert("digid".into(), BlockStatus::InUse);
+    own.needs_support = ["bag".to_owned()].into();
+    let newcomer = Standing {
+        code: code("GM0016"),
+        centroid: own.centroid,
+        statuses: own.statuses.keys().map(|b| (b.clone(), BlockStatus::InUse)).collect(),
+        needs_support: BTreeSet::new(),
+        ..own.clone()
+    };
+    asked.push(Asked { code: newcomer.code.clone(), province: newcomer.province.clone(), size_class: newcomer.size_class });
+    (asked, own, newcomer)
+}
+
+#[test]
+fn a_preliminary_profile_takes_its_own_answers_and_the_published_peers_only() {
+    let (published_asked, published) = wave();
+    let (asked, own, newcomer) = later_wave();
+    let comparison = Comparison { asked: &published_asked, standings: &published };
+    let preliminary = preliminary_profile(&code("GM0001"), &asked, Some(&own), Some(comparison), &no_partners(), &catalogue())
+        .unwrap_or_else(|| panic!());
+    assert_eq!(preliminary.adoption, Some(0.5), "its own answers of the later wave");
+    assert_eq!(preliminary.blocks[1].status, Some(BlockStatus::InUse));
+    assert_eq!((preliminary.groups[0].asked, preliminary.groups[0].respondents), (12, 11), "the published wave's peers");
+    let helpers: Vec<&str> = preliminary.helpers[0].helpers.iter().map(|h| h.code.as_str()).collect();
+    assert_eq!(helpers, ["GM0002", "GM0004", "GM0005"]);
+
+    // Whatever the newcomer answered in the unpublished wave, it changes nothing.
+    let mut all_later: Vec<Standing> = published.clone();
+    all_later[0] = own.clone();
+    all_later.push(newcomer.clone());
+    let with_everyone = profile(&code("GM0001"), &asked, &all_later, &no_partners(), &catalogue()).unwrap_or_else(|| panic!());
+    assert!(with_everyone.helpers[0].helpers.iter().any(|h| h.code == newcomer.code), "the newcomer would be the nearest helper");
+    let not_own = preliminary_profile(&code("GM0001"), &asked, Some(&newcomer), Some(comparison), &no_partners(), &catalogue());
+    assert_eq!(not_own.map(|p| p.responded), Some(false), "another's standing is never taken for its own");
+}
+
+#[test]
+fn without_a_published_wave_a_preliminary_profile_has_no_peers_and_no_helpers() {
+    let (asked, own, _) = later_wave();
+    let preliminary =
+        preliminary_profile(&code("GM0001"), &asked, Some(&own), None, &no_partners(), &catalogue()).unwrap_or_else(|| panic!());
+    assert!(preliminary.responded);
+    assert!(preliminary.groups.iter().all(|g| (g.asked, g.respondents, g.percentile) == (0, 0, None)), "{:?}", preliminary.groups);
+    assert!(preliminary.blocks.iter().all(|b| b.peers_in_use.iter().all(Option::is_none)));
+    assert!(preliminary.next_steps.is_empty());
+    assert_eq!(preliminary.helpers.len(), 1, "the block it asked support for is listed");
+    assert!(preliminary.helpers[0].helpers.is_empty(), "but nobody is named");
+    assert!(preliminary_profile(&code("GM9999"), &asked, Some(&own), None, &no_partners(), &catalogue()).is_none());
+}

@@ -5,14 +5,14 @@
 use axum::RequestPartsExt;
 use axum::Router;
 use axum::extract::{RawPathParams, Request};
-use axum::http::{HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::MethodRouter;
-use domain::access::{Access, Decision};
+use domain::access::{Access, Decision, ReturnPath};
 
 use crate::AppState;
 use crate::error::WebError;
+use crate::middleware::NotPublic;
 use crate::session::{HalfwaySignIn, SignedIn};
 
 /// One route and who may use it; `example` is the path with its parameters filled in, for the tests.
@@ -56,21 +56,26 @@ async fn enforce(access: Access, request: Request, next: Next) -> Response {
     let principal = request.extensions().get::<SignedIn>().and_then(|signed| signed.0.as_ref());
     let halfway = request.extensions().get::<HalfwaySignIn>().is_some_and(|halfway| halfway.0.is_some());
     let decision = if halfway { access.decide_second_step() } else { access.decide(principal, organisation.as_deref()) };
-    match decision {
+    let mut response = match decision {
         Decision::Allow => next.run(request).await,
         Decision::SignIn => {
-            let back = request.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+            // Back to the same page after signing in, if the sign-in page will accept it; a query it refuses
+            // (a search with spaces, say) is dropped rather than the page.
+            let uri = request.uri();
+            let back = [uri.path_and_query().map(|p| p.as_str()), Some(uri.path())]
+                .into_iter()
+                .flatten()
+                .find_map(ReturnPath::parse)
+                .map_or_else(|| "/".to_owned(), |path| path.to_string());
             let back: String = form_urlencoded::byte_serialize(back.as_bytes()).collect();
-            let mut response = Redirect::to(&format!("/inloggen?terug={back}")).into_response();
-            // The page behind the redirect is not public: nothing from it goes out, not even in a cache.
-            response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            response
+            Redirect::to(&format!("/inloggen?terug={back}")).into_response()
         }
         Decision::Forbidden => WebError::Forbidden("U hebt geen toegang tot deze pagina met uw rol.".into()).into_response(),
-        Decision::SecondStep => {
-            let mut response = Redirect::to(crate::routes::SECOND_STEP).into_response();
-            response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            response
-        }
+        Decision::SecondStep => Redirect::to(crate::routes::SECOND_STEP).into_response(),
+    };
+    // Nothing of a page that is not public may be kept by a cache, the redirect to signing in included.
+    if access != Access::Public {
+        response.extensions_mut().insert(NotPublic);
     }
+    response
 }

@@ -207,8 +207,9 @@ pub fn router(state: AppState) -> Router {
         .router
         .nest("/api/v1", api.fallback(api::not_found))
         .fallback(not_found)
+        .layer(axum::middleware::from_fn(crate::middleware::keep_private))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::session::load));
-    crate::middleware::wrap(site.with_state(state.clone()), state.secure_cookies)
+    crate::middleware::wrap(site.with_state(state.clone()), state.secure_cookies, &state.trusted_proxies)
 }
 
 /// The OpenAPI document of `/api/v1`, generated from the handlers' annotations.

@@ -1,20 +1,21 @@
 //! `/inloggen/tweede-stap`: the second step of signing in for staff. An account with an authenticator app gives a
 //! code from it (or a recovery code); an account without one sets one up here first, by a QR code drawn on the
-//! server, and receives its recovery codes once. Until then the session is halfway and opens nothing else.
+//! server, and receives its recovery codes once. Until then the session is halfway and opens nothing else. These
+//! pages show a secret; the route table's rule (not public) keeps them out of every cache.
 
 use askama::Template;
 use axum::Extension;
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use domain::access::{Principal, RateLimit, SessionState, hash_token};
 use domain::account::{RecoveryCode, SecondFactorCode, TotpSecret, User, recovery_hash};
 use domain::audit::{Change, Origin};
 use serde::Deserialize;
-use store::{RecoveryUse, StoreError};
+use store::StoreError;
 
-use super::sign_in::local_path;
+use super::sign_in::return_path;
 use super::{begin_session, limits, start_page, start_session};
 use crate::AppState;
 use crate::error::{WebError, page};
@@ -77,7 +78,7 @@ pub async fn form(
     Query(query): Query<SecondStepQuery>,
 ) -> Result<Response, WebError> {
     let Some(user) = halfway.0 else { return Ok(already_signed_in(signed)) };
-    let back = query.terug.as_deref().and_then(local_path).unwrap_or_default().to_owned();
+    let back = return_path(query.terug.as_deref());
     if state.store.second_factor(user.id).await?.is_some() {
         return Ok(page(CodePage { back, error: None })?.into_response());
     }
@@ -90,7 +91,7 @@ pub async fn form(
             secret
         }
     };
-    Ok(no_store(set_up_page(&user, &secret, back, None, StatusCode::OK)?))
+    set_up_page(&user, &secret, back, None, StatusCode::OK)
 }
 
 pub async fn submit(
@@ -102,7 +103,7 @@ pub async fn submit(
     Form(form): Form<SecondStepForm>,
 ) -> Result<Response, WebError> {
     let Some(user) = halfway.0 else { return Ok(already_signed_in(signed)) };
-    let back = local_path(&form.terug).unwrap_or_default().to_owned();
+    let back = return_path(Some(&form.terug));
     let account_key = format!("second-factor:{}", user.id);
     let address_key = limits::address_key(origin.address.as_deref().unwrap_or("unknown"));
     let limits = [(account_key.as_str(), RateLimit::SECOND_FACTOR_PER_ACCOUNT), (address_key.as_str(), RateLimit::SIGN_IN_PER_ADDRESS)];
@@ -121,7 +122,6 @@ pub async fn submit(
             Some(secret) => set_up_page(&user, secret, back.clone(), Some(message), status),
             None => Ok((status, page(CodePage { back: back.clone(), error: Some(message) })?).into_response()),
         }
-        .map(no_store)
     };
     if let Some(wait) = limits::wait(&state.store, &limits, now).await? {
         let message = format!("Te veel onjuiste codes. Probeer het over {} opnieuw.", limits::in_words(wait));
@@ -148,8 +148,7 @@ pub async fn submit(
             }
         }
         (Some(_), _, Some(SecondFactorCode::Recovery(bare))) => {
-            let used = state.store.use_recovery_code(user.id, &recovery_hash(&bare), &change("2fa.recovery_code")).await?;
-            if let RecoveryUse::Accepted { .. } = used {
+            if state.store.use_recovery_code(user.id, &recovery_hash(&bare), &change("2fa.recovery_code")).await? {
                 return begin_session(&state, jar, signed_in, origin, "login", &destination).await;
             }
         }
@@ -190,7 +189,7 @@ async fn confirm(
     }
     let jar = start_session(state, jar, SessionState::SignedIn(Principal::User(user.clone())), origin, "login").await?;
     let shown = RecoveryCodesPage { codes: codes.into_iter().map(|code| code.shown).collect(), next };
-    Ok(no_store((jar, page(shown)?).into_response()))
+    Ok((jar, page(shown)?).into_response())
 }
 
 fn set_up_page(user: &User, secret: &TotpSecret, back: String, error: Option<String>, status: StatusCode) -> Result<Response, WebError> {
@@ -209,10 +208,4 @@ fn session_hash(state: &AppState, jar: &CookieJar) -> Result<String, WebError> {
 fn already_signed_in(signed: SignedIn) -> Response {
     let start = signed.0.as_ref().map(start_page).unwrap_or("/inloggen");
     Redirect::to(start).into_response()
-}
-
-/// The secret and the recovery codes must not stay in any cache.
-fn no_store(mut response: Response) -> Response {
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store, private"));
-    response
 }

@@ -1,12 +1,12 @@
 //! `/inloggen` and `/uitloggen`.
 
 use askama::Template;
+use axum::Extension;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Extension, Form};
 use axum_extra::extract::CookieJar;
-use domain::access::{Principal, RateLimit, SessionState, hash_token};
+use domain::access::{Principal, RateLimit, ReturnPath, SessionState, hash_token};
 use std::sync::LazyLock;
 
 use domain::account::{Email, Password, PasswordHash, User};
@@ -18,7 +18,7 @@ use tokio::sync::Semaphore;
 use super::{begin_session, limits, start_page};
 use crate::AppState;
 use crate::error::{WebError, page};
-use crate::extract::Query;
+use crate::extract::{Form, Query};
 use crate::session::{SignedIn, current_token, removal_cookie};
 
 #[derive(Template)]
@@ -44,16 +44,16 @@ pub struct SignInForm {
     terug: String,
 }
 
-/// Only a path on this site: never another site, which would make the sign-in page an open redirect.
-pub(super) fn local_path(back: &str) -> Option<&str> {
-    (back.starts_with('/') && !back.starts_with("//") && !back.contains('\\')).then_some(back)
+/// Where to go after signing in: only a path on this site (`ReturnPath`), or nowhere in particular.
+pub(super) fn return_path(back: Option<&str>) -> String {
+    back.and_then(ReturnPath::parse).map(|path| path.to_string()).unwrap_or_default()
 }
 
 pub async fn form(Extension(signed): Extension<SignedIn>, Query(query): Query<SignInQuery>) -> Result<Response, WebError> {
     if let Some(principal) = &signed.0 {
         return Ok(Redirect::to(start_page(principal)).into_response());
     }
-    let back = query.terug.as_deref().and_then(local_path).unwrap_or_default().to_owned();
+    let back = return_path(query.terug.as_deref());
     let notice = query.uitgelogd.is_some().then_some("U bent uitgelogd.");
     Ok(page(SignInPage { email: String::new(), back, error: None, notice })?.into_response())
 }
@@ -73,7 +73,7 @@ pub async fn submit(
     jar: CookieJar,
     Form(form): Form<SignInForm>,
 ) -> Result<Response, WebError> {
-    let back = local_path(&form.terug).unwrap_or_default().to_owned();
+    let back = return_path(Some(&form.terug));
     let typed = form.email.trim().to_owned();
     let retry = |message: String, status: StatusCode| -> Result<Response, WebError> {
         let body = page(SignInPage { email: typed.clone(), back: back.clone(), error: Some(message), notice: None })?;

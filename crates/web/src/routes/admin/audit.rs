@@ -34,6 +34,8 @@ struct Row {
     before: String,
     after: String,
     address: String,
+    request_id: String,
+    upstream_request_id: String,
 }
 
 #[derive(Template)]
@@ -108,6 +110,8 @@ fn row(entry: AuditEntry) -> Row {
         before: entry.before.unwrap_or_default(),
         after: entry.after.unwrap_or_default(),
         address: entry.address.unwrap_or_default(),
+        request_id: entry.request_id.unwrap_or_default(),
+        upstream_request_id: entry.upstream_request_id.unwrap_or_default(),
     }
 }
 
@@ -118,9 +122,12 @@ pub async fn export(State(state): State<AppState>, Query(query): Query<AuditQuer
     }
     let entries = state.store.audit_entries(&filter).await?;
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let write = |writer: &mut csv::Writer<Vec<u8>>, cells: [String; 9]| writer.write_record(cells.iter().map(|c| neutralise(c)));
-    write(&mut writer, ["id", "at", "actor", "action", "target", "before", "after", "address", "request_id"].map(String::from))
-        .map_err(|e| WebError::Internal(e.to_string()))?;
+    let write = |writer: &mut csv::Writer<Vec<u8>>, cells: [String; 10]| writer.write_record(cells.iter().map(|c| neutralise(c)));
+    write(
+        &mut writer,
+        ["id", "at", "actor", "action", "target", "before", "after", "address", "request_id", "upstream_request_id"].map(String::from),
+    )
+    .map_err(|e| WebError::Internal(e.to_string()))?;
     for e in entries {
         let cells = [
             e.id.to_string(),
@@ -132,6 +139,7 @@ pub async fn export(State(state): State<AppState>, Query(query): Query<AuditQuer
             e.after.unwrap_or_default(),
             e.address.unwrap_or_default(),
             e.request_id.unwrap_or_default(),
+            e.upstream_request_id.unwrap_or_default(),
         ];
         write(&mut writer, cells).map_err(|e| WebError::Internal(e.to_string()))?;
     }

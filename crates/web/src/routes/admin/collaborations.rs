@@ -5,10 +5,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use askama::Template;
+use axum::Extension;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Extension, Form};
 use domain::audit::{Author, Origin};
 use domain::collaboration::{
     Area, CollaborationForm, LineProposal, MunicipalityIndex, Proposal, Review, SurveyAnswer, check_form, propose,
@@ -20,7 +20,7 @@ use store::StoreError;
 
 use crate::AppState;
 use crate::error::{WebError, page};
-use crate::extract::{Path, Query};
+use crate::extract::{Form, Path, Query};
 use crate::routes::public::collaborations::{RegisterFacts, Row};
 use crate::session::SignedIn;
 

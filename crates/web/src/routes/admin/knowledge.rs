@@ -3,10 +3,10 @@
 //! editor's own, so that nothing either of them wrote is lost.
 
 use askama::Template;
+use axum::Extension;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Extension, Form};
 use domain::audit::{Author, Origin};
 use domain::knowledge::{Article, ArticleError, ArticleField, ArticleInput, BlockDirectory, sort_by_title};
 use serde::Deserialize;
@@ -14,7 +14,7 @@ use store::StoreError;
 
 use crate::AppState;
 use crate::error::{WebError, page};
-use crate::extract::Path;
+use crate::extract::{Form, Path};
 use crate::format;
 use crate::session::SignedIn;
 

@@ -5,10 +5,10 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
+use axum::Extension;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Extension, Form};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::access::{Access, Decision};
 use domain::account::Role;
@@ -21,7 +21,7 @@ use store::{MessageStatus, OrganisationFilter, StoreError};
 
 use crate::AppState;
 use crate::error::{WebError, page};
-use crate::extract::Path;
+use crate::extract::{Form, Path};
 use crate::format;
 use crate::session::SignedIn;
 

@@ -60,13 +60,23 @@ pub struct HistoryRow {
     pub own: String,
     pub national: String,
     pub interval: String,
-    pub respondents: usize,
+    pub respondents: String,
+}
+
+/// A profile shown before its wave is published, to the municipality itself.
+pub struct Preliminary {
+    /// The title of the published wave whose respondents are its peers, if there is one.
+    pub compared_with: Option<String>,
 }
 
 pub struct ProfileView {
     pub header: WaveHeader,
     /// Shown before publication to the municipality itself: the figures may still change.
     pub preliminary: bool,
+    /// Before publication: the published wave its peers are taken from.
+    pub compared_with: Option<String>,
+    /// Before publication without a published wave to compare with: when the comparisons will be there.
+    pub pending: Option<String>,
     pub name: String,
     pub responded: bool,
     pub adoption: String,
@@ -111,14 +121,21 @@ fn group_view(figures: &WaveFigures, group: &GroupStanding) -> GroupView {
     GroupView { name: group_name(figures, &group.group), asked: group.asked, respondents: group.respondents, mean, percentile }
 }
 
-/// The view of `profile`, a profile in `figures`' wave.
-pub fn profile_view(figures: &WaveFigures, profile: &Profile, preliminary: bool) -> ProfileView {
+/// The view of `profile`, a profile in `figures`' wave; `preliminary` before that wave is published.
+pub fn profile_view(figures: &WaveFigures, profile: &Profile, preliminary: Option<Preliminary>) -> ProfileView {
+    let compared_with = preliminary.as_ref().and_then(|p| p.compared_with.clone());
+    let pending = preliminary
+        .as_ref()
+        .filter(|p| p.compared_with.is_none())
+        .map(|_| format!("Wordt aangevuld zodra de meting ‘{}’ is gepubliceerd.", figures.wave.title));
+    // Groups without a single respondent to compare with say nothing; the pending sentence stands in for them.
+    let groups: &[GroupStanding] = if pending.is_some() { &[] } else { &profile.groups };
     let cells = |block: &str| -> Vec<PeerCell> {
         profile
             .blocks
             .iter()
             .find(|b| b.block == block)
-            .map(|b| b.peers_in_use.iter().map(|p| PeerCell { share: p.as_ref().map(ShareView::of) }).collect())
+            .map(|b| b.peers_in_use.iter().take(groups.len()).map(|p| PeerCell { share: p.as_ref().map(ShareView::of) }).collect())
             .unwrap_or_default()
     };
     let link = |code: &OrgCode| Link { code: code.to_string(), name: figures.name(code) };
@@ -136,7 +153,9 @@ pub fn profile_view(figures: &WaveFigures, profile: &Profile, preliminary: bool)
     let in_use = profile.blocks.iter().filter(|b| b.status == Some(domain::questionnaire::BlockStatus::InUse)).count();
     ProfileView {
         header: WaveHeader::of(figures),
-        preliminary,
+        preliminary: preliminary.is_some(),
+        compared_with,
+        pending,
         name: figures.name(&profile.code),
         responded: profile.responded,
         adoption: profile
@@ -144,7 +163,7 @@ pub fn profile_view(figures: &WaveFigures, profile: &Profile, preliminary: bool)
             .map_or_else(|| "–".to_owned(), |a| format!("{} ({in_use} van {} bouwstenen in gebruik)", percent(a), profile.blocks.len())),
         catalogue: figures.catalogue.name.clone(),
         blocks_total: profile.blocks.len(),
-        groups: profile.groups.iter().map(|g| group_view(figures, g)).collect(),
+        groups: groups.iter().map(|g| group_view(figures, g)).collect(),
         blocks,
         next_steps: profile
             .next_steps
@@ -170,26 +189,35 @@ pub fn profile_view(figures: &WaveFigures, profile: &Profile, preliminary: bool)
             .collect(),
         partners: figures.partners.get(&profile.code).into_iter().flatten().map(link).collect(),
         history_blocks: figures.trend.blocks.len(),
-        history: history(figures, &profile.code),
+        history: history(figures, &profile.code, preliminary.is_some()),
         min_n: MIN_N,
     }
 }
 
-/// Its own adoption in each wave of the trend, on this wave's division, beside the national mean.
-fn history(figures: &WaveFigures, code: &OrgCode) -> Vec<HistoryRow> {
+/// Its own adoption in each wave of the trend, on this wave's division, beside the national mean. Before
+/// publication this wave has no national mean yet: its figures hold the municipality's own answers only.
+fn history(figures: &WaveFigures, code: &OrgCode, preliminary: bool) -> Vec<HistoryRow> {
     figures
         .trend
         .points
         .iter()
-        .map(|point| HistoryRow {
-            title: figures.trend_titles.get(&point.wave).cloned().unwrap_or_else(|| point.wave.clone()),
-            own: point.adoption_by_unit.get(code).map_or_else(|| "geen antwoord".to_owned(), |a| percent(*a)),
-            national: point.adoption.as_ref().map_or_else(|| "–".to_owned(), |a| percent(a.summary.mean)),
-            interval: point
-                .adoption
-                .as_ref()
-                .map_or_else(|| "–".to_owned(), |a| format!("{}–{}", percent(a.mean_low), percent(a.mean_high))),
-            respondents: point.respondents,
+        .map(|point| {
+            let own = point.adoption_by_unit.get(code).map_or_else(|| "geen antwoord".to_owned(), |a| percent(*a));
+            let title = figures.trend_titles.get(&point.wave).cloned().unwrap_or_else(|| point.wave.clone());
+            if preliminary && point.wave == figures.wave.id.as_str() {
+                let pending = "na publicatie".to_owned();
+                return HistoryRow { title, own, national: pending, interval: "–".to_owned(), respondents: "–".to_owned() };
+            }
+            HistoryRow {
+                title,
+                own,
+                national: point.adoption.as_ref().map_or_else(|| "–".to_owned(), |a| percent(a.summary.mean)),
+                interval: point
+                    .adoption
+                    .as_ref()
+                    .map_or_else(|| "–".to_owned(), |a| format!("{}–{}", percent(a.mean_low), percent(a.mean_high))),
+                respondents: point.respondents.to_string(),
+            }
         })
         .collect()
 }

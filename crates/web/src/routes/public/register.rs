@@ -253,7 +253,7 @@ async fn newest_profile(state: &AppState, code: &OrgCode) -> Result<Option<Profi
     for wave in published_waves(&state.store).await? {
         let figures = state.figures.wave(&state.store, wave.id.as_str()).await?;
         if let Some(profile) = figures.profile(code) {
-            return Ok(Some(profile_view(&figures, &profile, false)));
+            return Ok(Some(profile_view(&figures, &profile, None)));
         }
     }
     Ok(None)

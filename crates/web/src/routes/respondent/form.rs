@@ -3,10 +3,10 @@
 //! beside the fields and in a summary at the top.
 
 use askama::Template;
+use axum::Extension;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Extension, Form};
 use domain::account::Role;
 use domain::fieldwork::{Mode, may_edit};
 use domain::questionnaire::{Answers, FieldError};
@@ -17,7 +17,7 @@ use super::view::{self, ErrorLink, Input, QuestionView};
 use super::{Context, refusal_text};
 use crate::AppState;
 use crate::error::{WebError, page};
-use crate::extract::{Path, Query};
+use crate::extract::{Form, Path, Query};
 use crate::session::SignedIn;
 
 pub struct Step {

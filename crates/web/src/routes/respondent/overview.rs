@@ -3,10 +3,10 @@
 //! After submission it is the read-only record of what was handed in.
 
 use askama::Template;
+use axum::Extension;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Extension, Form};
 use chrono::NaiveDate;
 use domain::account::Role;
 use domain::audit::{Author, Origin};
@@ -19,7 +19,7 @@ use super::view::{self, PageSummary};
 use super::{Context, refusal_text};
 use crate::AppState;
 use crate::error::{WebError, page};
-use crate::extract::{Path, Query};
+use crate::extract::{Form, Path, Query};
 use crate::format;
 use crate::session::SignedIn;
 

@@ -14,8 +14,8 @@ use super::Context;
 use crate::AppState;
 use crate::error::{WebError, page};
 use crate::extract::Path;
-use crate::figures::load_wave;
-use crate::routes::public::profile::{ProfileView, profile_view};
+use crate::figures::load_own;
+use crate::routes::public::profile::{Preliminary, ProfileView, profile_view};
 use crate::session::SignedIn;
 
 #[derive(Template)]
@@ -39,16 +39,24 @@ pub async fn show(
     Path(path): Path<ProfilePath>,
 ) -> Result<Html<String>, WebError> {
     let context = Context::load(&state, signed, &path.wave, &path.code).await?;
-    let preliminary = context.wave.state != WaveState::Published;
-    let figures = match context.wave.state {
-        WaveState::Published => state.figures.wave(&state.store, context.wave.id.as_str()).await?,
+    let organisation = &context.organisation;
+    let (figures, profile, preliminary) = match context.wave.state {
+        WaveState::Published => {
+            let figures = state.figures.wave(&state.store, context.wave.id.as_str()).await?;
+            let profile = figures.profile(&organisation.code);
+            (figures, profile, None)
+        }
         WaveState::Draft => {
             return Err(WebError::NotFound(format!("De meting ‘{}’ is nog niet begonnen: er is nog geen profiel.", context.wave.title)));
         }
-        _ => Arc::new(load_wave(&state.store, context.wave.clone()).await?),
+        _ => {
+            let figures = Arc::new(load_own(&state.store, context.wave.clone(), &organisation.code).await?);
+            let comparison = state.figures.comparison_for(&state.store, &context.wave).await?;
+            let profile = figures.preliminary_profile(&organisation.code, comparison.as_deref());
+            (figures, profile, Some(Preliminary { compared_with: comparison.map(|c| c.wave.title.clone()) }))
+        }
     };
-    let organisation = &context.organisation;
-    let profile = figures.profile(&organisation.code).ok_or_else(|| {
+    let profile = profile.ok_or_else(|| {
         WebError::NotFound(format!("De meting ‘{}’ vroeg {} niet: er is geen profiel.", context.wave.title, organisation.name))
     })?;
     page(ProfilePage {

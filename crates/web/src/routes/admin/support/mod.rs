@@ -5,10 +5,10 @@
 pub mod proposal;
 
 use askama::Template;
+use axum::Extension;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Extension, Form};
 use chrono::{DateTime, Utc};
 use domain::audit::{Author, Origin};
 use domain::fieldwork::{ResponseState, Wave};
@@ -20,7 +20,7 @@ use store::{OrganisationFilter, StoredProposal};
 
 use crate::AppState;
 use crate::error::{WebError, page};
-use crate::extract::Query;
+use crate::extract::{Form, Query};
 use crate::figures::wave_data;
 use crate::format;
 use crate::routes::public::figures::ShareView;

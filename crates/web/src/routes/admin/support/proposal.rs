@@ -6,10 +6,10 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
+use axum::Extension;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Extension, Form};
 use domain::audit::{Author, Origin};
 use domain::register::OrgCode;
 use domain::support::METHOD_NL;
@@ -21,7 +21,7 @@ use super::when;
 use crate::AppState;
 use crate::error::{WebError, page};
 use crate::export::download;
-use crate::extract::Path;
+use crate::extract::{Form, Path};
 use crate::session::SignedIn;
 use crate::support::{Loaded, export, load, mail};
 
