@@ -138,26 +138,25 @@ pub async fn submit(
         before: None,
         after: None,
     };
-    let signed_in = SessionState::SignedIn(Principal::User(user.clone()));
-    match (&stored, &pending, typed) {
-        (Some(factor), _, Some(SecondFactorCode::App(code))) => {
-            if let Some(step) = factor.secret.verify(&code, now, factor.last_step)
-                && state.store.use_code_step(user.id, step).await?
-            {
-                return begin_session(&state, jar, signed_in, origin, "login", &destination).await;
-            }
-        }
+    let accepted = match (&stored, &pending, typed) {
+        (Some(factor), _, Some(SecondFactorCode::App(code))) => match factor.secret.verify(&code, now, factor.last_step) {
+            Some(step) => state.store.use_code_step(user.id, step).await?,
+            None => false,
+        },
         (Some(_), _, Some(SecondFactorCode::Recovery(bare))) => {
-            if state.store.use_recovery_code(user.id, &recovery_hash(&bare), &change("2fa.recovery_code")).await? {
-                return begin_session(&state, jar, signed_in, origin, "login", &destination).await;
-            }
+            state.store.use_recovery_code(user.id, &recovery_hash(&bare), &change("2fa.recovery_code")).await?
         }
         (None, Some(secret), Some(SecondFactorCode::App(code))) => {
             if let Some(step) = secret.verify(&code, now, None) {
                 return confirm(&state, jar, &user, secret, step, change("2fa.setup"), origin, destination).await;
             }
+            false
         }
-        _ => {}
+        _ => false,
+    };
+    if accepted {
+        let signed_in = SessionState::SignedIn(Principal::User(user.clone()));
+        return begin_session(&state, jar, signed_in, origin, "login", &destination).await;
     }
     limits::record_failure(&state.store, &limits, now).await?;
     state.store.record(&change("login.second_factor_failed")).await?;
