@@ -93,6 +93,7 @@ both_backends!(disabling_an_account_ends_its_sessions, async |store: Store| {
     let enabled = post_form(&site, &format!("/beheer/gebruikers/{id}/status"), Some(&admin), &[("actie", "inschakelen")]).await;
     assert_eq!(enabled.status(), StatusCode::SEE_OTHER);
     assert_eq!(sign_in_response(&site, "analist@instituut.nl", PASSWORD, None).await.status(), StatusCode::SEE_OTHER);
+    assert!(signed_out(&get_as(&site, "/mijn", Some(&analyst)).await), "enabled again, the old session stays ended");
     let actions: Vec<String> = store.audit_entries(&AuditFilter::default()).await.unwrap().into_iter().map(|e| e.action).collect();
     assert!(actions.contains(&"user.disable".to_owned()) && actions.contains(&"user.enable".to_owned()), "{actions:?}");
 });
@@ -114,7 +115,8 @@ both_backends!(changing_ones_own_password_ends_the_other_sessions_and_keeps_this
     assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body = wrong.text().await.unwrap();
     assert!(body.contains("Het huidige wachtwoord klopt niet.") && !body.contains("een nieuwe lange zin"), "no password is shown again");
-    let short = post_form(&site, "/mijn/wachtwoord", Some(&here), &[("huidig", PASSWORD), ("wachtwoord", "kort"), ("herhaling", "kort")]).await;
+    let short =
+        post_form(&site, "/mijn/wachtwoord", Some(&here), &[("huidig", PASSWORD), ("wachtwoord", "kort"), ("herhaling", "kort")]).await;
     assert!(short.text().await.unwrap().contains("Het wachtwoord is te kort"));
     let differ = post_form(
         &site,
@@ -151,23 +153,39 @@ both_backends!(an_added_account_chooses_its_password_through_a_link_that_works_o
     let form = get_as(&site, "/beheer/gebruikers/nieuw", Some(&admin)).await.text().await.unwrap();
     assert!(form.contains("<label for=\"email\">") && form.contains("<select id=\"rol\" name=\"rol\""));
 
-    let refused =
-        post_form(&site, "/beheer/gebruikers/nieuw", Some(&admin), &[("email", "nieuw@gemeente"), ("rol", "respondent"), ("gemeente", "GM0363")])
-            .await;
+    let refused = post_form(
+        &site,
+        "/beheer/gebruikers/nieuw",
+        Some(&admin),
+        &[("email", "nieuw@gemeente"), ("rol", "respondent"), ("gemeente", "GM0363")],
+    )
+    .await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body = refused.text().await.unwrap();
-    assert!(body.contains("is geen e-mailadres") && body.contains("value=\"nieuw@gemeente\"") && body.contains("value=\"GM0363\""), "{body}");
-    let no_municipality =
-        post_form(&site, "/beheer/gebruikers/nieuw", Some(&admin), &[("email", "nieuw@utrecht.nl"), ("rol", "respondent"), ("gemeente", "")]).await;
+    assert!(
+        body.contains("is geen e-mailadres") && body.contains("value=\"nieuw@gemeente\"") && body.contains("value=\"GM0363\""),
+        "{body}"
+    );
+    let no_municipality = post_form(
+        &site,
+        "/beheer/gebruikers/nieuw",
+        Some(&admin),
+        &[("email", "nieuw@utrecht.nl"), ("rol", "respondent"), ("gemeente", "")],
+    )
+    .await;
     assert!(no_municipality.text().await.unwrap().contains("Een respondent antwoordt voor één gemeente"));
     let taken = post_form(&site, "/beheer/gebruikers/nieuw", Some(&admin), &[("email", "Analist@Instituut.nl"), ("rol", "analyst")]).await;
     assert_eq!(taken.status(), StatusCode::CONFLICT);
     assert!(taken.text().await.unwrap().contains("Er is al een account voor analist@instituut.nl."));
     assert!(letters(&outbox).is_empty(), "nothing sent for what was refused");
 
-    let added =
-        post_form(&site, "/beheer/gebruikers/nieuw", Some(&admin), &[("email", "nieuw@utrecht.nl"), ("rol", "respondent"), ("gemeente", "GM0344")])
-            .await;
+    let added = post_form(
+        &site,
+        "/beheer/gebruikers/nieuw",
+        Some(&admin),
+        &[("email", "nieuw@utrecht.nl"), ("rol", "respondent"), ("gemeente", "GM0344")],
+    )
+    .await;
     assert_eq!(added.status(), StatusCode::SEE_OTHER);
     assert!(added.headers()["location"].to_str().unwrap().ends_with("?melding=toegevoegd"));
     let sent = letters(&outbox);
@@ -234,7 +252,8 @@ both_backends!(roles_change_and_the_last_admin_stays, async |store: Store| {
     let missing = post_form(&site, &path(analyst, "rol"), Some(&admin), &[("rol", "respondent"), ("gemeente", "")]).await;
     assert_eq!(missing.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(missing.text().await.unwrap().contains("Een respondent antwoordt voor één gemeente"));
-    let staff_with_municipality = post_form(&site, &path(analyst, "rol"), Some(&admin), &[("rol", "interviewer"), ("gemeente", "GM0363")]).await;
+    let staff_with_municipality =
+        post_form(&site, &path(analyst, "rol"), Some(&admin), &[("rol", "interviewer"), ("gemeente", "GM0363")]).await;
     assert!(staff_with_municipality.text().await.unwrap().contains("Alleen een respondent hoort bij een gemeente"));
     let to_respondent = post_form(&site, &path(analyst, "rol"), Some(&admin), &[("rol", "respondent"), ("gemeente", "GM0363")]).await;
     assert_eq!(to_respondent.status(), StatusCode::SEE_OTHER);

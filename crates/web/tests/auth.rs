@@ -7,7 +7,6 @@ mod support;
 
 use domain::access::{Access, Principal, Secret};
 use domain::account::{Email, Role};
-use domain::audit::{Actor, Change, Origin};
 use domain::register::OrgCode;
 use reqwest::{Response, StatusCode};
 use store::{Store, both_backends};
