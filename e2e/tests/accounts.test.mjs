@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { expectNoAxeViolations } from '../support/browser.mjs';
 import { setup } from '../support/harness.mjs';
+import { tabTo, walkTabOrder } from '../support/keyboard.mjs';
 import { ACCOUNTS } from '../support/server.mjs';
-import { tabTo } from '../support/keyboard.mjs';
 import { SECOND_STEP, giveCode, setUpApp, signIn, signInWithPassword, typeCode } from '../support/sign_in.mjs';
 
 const app = setup('accounts');
@@ -100,4 +100,46 @@ app.test('staff set up two-step sign-in by keyboard, then sign in with a code an
   await signInWithPassword(app, page, ACCOUNTS.analyst);
   await typeCode(page, 'Code', recoveryCodes[0]);
   await page.getByRole('alert').getByText('is al gebruikt', { exact: false }).waitFor();
+});
+
+/** Every link and control of the page is reached with Tab and shows that it has focus. */
+async function expectKeyboardReachable(page) {
+  const { expected, reached, unfocusedIndicator } = await walkTabOrder(page);
+  const missed = expected.filter((e) => !reached.includes(e.key)).map((e) => `  ${e.description}`);
+  assert.deepEqual(missed, [], `not reachable with Tab on ${page.url()}:\n${missed.join('\n')}`);
+  assert.deepEqual(unfocusedIndicator, [], `focused without a visible indicator:\n  ${unfocusedIndicator.join('\n  ')}`);
+}
+
+app.test('an admin lists the accounts and adds one by keyboard; list and form pass axe-core, also when refused', async (page) => {
+  await signIn(app, page, ACCOUNTS.admin);
+  await page.goto(app.url('/beheer/gebruikers'));
+  assert.equal(await page.locator('h1').innerText(), 'Accounts');
+  await page.getByRole('rowheader', { name: ACCOUNTS.respondent.email }).waitFor();
+  await expectNoAxeViolations(page);
+  await expectKeyboardReachable(page);
+
+  await page.getByRole('link', { name: 'Account toevoegen' }).focus();
+  await page.keyboard.press('Enter');
+  await page.waitForURL((url) => url.pathname === '/beheer/gebruikers/nieuw');
+  assert.equal(await page.locator('h1').innerText(), 'Account toevoegen');
+  await expectNoAxeViolations(page);
+  await expectKeyboardReachable(page);
+
+  await page.getByLabel('E-mailadres').focus();
+  await page.keyboard.type('nieuw@utrecht.nl');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('End'); // the last role in the list: respondent
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter'); // no municipality: refused
+  await page.getByRole('alert').getByText('Een respondent antwoordt voor één gemeente', { exact: false }).waitFor();
+  assert.equal(await page.getByLabel('E-mailadres').inputValue(), 'nieuw@utrecht.nl', 'what was typed is kept');
+  await expectNoAxeViolations(page);
+
+  await page.getByLabel('Gemeente (alleen voor een respondent)').focus();
+  await page.keyboard.type('GM0344');
+  await page.keyboard.press('Enter');
+  await page.waitForURL((url) => /^\/beheer\/gebruikers\/\d+$/.test(url.pathname));
+  await page.getByRole('status').getByText('Het account is gemaakt.', { exact: false }).waitFor();
+  await expectNoAxeViolations(page);
+  await expectKeyboardReachable(page);
 });

@@ -172,6 +172,8 @@ impl RateLimit {
     pub const SIGN_IN_PER_ADDRESS: RateLimit = RateLimit { attempts: 20, window: Duration::from_secs(15 * 60) };
     /// Guessing the code of the second step. Only someone who knows the password gets there, so a limit per account
     /// locks out nobody but the guesser, and it holds however many addresses the guesses come from.
+    /// Guessing the current password on the page that changes it: only the account's own session gets there.
+    pub const PASSWORD_CHANGE_PER_ACCOUNT: RateLimit = RateLimit { attempts: 5, window: Duration::from_secs(15 * 60) };
     pub const SECOND_FACTOR_PER_ACCOUNT: RateLimit = RateLimit { attempts: 5, window: Duration::from_secs(15 * 60) };
     pub const INVITATION_PER_ADDRESS: RateLimit = RateLimit { attempts: 10, window: Duration::from_secs(15 * 60) };
 

@@ -315,6 +315,30 @@ fn accounts_are_managed_from_the_command_line() {
     assert!(!list.contains("argon2"), "hashes are never shown");
 }
 
+/// The real binary, on a database where the account has live sessions: a reset and a disable end them at once.
+#[tokio::test]
+async fn reset_password_and_disable_end_the_accounts_sessions() {
+    let (_folder, db) = workspace();
+    let password = "een lange zin als wachtwoord";
+    assert!(inbeeld_with_password(&db, password, &["user", "add", "--email", "beheer@instituut.nl", "--role", "admin"]).ok);
+    assert!(inbeeld_with_password(&db, password, &["user", "add", "--email", "a@instituut.nl", "--role", "analyst"]).ok);
+    let store = store::Store::connect(&db).await.unwrap();
+    let email = domain::account::Email::parse("a@instituut.nl").unwrap();
+    let user = store.user_with_hash(&email).await.unwrap().0;
+    store.start_session("sessie-1", &domain::access::SessionState::SignedIn(domain::access::Principal::User(user.clone()))).await.unwrap();
+    let reset = inbeeld_with_password(&db, "nog een lange zin hoor", &["user", "reset-password", "--email", "a@instituut.nl"]);
+    assert!(reset.ok && reset.stdout.contains("every session of the account has ended"), "{}", reset.stderr);
+    assert_eq!(store.session("sessie-1").await.unwrap(), None, "the reset ended the open session");
+
+    store.start_session("sessie-2", &domain::access::SessionState::SignedIn(domain::access::Principal::User(user))).await.unwrap();
+    assert!(inbeeld(&db, &["user", "disable", "--email", "a@instituut.nl"]).ok);
+    store.set_disabled(&email, false, &store::testing::author()).await.unwrap();
+    assert_eq!(store.session("sessie-2").await.unwrap(), None, "ended, not merely refused while disabled");
+
+    let last = inbeeld(&db, &["user", "disable", "--email", "beheer@instituut.nl"]);
+    assert!(!last.ok && last.stderr.contains("the last active admin"), "{}", last.stderr);
+}
+
 #[test]
 fn an_invitation_link_is_printed_once_and_only_its_hash_is_kept() {
     let (folder, db) = workspace();

@@ -21,6 +21,10 @@ pub enum StoreError {
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("database error: {0}")]
     Database(sqlx::Error),
+    /// A change that a rule of the domain refuses, decided inside the transaction that would have made it (so
+    /// that two changes at once cannot both slip past it), e.g. disabling the last admin.
+    #[error("{0}")]
+    Refused(domain::account::AccountError),
 }
 
 impl From<sqlx::Error> for StoreError {

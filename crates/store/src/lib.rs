@@ -13,6 +13,7 @@ mod connect;
 mod error;
 mod fieldwork;
 mod knowledge;
+mod password_links;
 mod population;
 mod register;
 mod second_factor;
@@ -21,6 +22,7 @@ mod support_plans;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+pub use accounts::AccountChange;
 pub use audit::AuditFilter;
 pub use boundaries::BoundaryImport;
 pub use connect::{Backend, Health, Store};
@@ -29,6 +31,7 @@ pub use fieldwork::{
     Contact, MessageKind, MessageRecord, MessageStatus, NewMessage, Progress, QuestionnaireImport, SaveAnswers, StoredQuestionnaire,
 };
 pub use knowledge::SEARCH_LIMIT;
+pub use password_links::PasswordLink;
 pub use register::OrganisationFilter;
 pub use second_factor::SecondFactor;
 pub use sessions::Redemption;

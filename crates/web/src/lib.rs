@@ -13,6 +13,7 @@ mod figures;
 mod format;
 mod middleware;
 pub mod outreach;
+mod password_link;
 mod qr;
 mod routes;
 mod session;

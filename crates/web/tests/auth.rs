@@ -7,7 +7,6 @@ mod support;
 
 use domain::access::{Access, Principal, Secret};
 use domain::account::{Email, Role};
-use domain::audit::{Actor, Change, Origin};
 use domain::register::OrgCode;
 use reqwest::{Response, StatusCode};
 use store::{Store, both_backends};
@@ -90,15 +89,7 @@ both_backends!(a_disabled_account_cannot_sign_in, async |store: Store| {
     let site = site_with_accounts(&store).await;
     let cookie = sign_in(&site, "analist@instituut.nl").await;
     let email = Email::parse("analist@instituut.nl").unwrap();
-    let change = Change {
-        actor: Actor::CommandLine { os_user: "test".into() },
-        origin: Origin::default(),
-        action: "user.disable",
-        target: email.to_string(),
-        before: None,
-        after: None,
-    };
-    store.set_disabled(&email, true, &change).await.unwrap();
+    store.set_disabled(&email, true, &store::testing::author()).await.unwrap();
     assert_eq!(sign_in_response(&site, "analist@instituut.nl", PASSWORD, None).await.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(get_as(&site, "/mijn", Some(&cookie)).await.status(), StatusCode::SEE_OTHER, "its open session stops too");
 });

@@ -1,11 +1,15 @@
 //! Accounts: who may sign in, in which role, for which organisation, and how passwords are kept.
 
+mod admins;
 mod email;
+mod link;
 mod password;
 mod role;
 mod second_factor;
 
+pub use admins::{is_active_admin, keep_an_admin};
 pub use email::Email;
+pub use link::{LinkReason, PASSWORD_LINK_VALIDITY_DAYS, password_letter};
 pub use password::{ARGON2_ITERATIONS, ARGON2_MEMORY_KIB, ARGON2_PARALLELISM, Password, PasswordHash};
 pub use role::Role;
 pub use second_factor::{ISSUER, RECOVERY_CODES, RecoveryCode, SecondFactorCode, SecondFactorError, TotpSecret, recovery_hash};
@@ -38,6 +42,37 @@ pub enum AccountError {
     PasswordContainsEmail,
     #[error("the password could not be hashed: {0}")]
     Hashing(String),
+    #[error("the last active admin cannot be disabled or given another role; make another admin first")]
+    LastAdmin,
+}
+
+impl AccountError {
+    /// The same refusal in Dutch, for the pages. A password is never part of it.
+    pub fn message_nl(&self) -> String {
+        match self {
+            AccountError::InvalidEmail(typed) => format!("‘{typed}’ is geen e-mailadres. Vul een adres in zoals naam@gemeente.nl."),
+            AccountError::UnknownRole(typed) => {
+                format!("‘{typed}’ is geen rol; kies beheerder, analist, interviewer of respondent.")
+            }
+            AccountError::OrganisationRequired => {
+                "Een respondent antwoordt voor één gemeente: vul de CBS-code van de gemeente in (bijvoorbeeld GM0363).".into()
+            }
+            AccountError::OrganisationNotAllowed(_) => {
+                "Alleen een respondent hoort bij een gemeente; laat de gemeente leeg voor deze rol.".into()
+            }
+            AccountError::NotAMunicipality(code) => format!("{code} is geen gemeente; een respondent antwoordt voor een gemeente."),
+            AccountError::PasswordTooShort(n) => {
+                format!("Het wachtwoord is te kort: gebruik minstens {n} tekens (een zin onthoudt u het makkelijkst).")
+            }
+            AccountError::PasswordTooLong(n) => format!("Het wachtwoord is te lang: gebruik hoogstens {n} tekens."),
+            AccountError::PasswordTooCommon => "Dit wachtwoord is een van de meest gebruikte; kies een ander.".into(),
+            AccountError::PasswordContainsEmail => "Het wachtwoord mag het e-mailadres niet bevatten.".into(),
+            AccountError::Hashing(_) => "Het wachtwoord kon niet worden opgeslagen. Probeer het later opnieuw.".into(),
+            AccountError::LastAdmin => {
+                "Dit is de laatste actieve beheerder: die kan niet worden uitgeschakeld of een andere rol krijgen. Maak eerst een andere beheerder.".into()
+            }
+        }
+    }
 }
 
 /// An account as stored, without its password hash.
@@ -50,6 +85,13 @@ pub struct User {
     pub organisation: Option<OrgCode>,
     pub disabled: bool,
     pub created_at: DateTime<Utc>,
+}
+
+impl User {
+    /// The account as the audit log records it before and after a change: never a password hash.
+    pub fn audit_state(&self) -> serde_json::Value {
+        serde_json::json!({"email": self.email, "role": self.role, "organisation": self.organisation, "disabled": self.disabled})
+    }
 }
 
 /// An account to be made: role and organisation checked against each other.

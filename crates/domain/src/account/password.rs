@@ -103,6 +103,13 @@ impl PasswordHash {
         Self(phc)
     }
 
+    /// What an account holds until its owner chooses a password through a one-time link. A PHC string starts
+    /// with `$`, so this never parses, and `verify` counts anything that does not parse as a mismatch: no
+    /// password, however typed, signs in with it.
+    pub fn unusable() -> Self {
+        Self("!no password chosen yet".to_owned())
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -152,6 +159,7 @@ mod tests {
         let weak = PasswordHash::from_stored(weak);
         assert!(weak.verify("correct horse battery staple"));
         assert!(weak.needs_rehash());
+        assert!(!PasswordHash::unusable().verify("!no password chosen yet") && !PasswordHash::unusable().verify(""));
         let broken = PasswordHash::from_stored("not a hash".into());
         assert!(!broken.verify("not a hash"));
         assert!(broken.needs_rehash());

@@ -49,14 +49,13 @@ pub async fn run(store: &Store, command: UserCommand) -> anyhow::Result<()> {
             ensure_exists(store, &email).await?;
             let hash = new_password_hash(&password, &email).await?;
             store.set_password(&email, &hash, &change("user.password", &email, None, None)).await?;
-            println!("user: new password set for {email}");
+            println!("user: new password set for {email}; every session of the account has ended");
         }
         UserCommand::Disable { email } => {
             let email = Email::parse(&email)?;
             ensure_exists(store, &email).await?;
-            let (before, after) = (serde_json::json!({"disabled": false}), serde_json::json!({"disabled": true}));
-            store.set_disabled(&email, true, &change("user.disable", &email, Some(before), Some(after))).await?;
-            println!("user: {email} is disabled");
+            store.set_disabled(&email, true, &super::command_line_author()).await?;
+            println!("user: {email} is disabled and its sessions have ended");
         }
         UserCommand::ResetSecondFactor { email } => {
             let email = Email::parse(&email)?;

@@ -141,6 +141,10 @@ fn table() -> Table {
         .route(rule("POST", "/uitloggen", "/uitloggen", Access::Public), post(account::sign_in::sign_out))
         .route(rule("GET", "/uitnodiging/{token}", "/uitnodiging/onbekend", Access::Public), get(account::invitation::redeem))
         .route(rule("GET", "/mijn", "/mijn", Access::SignedIn), get(account::mine::page_for))
+        .route(rule("GET", "/mijn/wachtwoord", "/mijn/wachtwoord", Access::SignedIn), get(account::own_password::form))
+        .route(rule("POST", "/mijn/wachtwoord", "/mijn/wachtwoord", Access::SignedIn), post(account::own_password::submit))
+        .route(rule("GET", CHOOSE_PASSWORD, EXAMPLE_CHOOSE_PASSWORD, Access::Public), get(account::choose_password::form))
+        .route(rule("POST", CHOOSE_PASSWORD, EXAMPLE_CHOOSE_PASSWORD, Access::Public), post(account::choose_password::submit))
         .route(rule("GET", QUESTIONNAIRE, EXAMPLE, Access::ORGANISATION_READ), get(respondent::overview::show))
         .route(rule("GET", QUESTIONNAIRE_PAGE, EXAMPLE_PAGE, Access::ORGANISATION_WRITE), get(respondent::form::show))
         .route(rule("POST", QUESTIONNAIRE_PAGE, EXAMPLE_PAGE, Access::ORGANISATION_WRITE), post(respondent::form::save))
@@ -171,6 +175,14 @@ fn table() -> Table {
         .route(rule("POST", NEW_ARTICLE, NEW_ARTICLE, Access::ARTICLE_EDITORS), post(admin::knowledge::create))
         .route(rule("GET", EDIT_ARTICLE, EXAMPLE_EDIT_ARTICLE, Access::ARTICLE_EDITORS), get(admin::knowledge::edit))
         .route(rule("POST", EDIT_ARTICLE, EXAMPLE_EDIT_ARTICLE, Access::ARTICLE_EDITORS), post(admin::knowledge::save))
+        // Accounts: listed, added with a one-time link, and changed by admins.
+        .route(rule("GET", "/beheer/gebruikers", "/beheer/gebruikers", Access::ADMIN), get(admin::users::list))
+        .route(rule("GET", NEW_USER, NEW_USER, Access::ADMIN), get(admin::users::new_form))
+        .route(rule("POST", NEW_USER, NEW_USER, Access::ADMIN), post(admin::users::create))
+        .route(rule("GET", USER, EXAMPLE_USER, Access::ADMIN), get(admin::users::show))
+        .route(rule("POST", USER_ROLE, EXAMPLE_USER_ROLE, Access::ADMIN), post(admin::users::change_role))
+        .route(rule("POST", USER_STATUS, EXAMPLE_USER_STATUS, Access::ADMIN), post(admin::users::change_status))
+        .route(rule("POST", USER_RESET, EXAMPLE_USER_RESET, Access::ADMIN), post(admin::users::reset))
         .route(rule("GET", "/beheer/audit", "/beheer/audit", Access::ADMIN), get(admin::audit::list))
         .route(rule("GET", "/beheer/audit.csv", "/beheer/audit.csv", Access::ADMIN), get(admin::audit::export))
         // Support planning: demand, proposals of meetings, their adjustments, downloads and invitations.
@@ -194,6 +206,20 @@ const PROPOSAL_CSV: &str = "/beheer/ondersteuning/voorstellen/{id}/genodigden.cs
 const EXAMPLE_PROPOSAL_CSV: &str = "/beheer/ondersteuning/voorstellen/1/genodigden.csv";
 const PROPOSAL_XLSX: &str = "/beheer/ondersteuning/voorstellen/{id}/genodigden.xlsx";
 const EXAMPLE_PROPOSAL_XLSX: &str = "/beheer/ondersteuning/voorstellen/1/genodigden.xlsx";
+
+// A one-time link to choose a password; the example is a token that does not exist.
+const CHOOSE_PASSWORD: &str = "/wachtwoord-kiezen/{token}";
+const EXAMPLE_CHOOSE_PASSWORD: &str = "/wachtwoord-kiezen/onbekend";
+// Accounts; the example is the first account, which the route table's tests make an admin.
+const NEW_USER: &str = "/beheer/gebruikers/nieuw";
+const USER: &str = "/beheer/gebruikers/{id}";
+const EXAMPLE_USER: &str = "/beheer/gebruikers/1";
+const USER_ROLE: &str = "/beheer/gebruikers/{id}/rol";
+const EXAMPLE_USER_ROLE: &str = "/beheer/gebruikers/1/rol";
+const USER_STATUS: &str = "/beheer/gebruikers/{id}/status";
+const EXAMPLE_USER_STATUS: &str = "/beheer/gebruikers/1/status";
+const USER_RESET: &str = "/beheer/gebruikers/{id}/herstel";
+const EXAMPLE_USER_RESET: &str = "/beheer/gebruikers/1/herstel";
 
 /// Every route with its access rule, for the tests that try each route as every kind of visitor.
 pub fn route_table() -> Vec<RouteRule> {

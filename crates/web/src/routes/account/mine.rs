@@ -7,9 +7,11 @@ use axum::response::Html;
 use domain::access::{Access, Decision, Principal};
 use domain::account::Role;
 use domain::fieldwork::{ResponseState, WaveState};
+use serde::Deserialize;
 
 use crate::AppState;
 use crate::error::{WebError, page};
+use crate::extract::Query;
 use crate::session::SignedIn;
 
 #[derive(Template)]
@@ -23,9 +25,21 @@ struct MinePage {
     may_plan_support: bool,
     /// A respondent's questionnaires: title, link, and where it stands.
     questionnaires: Vec<(String, String, String)>,
+    /// A signed-in user (not an invitation link) has a password to change.
+    has_password: bool,
+    notice: Option<&'static str>,
 }
 
-pub async fn page_for(State(state): State<AppState>, Extension(signed): Extension<SignedIn>) -> Result<Html<String>, WebError> {
+#[derive(Deserialize, Default)]
+pub struct MineQuery {
+    wachtwoord: Option<String>,
+}
+
+pub async fn page_for(
+    State(state): State<AppState>,
+    Extension(signed): Extension<SignedIn>,
+    Query(query): Query<MineQuery>,
+) -> Result<Html<String>, WebError> {
     let principal = signed.0.ok_or_else(|| WebError::Forbidden("Log eerst in.".into()))?;
     let organisation = match principal.organisation() {
         Some(code) => Some((code.to_string(), state.store.organisation(code).await?.name)),
@@ -61,5 +75,7 @@ pub async fn page_for(State(state): State<AppState>, Extension(signed): Extensio
         is_staff: matches!(role, Role::Admin | Role::Analyst | Role::Interviewer),
         may_plan_support: Access::SUPPORT_PLANNING.decide(Some(&principal), None) == Decision::Allow,
         questionnaires,
+        has_password: matches!(principal, Principal::User(_)),
+        notice: query.wachtwoord.is_some().then_some("Uw wachtwoord is gewijzigd. Overal waar u nog was ingelogd, bent u uitgelogd."),
     })
 }

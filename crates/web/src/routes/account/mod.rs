@@ -1,8 +1,11 @@
-//! Signing in and out, invitation links, and the signed-in start page.
+//! Signing in and out, invitation links, the signed-in start page, and choosing or changing one's password.
 
+pub mod choose_password;
 pub mod invitation;
 mod limits;
 pub mod mine;
+pub mod own_password;
+mod password_form;
 pub mod second_step;
 pub mod sign_in;
 

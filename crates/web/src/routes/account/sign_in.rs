@@ -34,6 +34,8 @@ struct SignInPage {
 pub struct SignInQuery {
     terug: Option<String>,
     uitgelogd: Option<String>,
+    /// Set after a password was chosen through a one-time link.
+    wachtwoord: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -54,7 +56,11 @@ pub async fn form(Extension(signed): Extension<SignedIn>, Query(query): Query<Si
         return Ok(Redirect::to(start_page(principal)).into_response());
     }
     let back = return_path(query.terug.as_deref());
-    let notice = query.uitgelogd.is_some().then_some("U bent uitgelogd.");
+    let notice = if query.wachtwoord.is_some() {
+        Some("Uw wachtwoord is opgeslagen. Log in met uw e-mailadres en het wachtwoord dat u koos.")
+    } else {
+        query.uitgelogd.is_some().then_some("U bent uitgelogd.")
+    };
     Ok(page(SignInPage { email: String::new(), back, error: None, notice })?.into_response())
 }
 
@@ -154,7 +160,7 @@ async fn rehash(state: &AppState, user: &User, password: String, origin: &Origin
             before: None,
             after: None,
         };
-        if let Err(error) = state.store.set_password(email, &hash, &change).await {
+        if let Err(error) = state.store.rehash_password(email, &hash, &change).await {
             tracing::warn!(%error, "rehashing a password failed; the old hash stays");
         }
     }

@@ -5,6 +5,7 @@ pub mod collaborations;
 pub mod downloads;
 pub mod knowledge;
 pub mod support;
+pub mod users;
 pub mod waves;
 
 use askama::Template;
