@@ -199,3 +199,30 @@ both_backends!(failures_from_elsewhere_do_not_lock_the_owner_out, async |store: 
     );
     assert_eq!(sign_in_from("198.51.100.21", "respondent@amsterdam.nl", PASSWORD).await, StatusCode::SEE_OTHER);
 });
+
+both_backends!(an_admin_resets_a_colleagues_second_factor_in_the_browser, async |store: Store| {
+    let site = Site::start(&store, false).await;
+    add_user(&store, ADMIN, Role::Admin, None).await;
+    add_user(&store, "analist@instituut.nl", Role::Analyst, None).await;
+    let admin = support::sign_in(&site, ADMIN).await;
+    let analyst = support::sign_in(&site, "analist@instituut.nl").await;
+    let id = store.users().await.unwrap().into_iter().find(|user| user.email.as_str() == "analist@instituut.nl").unwrap().id;
+    let page = get_as(&site, &format!("/beheer/gebruikers/{id}"), Some(&admin)).await.text().await.unwrap();
+    assert!(page.contains("<h2>Tweestapsverificatie</h2>") && page.contains("Tweestapsverificatie opnieuw instellen"), "{page}");
+
+    let post = async |form: &[(&str, &str)]| {
+        let address = format!("{}/beheer/gebruikers/{id}/tweestaps", site.base);
+        site.client.post(address).header("cookie", &admin).form(form).send().await.unwrap()
+    };
+    assert_eq!(post(&[("x", "")]).await.status(), StatusCode::BAD_REQUEST, "only when confirmed");
+    assert!(store.second_factor(id).await.unwrap().is_some());
+    let reset = post(&[("bevestig", "ja")]).await;
+    assert_eq!(reset.status(), StatusCode::SEE_OTHER);
+    assert_eq!(reset.headers()["location"].to_str().unwrap(), format!("/beheer/gebruikers/{id}?melding=tweestaps"));
+    assert!(store.second_factor(id).await.unwrap().is_none());
+    assert_eq!(get_as(&site, "/mijn", Some(&analyst)).await.status(), StatusCode::SEE_OTHER, "the colleague is signed out");
+    let page = get_as(&site, &format!("/beheer/gebruikers/{id}?melding=tweestaps"), Some(&admin)).await.text().await.unwrap();
+    assert!(page.contains("De tweestapsverificatie is verwijderd") && page.contains("Nog niet ingesteld"), "{page}");
+    let entries = store.audit_entries(&store::AuditFilter { action: Some("2fa.reset".into()), ..Default::default() }).await.unwrap();
+    assert!(entries.iter().any(|entry| entry.target == "analist@instituut.nl" && entry.actor.contains(ADMIN)), "by whom, for whom");
+});

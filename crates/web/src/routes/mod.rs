@@ -183,6 +183,7 @@ fn table() -> Table {
         .route(rule("POST", USER_ROLE, EXAMPLE_USER_ROLE, Access::ADMIN), post(admin::users::change_role))
         .route(rule("POST", USER_STATUS, EXAMPLE_USER_STATUS, Access::ADMIN), post(admin::users::change_status))
         .route(rule("POST", USER_RESET, EXAMPLE_USER_RESET, Access::ADMIN), post(admin::users::reset))
+        .route(rule("POST", USER_SECOND_FACTOR, EXAMPLE_USER_SECOND_FACTOR, Access::ADMIN), post(admin::users::reset_second_factor))
         .route(rule("GET", "/beheer/audit", "/beheer/audit", Access::ADMIN), get(admin::audit::list))
         .route(rule("GET", "/beheer/audit.csv", "/beheer/audit.csv", Access::ADMIN), get(admin::audit::export))
         // Support planning: demand, proposals of meetings, their adjustments, downloads and invitations.
@@ -220,6 +221,8 @@ const USER_STATUS: &str = "/beheer/gebruikers/{id}/status";
 const EXAMPLE_USER_STATUS: &str = "/beheer/gebruikers/1/status";
 const USER_RESET: &str = "/beheer/gebruikers/{id}/herstel";
 const EXAMPLE_USER_RESET: &str = "/beheer/gebruikers/1/herstel";
+const USER_SECOND_FACTOR: &str = "/beheer/gebruikers/{id}/tweestaps";
+const EXAMPLE_USER_SECOND_FACTOR: &str = "/beheer/gebruikers/1/tweestaps";
 
 /// Every route with its access rule, for the tests that try each route as every kind of visitor.
 pub fn route_table() -> Vec<RouteRule> {

@@ -125,6 +125,8 @@ struct AccountPage {
     status_error: Option<String>,
     notice: Option<&'static str>,
     disabled: bool,
+    /// For staff: whether an authenticator app is set up; `None` for respondents, who have no second step.
+    second_factor: Option<bool>,
 }
 
 impl AccountPage {
@@ -145,6 +147,9 @@ fn notice(code: Option<&str>) -> Option<&'static str> {
         "ingeschakeld" => "Het account is weer ingeschakeld.",
         "hersteld" => {
             "Het wachtwoord is ongeldig gemaakt en de gebruiker is overal uitgelogd. Er is een e-mail gestuurd met een link om een nieuw wachtwoord te kiezen."
+        }
+        "tweestaps" => {
+            "De tweestapsverificatie is verwijderd en de gebruiker is overal uitgelogd. Bij de volgende keer inloggen stelt de gebruiker een nieuwe app in."
         }
         "herstel-niet-verzonden" => {
             "Het wachtwoord is ongeldig gemaakt en de gebruiker is overal uitgelogd, maar de e-mail met de link kon niet worden verstuurd. Probeer het opnieuw."
@@ -168,12 +173,25 @@ fn account_page(user: &User, form: Option<AccountForm>, problems: Vec<Problem>, 
         rol: user.role.as_str().to_owned(),
         gemeente: user.organisation.as_ref().map(ToString::to_string).unwrap_or_default(),
     });
-    AccountPage { user: Row::of(user), roles: form.roles(), form, problems, status_error, notice: None, disabled: user.disabled }
+    AccountPage {
+        user: Row::of(user),
+        roles: form.roles(),
+        form,
+        problems,
+        status_error,
+        notice: None,
+        disabled: user.disabled,
+        second_factor: None,
+    }
 }
 
 pub async fn show(State(state): State<AppState>, Path(id): Path<i64>, Query(query): Query<AccountQuery>) -> Result<Response, WebError> {
     let user = account(&state, id).await?;
-    let page_of = AccountPage { notice: notice(query.melding.as_deref()), ..account_page(&user, None, Vec::new(), None) };
+    let second_factor = match user.role.needs_second_factor() {
+        true => Some(state.store.second_factor(user.id).await?.is_some()),
+        false => None,
+    };
+    let page_of = AccountPage { notice: notice(query.melding.as_deref()), second_factor, ..account_page(&user, None, Vec::new(), None) };
     Ok(page(page_of)?.into_response())
 }
 
@@ -253,4 +271,22 @@ pub async fn reset(
     let user = state.store.reset_account(&user, &link.secret.hash, link.expires_at, &author).await?;
     let outcome = if link.send(&state, &user.email, LinkReason::Reset).await.is_ok() { "hersteld" } else { "herstel-niet-verzonden" };
     Ok(Redirect::to(&format!("/beheer/gebruikers/{id}?melding={outcome}")).into_response())
+}
+
+/// A colleague who lost the phone: the second factor and its recovery codes go, and every session ends, so that the
+/// next sign-in sets up a new app.
+pub async fn reset_second_factor(
+    State(state): State<AppState>,
+    Extension(signed): Extension<SignedIn>,
+    Extension(origin): Extension<Origin>,
+    Path(id): Path<i64>,
+    Form(form): Form<ResetForm>,
+) -> Result<Response, WebError> {
+    let author = author(&signed, origin)?;
+    if form.bevestig != "ja" {
+        return Err(WebError::BadRequest("Bevestig dat de tweestapsverificatie opnieuw moet worden ingesteld.".into()));
+    }
+    let user = account(&state, id).await?;
+    state.store.reset_second_factor(&user.email, &author.change("2fa.reset", user.email.to_string(), None, None)).await?;
+    Ok(Redirect::to(&format!("/beheer/gebruikers/{id}?melding=tweestaps")).into_response())
 }
