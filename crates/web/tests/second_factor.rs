@@ -209,6 +209,7 @@ both_backends!(an_admin_resets_a_colleagues_second_factor_in_the_browser, async 
     let id = store.users().await.unwrap().into_iter().find(|user| user.email.as_str() == "analist@instituut.nl").unwrap().id;
     let page = get_as(&site, &format!("/beheer/gebruikers/{id}"), Some(&admin)).await.text().await.unwrap();
     assert!(page.contains("<h2>Tweestapsverificatie</h2>") && page.contains("Tweestapsverificatie opnieuw instellen"), "{page}");
+    assert!(page.contains("<title>analist@instituut.nl · Accounts · inbeeld</title>"), "{page}");
 
     let post = async |form: &[(&str, &str)]| {
         let address = format!("{}/beheer/gebruikers/{id}/tweestaps", site.base);

@@ -111,7 +111,7 @@ pub async fn create(
         Err(other) => return Err(other.into()),
     };
     let outcome = if link.send(&state, &user.email, LinkReason::NewAccount).await.is_ok() { "toegevoegd" } else { "niet-verzonden" };
-    Ok(Redirect::to(&format!("/beheer/gebruikers/{}?melding={outcome}", user.id)).into_response())
+    Ok(shown_after(user.id, outcome))
 }
 
 #[derive(Template)]
@@ -213,7 +213,7 @@ pub async fn change_role(
     };
     let change = AccountChange::Role { role: new.role, organisation: new.organisation };
     match state.store.change_account(&user.email, &change, &author).await {
-        Ok(_) => Ok(Redirect::to(&format!("/beheer/gebruikers/{id}?melding=rol")).into_response()),
+        Ok(_) => Ok(shown_after(id, "rol")),
         Err(StoreError::Refused(error)) => refused(vec![Problem { id: "rol", text: error.message_nl() }], StatusCode::CONFLICT),
         Err(other) => Err(other.into()),
     }
@@ -240,7 +240,7 @@ pub async fn change_status(
     };
     let user = account(&state, id).await?;
     match state.store.change_account(&user.email, &AccountChange::Disabled(disabled), &author).await {
-        Ok(_) => Ok(Redirect::to(&format!("/beheer/gebruikers/{id}?melding={outcome}")).into_response()),
+        Ok(_) => Ok(shown_after(id, outcome)),
         Err(StoreError::Refused(error)) => {
             let html = page(account_page(&user, None, Vec::new(), Some(error.message_nl())))?;
             Ok((StatusCode::CONFLICT, html).into_response())
@@ -255,6 +255,22 @@ pub struct ResetForm {
     bevestig: String,
 }
 
+impl ResetForm {
+    /// A reset happens only when its button was pressed (`bevestig=ja`), never from a bare post.
+    fn confirmed(&self, what: &str) -> Result<(), WebError> {
+        if self.bevestig == "ja" {
+            Ok(())
+        } else {
+            Err(WebError::BadRequest(format!("Bevestig dat {what} opnieuw moet worden ingesteld.")))
+        }
+    }
+}
+
+/// Back to the account's page, which says what happened.
+fn shown_after(id: i64, outcome: &str) -> Response {
+    Redirect::to(&format!("/beheer/gebruikers/{id}?melding={outcome}")).into_response()
+}
+
 pub async fn reset(
     State(state): State<AppState>,
     Extension(signed): Extension<SignedIn>,
@@ -263,14 +279,12 @@ pub async fn reset(
     Form(form): Form<ResetForm>,
 ) -> Result<Response, WebError> {
     let author = author(&signed, origin)?;
-    if form.bevestig != "ja" {
-        return Err(WebError::BadRequest("Bevestig dat het wachtwoord opnieuw moet worden ingesteld.".into()));
-    }
+    form.confirmed("het wachtwoord")?;
     let user = account(&state, id).await?;
     let link = NewLink::generate()?;
     let user = state.store.reset_account(&user, &link.secret.hash, link.expires_at, &author).await?;
     let outcome = if link.send(&state, &user.email, LinkReason::Reset).await.is_ok() { "hersteld" } else { "herstel-niet-verzonden" };
-    Ok(Redirect::to(&format!("/beheer/gebruikers/{id}?melding={outcome}")).into_response())
+    Ok(shown_after(id, outcome))
 }
 
 /// A colleague who lost the phone: the second factor and its recovery codes go, and every session ends, so that the
@@ -283,10 +297,8 @@ pub async fn reset_second_factor(
     Form(form): Form<ResetForm>,
 ) -> Result<Response, WebError> {
     let author = author(&signed, origin)?;
-    if form.bevestig != "ja" {
-        return Err(WebError::BadRequest("Bevestig dat de tweestapsverificatie opnieuw moet worden ingesteld.".into()));
-    }
+    form.confirmed("de tweestapsverificatie")?;
     let user = account(&state, id).await?;
     state.store.reset_second_factor(&user.email, &author.change("2fa.reset", user.email.to_string(), None, None)).await?;
-    Ok(Redirect::to(&format!("/beheer/gebruikers/{id}?melding=tweestaps")).into_response())
+    Ok(shown_after(id, "tweestaps"))
 }
