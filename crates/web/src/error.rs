@@ -24,6 +24,10 @@ pub enum WebError {
     TooManyAttempts(String),
     #[error("the database is unreachable: {0}")]
     Unavailable(String),
+    /// The session could not be read (the database is away for a moment): the visitor is neither signed in nor
+    /// out, so the request is answered with a page that sends it again, with what was posted.
+    #[error("the session could not be read: {detail}")]
+    SessionUnreadable { detail: String, again: Box<TryAgain> },
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -52,7 +56,7 @@ impl WebError {
             WebError::Forbidden(_) => StatusCode::FORBIDDEN,
             WebError::Gone(_) => StatusCode::GONE,
             WebError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
-            WebError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            WebError::Unavailable(_) | WebError::SessionUnreadable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -66,6 +70,9 @@ impl WebError {
             | WebError::Gone(message)
             | WebError::TooManyAttempts(message) => message.clone(),
             WebError::Unavailable(_) => "De database is tijdelijk niet bereikbaar. Probeer het over enkele minuten opnieuw.".into(),
+            WebError::SessionUnreadable { .. } => {
+                "De database is even niet bereikbaar. Er is niets verloren; probeer het over enkele ogenblikken opnieuw.".into()
+            }
             WebError::Internal(_) => "Er ging bij ons iets mis. Probeer het later opnieuw.".into(),
         }
     }
@@ -83,7 +90,7 @@ impl WebError {
             WebError::Forbidden(_) => "Geen toegang",
             WebError::Gone(_) => "Link werkt niet meer",
             WebError::TooManyAttempts(_) => "Te veel pogingen",
-            WebError::Unavailable(_) => "Tijdelijk niet beschikbaar",
+            WebError::Unavailable(_) | WebError::SessionUnreadable { .. } => "Tijdelijk niet beschikbaar",
             WebError::Internal(_) => "Fout",
         }
     }
@@ -117,9 +124,33 @@ struct ErrorPage {
     detail: String,
 }
 
+/// A request to send again: where to, and for a post, every field as the browser sent it (repeated names too).
+#[derive(Debug)]
+pub struct TryAgain {
+    pub address: String,
+    pub posted: Option<Vec<(String, String)>>,
+}
+
+#[derive(Template)]
+#[template(path = "opnieuw_proberen.html")]
+struct TryAgainPage<'a> {
+    title: &'static str,
+    detail: String,
+    again: &'a TryAgain,
+}
+
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         self.log();
+        if let WebError::SessionUnreadable { again, .. } = &self {
+            let page = TryAgainPage { title: self.title(), detail: self.public_detail(), again };
+            let body = page.render().unwrap_or_else(|_| "Probeer het over enkele ogenblikken opnieuw.".to_owned());
+            let mut response = (self.status(), Html(body)).into_response();
+            // What was posted may be personal; a moment's wait is all it takes.
+            response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store, private"));
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+            return response;
+        }
         let page = ErrorPage { title: self.title(), detail: self.public_detail() };
         let body = page.render().unwrap_or_else(|_| "Er ging iets mis.".to_owned());
         (self.status(), Html(body)).into_response()

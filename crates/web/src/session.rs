@@ -5,8 +5,9 @@
 use std::net::IpAddr;
 
 use axum::extract::{Request, State};
+use axum::http::{Method, header};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use domain::access::{Principal, SESSION_ABSOLUTE_TIMEOUT, SessionState, hash_token};
@@ -14,6 +15,7 @@ use domain::account::User;
 use domain::audit::Origin;
 
 use crate::AppState;
+use crate::error::{TryAgain, WebError};
 
 /// Over TLS the cookie takes the `__Host-` prefix, which browsers only accept when Secure, on `/`, without a
 /// domain: it cannot be set by a sibling site.
@@ -33,10 +35,12 @@ pub struct HalfwaySignIn(pub Option<User>);
 pub async fn load(State(state): State<AppState>, jar: CookieJar, mut request: Request, next: Next) -> Response {
     let session = match jar.get(cookie_name(state.secure_cookies)) {
         None => None,
-        Some(cookie) => state.store.session(&hash_token(cookie.value())).await.unwrap_or_else(|error| {
-            tracing::warn!(%error, "the session could not be read; treating the request as not signed in");
-            None
-        }),
+        Some(cookie) => match state.store.session(&hash_token(cookie.value())).await {
+            Ok(session) => session,
+            // Neither signed in nor out: treating it as signed out would send a respondent to sign in and lose
+            // what was typed.
+            Err(error) => return unreadable(request, error.to_string()).await,
+        },
     };
     let peer = request.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|info| info.0.ip());
     let forwarded = request.headers().get("x-forwarded-for").and_then(|value| value.to_str().ok());
@@ -54,6 +58,32 @@ pub async fn load(State(state): State<AppState>, jar: CookieJar, mut request: Re
     // Where the request came from, for rate limits and for every change it leads to in the audit log.
     request.extensions_mut().insert(Origin { address, request_id, upstream_request_id });
     next.run(request).await
+}
+
+/// The largest posted form kept for sending again; a page of the questionnaire is far smaller.
+const MAX_KEPT_FORM: usize = 1 << 20;
+
+/// Answers a request whose session could not be read: 503, with a page that sends it again (a posted form with
+/// every field as it came), or problem+json for the API.
+async fn unreadable(request: Request, detail: String) -> Response {
+    let address = crate::routes::own_address(request.uri());
+    let is_api = request.uri().path().starts_with("/api/");
+    let is_form = request.method() == Method::POST
+        && request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|kind| kind.starts_with("application/x-www-form-urlencoded"));
+    let posted = match request.method() == Method::POST {
+        false => None,
+        true if is_form => {
+            let body = axum::body::to_bytes(request.into_body(), MAX_KEPT_FORM).await.unwrap_or_default();
+            Some(form_urlencoded::parse(&body).into_owned().collect())
+        }
+        true => Some(Vec::new()),
+    };
+    let error = WebError::SessionUnreadable { detail, again: Box::new(TryAgain { address, posted }) };
+    if is_api { error.into_problem() } else { error.into_response() }
 }
 
 /// The client: the peer, or, when the peer is a trusted proxy, the nearest address in `X-Forwarded-For` that is not

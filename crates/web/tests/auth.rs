@@ -494,3 +494,35 @@ both_backends!(a_clients_request_id_is_never_ours, async |store: Store| {
     let csv = get_as(&site, "/beheer/audit.csv", Some(&cookie)).await.text().await.unwrap();
     assert!(csv.contains(&format!(",{ours},lb-7f3a\n")), "its own column: {csv}");
 });
+
+both_backends!(an_unreadable_session_asks_to_try_again_and_keeps_what_was_posted, async |store: Store| {
+    let site = site_with_accounts(&store).await;
+    let respondent = sign_in(&site, "respondent@amsterdam.nl").await;
+    store.close().await; // the database is away
+
+    let page = get_as(&site, "/mijn", Some(&respondent)).await;
+    assert_eq!(page.status(), StatusCode::SERVICE_UNAVAILABLE, "not sent to sign in");
+    assert_eq!(page.headers()["retry-after"], "5");
+    assert_eq!(page.headers()["cache-control"], "no-store, private");
+    let body = page.text().await.unwrap();
+    assert!(
+        body.contains("De database is even niet bereikbaar") && body.contains("<a class=\"button\" href=\"/mijn\">Opnieuw proberen</a>"),
+        "{body}"
+    );
+
+    let path = "/invullen/eerste-meting/GM0363/pagina/thema";
+    let posted = [("revisie", "3"), ("toelichting", "Jan & \"Piet\" <b>"), ("keuze", "a"), ("keuze", "b")];
+    let save = site.client.post(format!("{}{path}", site.base)).header("cookie", &respondent).form(&posted).send().await.unwrap();
+    assert_eq!(save.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let body = save.text().await.unwrap();
+    assert!(body.contains(&format!("<form method=\"post\" action=\"{path}\">")), "{body}");
+    let kept: Vec<&str> = body.lines().filter(|line| line.contains("type=\"hidden\"")).map(str::trim).collect();
+    let toelichting = kept.iter().find(|line| line.contains("name=\"toelichting\"")).expect("the typed text is kept");
+    assert!(toelichting.contains("value=\"Jan &#38; &#34;Piet&#34; &#60;b&#62;\""), "as typed, escaped: {toelichting}");
+    assert_eq!(kept.iter().filter(|line| line.contains("name=\"keuze\"")).count(), 2, "repeated fields, both: {kept:?}");
+    assert!(body.contains("Opnieuw versturen"));
+
+    let api = get_as(&site, "/api/v1/metingen", Some(&respondent)).await;
+    assert_eq!(api.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(api.headers()["content-type"], "application/problem+json");
+});

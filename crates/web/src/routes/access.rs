@@ -5,6 +5,7 @@
 use axum::RequestPartsExt;
 use axum::Router;
 use axum::extract::{RawPathParams, Request};
+use axum::http::Uri;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::MethodRouter;
@@ -46,6 +47,16 @@ impl Table {
 /// The name of the path parameter that holds an organisation's CBS code, for `Access::Organisation`.
 const ORGANISATION_PARAMETER: &str = "code";
 
+/// The request's own address as a path to come back to: with its query if `ReturnPath` accepts that, else without
+/// (a search with spaces, say), else the home page.
+pub fn own_address(uri: &Uri) -> String {
+    [uri.path_and_query().map(|p| p.as_str()), Some(uri.path())]
+        .into_iter()
+        .flatten()
+        .find_map(ReturnPath::parse)
+        .map_or_else(|| "/".to_owned(), |path| path.to_string())
+}
+
 async fn enforce(access: Access, request: Request, next: Next) -> Response {
     let (mut parts, body) = request.into_parts();
     let organisation = match parts.extract::<RawPathParams>().await {
@@ -59,15 +70,7 @@ async fn enforce(access: Access, request: Request, next: Next) -> Response {
     let mut response = match decision {
         Decision::Allow => next.run(request).await,
         Decision::SignIn => {
-            // Back to the same page after signing in, if the sign-in page will accept it; a query it refuses
-            // (a search with spaces, say) is dropped rather than the page.
-            let uri = request.uri();
-            let back = [uri.path_and_query().map(|p| p.as_str()), Some(uri.path())]
-                .into_iter()
-                .flatten()
-                .find_map(ReturnPath::parse)
-                .map_or_else(|| "/".to_owned(), |path| path.to_string());
-            let back: String = form_urlencoded::byte_serialize(back.as_bytes()).collect();
+            let back: String = form_urlencoded::byte_serialize(own_address(request.uri()).as_bytes()).collect();
             Redirect::to(&format!("/inloggen?terug={back}")).into_response()
         }
         Decision::Forbidden => WebError::Forbidden("U hebt geen toegang tot deze pagina met uw rol.".into()).into_response(),

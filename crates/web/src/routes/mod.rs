@@ -16,8 +16,8 @@ use axum::Router;
 use axum::routing::{get, post};
 use domain::access::Access;
 
-pub use access::RouteRule;
 use access::Table;
+pub use access::{RouteRule, own_address};
 
 use crate::AppState;
 use crate::error::WebError;
