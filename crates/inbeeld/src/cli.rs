@@ -49,6 +49,11 @@ pub enum Command {
         /// rate limits and the audit log). Give it once per proxy, or comma-separated in the variable.
         #[arg(long = "trusted-proxy", env = "INBEELD_TRUSTED_PROXIES", value_delimiter = ',')]
         trusted_proxies: Vec<std::net::IpAddr>,
+        /// Where to report a vulnerability, for /.well-known/security.txt: a mailto: address or an https:// URI.
+        /// Without it, mailto:security@ the public URL's host name (mailto:security@inbeeld.example when that is an
+        /// IP address or localhost).
+        #[arg(long, env = "INBEELD_SECURITY_CONTACT", value_parser = web::security_txt::Contact::parse)]
+        security_contact: Option<web::security_txt::Contact>,
         #[command(flatten)]
         mail: MailArgs,
     },

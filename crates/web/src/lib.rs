@@ -16,6 +16,7 @@ pub mod outreach;
 mod password_link;
 mod qr;
 mod routes;
+pub mod security_txt;
 mod session;
 mod state;
 mod support;

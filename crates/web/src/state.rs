@@ -5,6 +5,7 @@ use mail::Mailer;
 use store::Store;
 
 use crate::figures::FiguresCache;
+use crate::security_txt::{self, Contact};
 
 /// The public address when none is given: where `inbeeld serve` listens by default.
 const LOCAL_URL: &str = "http://127.0.0.1:8080";
@@ -26,6 +27,10 @@ pub struct AppState {
     pub mailer: Option<Arc<Mailer>>,
     /// The published figures, computed once per change of the data (see `figures`).
     pub figures: Arc<FiguresCache>,
+    /// Where to report a vulnerability, in `/.well-known/security.txt`.
+    pub security_contact: Contact,
+    /// When `/.well-known/security.txt` stops holding: a year after the process started.
+    pub security_expires: chrono::DateTime<chrono::Utc>,
 }
 
 impl AppState {
@@ -37,6 +42,8 @@ impl AppState {
             public_url: LOCAL_URL.to_owned(),
             mailer: None,
             figures: Arc::default(),
+            security_contact: Contact::for_site(LOCAL_URL),
+            security_expires: chrono::Utc::now() + security_txt::VALIDITY,
         }
     }
 
@@ -45,6 +52,7 @@ impl AppState {
         Self {
             secure_cookies: public_url.starts_with("https://"),
             public_url: public_url.trim_end_matches('/').to_owned(),
+            security_contact: Contact::for_site(public_url),
             ..Self::new(store)
         }
     }
@@ -52,6 +60,12 @@ impl AppState {
     /// Letters (invitations, reminders) leave through `mailer`.
     pub fn with_mailer(mut self, mailer: Mailer) -> Self {
         self.mailer = Some(Arc::new(mailer));
+        self
+    }
+
+    /// Vulnerabilities are reported to `contact` rather than to security@ the public URL's host.
+    pub fn with_security_contact(mut self, contact: Contact) -> Self {
+        self.security_contact = contact;
         self
     }
 

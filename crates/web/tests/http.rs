@@ -261,3 +261,35 @@ both_backends!(every_path_in_the_openapi_document_answers, async |store: Store| 
         site.json(&format!("/api/v1{concrete}")).await;
     }
 });
+
+both_backends!(security_txt_names_the_contact_until_a_year_ahead, async |store: Store| {
+    use inbeeld_web::security_txt::Contact;
+    let state = inbeeld_web::AppState::with_public_url(store.clone(), "https://monitor.example.nl/")
+        .with_security_contact(Contact::parse("https://monitor.example.nl/kwetsbaarheid-melden").unwrap());
+    let site = Site::serve(state).await;
+    let before = chrono::Utc::now();
+    let response = site.get("/.well-known/security.txt").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "text/plain; charset=utf-8");
+    let text = response.text().await.unwrap();
+    let field = |name: &str| -> String {
+        let values: Vec<&str> = text.lines().filter_map(|line| line.strip_prefix(&format!("{name}: "))).collect();
+        assert_eq!(values.len(), 1, "{name} once in {text}");
+        values[0].to_owned()
+    };
+    assert_eq!(field("Contact"), "https://monitor.example.nl/kwetsbaarheid-melden");
+    assert_eq!(field("Preferred-Languages"), "nl, en");
+    assert_eq!(field("Canonical"), "https://monitor.example.nl/.well-known/security.txt");
+    let expires = chrono::DateTime::parse_from_rfc3339(&field("Expires")).unwrap();
+    assert!(expires > before, "Expires lies ahead");
+    assert!(expires <= chrono::Utc::now() + chrono::TimeDelta::days(365), "and at most a year ahead");
+    // Every line is a comment or a field of RFC 9116.
+    for line in text.lines() {
+        assert!(line.starts_with("# ") || line.split_once(": ").is_some(), "{line}");
+    }
+
+    // Without a configured contact: security@ the public URL's host name.
+    let site = Site::serve(inbeeld_web::AppState::with_public_url(store.clone(), "https://monitor.example.nl")).await;
+    let text = site.get("/.well-known/security.txt").await.text().await.unwrap();
+    assert!(text.contains("\nContact: mailto:security@monitor.example.nl\n"), "{text}");
+});

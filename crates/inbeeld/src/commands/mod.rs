@@ -18,8 +18,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
     let store = open(&cli.database.url).await?;
     match cli.command {
-        Command::Serve { addr, demo, public_url, trusted_proxies, mail } => {
-            let state = web::AppState::with_public_url(store.clone(), &public_url).trusting(trusted_proxies);
+        Command::Serve { addr, demo, public_url, trusted_proxies, security_contact, mail } => {
+            let mut state = web::AppState::with_public_url(store.clone(), &public_url).trusting(trusted_proxies);
+            if let Some(contact) = security_contact {
+                state = state.with_security_contact(contact);
+            }
             serve::run(store, addr, demo, state, &mail).await
         }
         Command::Demo => {

@@ -51,6 +51,9 @@ const NEW_ARTICLE: &str = "/beheer/kennisbank/nieuw";
 const EDIT_ARTICLE: &str = "/beheer/kennisbank/{slug}/bewerken";
 const EXAMPLE_EDIT_ARTICLE: &str = "/beheer/kennisbank/digid-aansluiten-inloggen-voor-burgers/bewerken";
 
+/// Where to report a vulnerability (RFC 9116).
+const SECURITY_TXT: &str = "/.well-known/security.txt";
+
 /// The second step of signing in, for staff: a code from the authenticator app, or setting one up.
 pub const SECOND_STEP: &str = "/inloggen/tweede-stap";
 
@@ -131,6 +134,7 @@ fn table() -> Table {
         .route(rule("GET", "/beheer/samenwerkingen/{id}", "/beheer/samenwerkingen/1", Access::ADMIN), get(admin::collaborations::edit_form))
         .route(rule("POST", "/beheer/samenwerkingen/{id}", "/beheer/samenwerkingen/1", Access::ADMIN), post(admin::collaborations::update))
         .route(rule("GET", "/toegankelijkheid", "/toegankelijkheid", Access::Public), get(public::accessibility::page))
+        .route(rule("GET", SECURITY_TXT, SECURITY_TXT, Access::Public), get(public::security_txt::file))
         .route(rule("GET", "/health", "/health", Access::Public), get(health::health))
         .route(rule("GET", "/static/inbeeld.css", "/static/inbeeld.css", Access::Public), get(assets::stylesheet))
         .route(rule("GET", "/inloggen", "/inloggen", Access::Public), get(account::sign_in::form))

@@ -10,3 +10,4 @@ pub mod knowledge;
 pub mod open_data;
 pub mod profile;
 pub mod register;
+pub mod security_txt;
