@@ -21,7 +21,7 @@ SERVER=$!
 "$CEILING" "$CEILING_ADDR" &
 BARE=$!
 trap 'kill $SERVER $BARE 2>/dev/null; rm -rf "$WORK"' EXIT
-for _ in $(seq 1 100); do curl -fs "http://$ADDR/health" >/dev/null && curl -fs "http://$CEILING_ADDR/" >/dev/null && break; sleep 0.1; done
+for _ in $(seq 1 100); do curl -fs "http://$ADDR/health/ready" >/dev/null && curl -fs "http://$CEILING_ADDR/" >/dev/null && break; sleep 0.1; done
 
 load() { # connections url [header]
     local header=(${3:+-H "$3"})

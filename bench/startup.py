@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Start-up time and memory of `inbeeld serve` on an existing database.
 
-Starts the server ten times and measures, from process start, how long until /health answers 200; then requests
+Starts the server ten times and measures, from process start, how long until /health/ready answers 200; then requests
 the register pages and reads the process's resident memory (VmRSS).
 
     cargo build --release -p inbeeld
@@ -16,7 +16,7 @@ for i in range(10):
     p=subprocess.Popen([bin,'--database',db,'serve','--addr','127.0.0.1:8199'],stderr=subprocess.DEVNULL,env={'INBEELD_LOG':'warn'})
     while True:
         try:
-            with urllib.request.urlopen('http://127.0.0.1:8199/health',timeout=1) as r:
+            with urllib.request.urlopen('http://127.0.0.1:8199/health/ready',timeout=1) as r:
                 if r.status==200: break
         except Exception: time.sleep(0.002)
     times.append(time.perf_counter()-t0)

@@ -1,5 +1,5 @@
 // Starts a real `inbeeld serve --demo` on a fresh SQLite database in a temporary folder, on a free port of
-// 127.0.0.1, and waits until GET /health answers 200.
+// 127.0.0.1, and waits until GET /health/ready answers 200.
 //
 // The binary is $INBEELD_BIN, or ../target/debug/inbeeld relative to this e2e/ folder.
 // Set INBEELD_E2E_BASE_URL (e.g. http://127.0.0.1:8080) to run the tests against a server you started yourself.
@@ -39,7 +39,7 @@ export function freePort() {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Starts the server. Resolves to { baseURL, stop(), log() } once /health answers 200; rejects with the server's
+ * Starts the server. Resolves to { baseURL, stop(), log() } once /health/ready answers 200; rejects with the server's
  * output if it exits first or is not ready within 60 seconds.
  *
  * @param {string} name  used to name the server's log file in test-results/
@@ -167,11 +167,11 @@ async function waitForHealth(baseURL, exitState) {
       );
     }
     try {
-      const res = await fetch(`${baseURL}/health`, { signal: AbortSignal.timeout(2_000) });
+      const res = await fetch(`${baseURL}/health/ready`, { signal: AbortSignal.timeout(2_000) });
       if (res.status === 200) return;
-      last = `GET /health answered ${res.status}`;
+      last = `GET /health/ready answered ${res.status}`;
     } catch (err) {
-      last = `GET /health failed: ${err.cause?.code ?? err.message}`;
+      last = `GET /health/ready failed: ${err.cause?.code ?? err.message}`;
     }
     await sleep(POLL_INTERVAL_MS);
   }

@@ -44,7 +44,7 @@ async fn start(database: &str, port: u16) -> Server {
     let server = Server(child);
     let deadline = Instant::now() + Duration::from_secs(30);
     while Instant::now() < deadline {
-        if reqwest::get(format!("http://127.0.0.1:{port}/health")).await.is_ok_and(|r| r.status().is_success()) {
+        if reqwest::get(format!("http://127.0.0.1:{port}/health/ready")).await.is_ok_and(|r| r.status().is_success()) {
             return server;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;

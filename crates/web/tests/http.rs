@@ -201,16 +201,19 @@ both_backends!(api_lists_catalogues_and_their_blocks, async |store: Store| {
     site.problem("/api/v1/catalogi/gdi/bouwstenen", StatusCode::NOT_FOUND).await;
 });
 
-both_backends!(health_reports_the_database_and_503_when_it_is_gone, async |store: Store| {
+both_backends!(readiness_reports_the_database_and_503_when_it_is_gone_while_the_process_lives, async |store: Store| {
     let site = Site::start(&store, true).await;
-    let healthy = site.get("/health").await;
+    let healthy = site.get("/health/ready").await;
     assert_eq!(healthy.status(), StatusCode::OK);
     let body: Value = healthy.json().await.unwrap();
     assert_eq!(body["database"]["backend"], store.backend().name());
     assert_eq!(body["database"]["status"], "bereikbaar");
     store.close().await;
-    let down = site.get("/health").await;
+    let down = site.get("/health/ready").await;
     assert_eq!(down.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let alive = site.get("/health").await;
+    assert_eq!(alive.status(), StatusCode::OK, "the process itself lives: no restart for a database away");
+    assert_eq!(alive.json::<Value>().await.unwrap()["status"], "ok");
     let body: Value = down.json().await.unwrap();
     assert_eq!(body["database"]["status"], "onbereikbaar");
     let page = site.get("/gemeenten").await;

@@ -5,9 +5,15 @@ use serde_json::{Value, json};
 
 use crate::AppState;
 
-/// 200 with the database's state when it answers and has the schema this binary expects; 503 otherwise, so a
-/// load balancer takes the process out of rotation.
-pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
+/// Liveness: the process answers. It asks nothing of the database, so that a database away for a moment does not
+/// make a supervisor restart every process at once.
+pub async fn live() -> Json<Value> {
+    Json(json!({"status": "ok"}))
+}
+
+/// Readiness: 200 with the database's state when it answers and has the schema this binary expects; 503 otherwise,
+/// so a load balancer takes the process out of rotation until it can serve.
+pub async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     let backend = state.store.backend().name();
     match state.store.health().await {
         Ok(health) if health.schema_version == health.expected_schema_version => (
