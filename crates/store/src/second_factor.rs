@@ -4,6 +4,7 @@
 use domain::account::{Email, TotpSecret};
 use domain::audit::Change;
 
+use crate::accounts::END_SESSIONS;
 use crate::audit::audit_query;
 use crate::connect::{now, with_pool};
 use crate::{Store, StoreError};
@@ -101,11 +102,10 @@ impl Store {
         const FIND: &str = "SELECT id FROM users WHERE email = $1";
         const RESET: &str = "UPDATE users SET totp_secret = NULL, totp_last_step = NULL WHERE id = $1";
         const FORGET: &str = "DELETE FROM recovery_codes WHERE user_id = $1";
-        const END: &str = "DELETE FROM sessions WHERE user_id = $1";
         with_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
             let id: i64 = sqlx::query_scalar(FIND).bind(email.as_str()).fetch_one(&mut *tx).await?;
-            for statement in [RESET, FORGET, END] {
+            for statement in [RESET, FORGET, END_SESSIONS] {
                 sqlx::query(statement).bind(id).execute(&mut *tx).await?;
             }
             audit_query!(change).execute(&mut *tx).await?;

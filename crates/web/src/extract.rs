@@ -1,6 +1,9 @@
 //! Axum's extractors, with their failures answered the way the rest of the site answers: an HTML page for the
 //! site, problem+json for the API, and words for a person instead of a parser's message.
 
+// The one module that may name axum's `Form` (clippy.toml forbids it elsewhere): it wraps it here.
+#![allow(clippy::disallowed_types)]
+
 use axum::extract::rejection::{FormRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts};
 

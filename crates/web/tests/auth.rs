@@ -423,8 +423,14 @@ both_backends!(an_unreadable_form_gets_a_dutch_page, async |store: Store| {
     let admin = sign_in(&site, "beheer@instituut.nl").await;
     let respondent = sign_in(&site, "respondent@amsterdam.nl").await;
     // (path, who posts, whether the form has a field that must be there)
-    let posts: [(&str, Option<&str>, bool); 8] = [
+    let halfway = session_cookie(&sign_in_response(&site, "analist@instituut.nl", PASSWORD, None).await).unwrap();
+    let posts: [(&str, Option<&str>, bool); 13] = [
         ("/inloggen", None, true),
+        (SECOND_STEP, Some(&halfway), true),
+        ("/mijn/wachtwoord", Some(&respondent), false),
+        ("/wachtwoord-kiezen/een-token", None, false),
+        ("/beheer/gebruikers/nieuw", Some(&admin), false),
+        ("/beheer/gebruikers/1/tweestaps", Some(&admin), false),
         ("/beheer/metingen", Some(&admin), true),
         ("/beheer/metingen/eerste-meting/status", Some(&admin), true),
         ("/invullen/eerste-meting/GM0363/interview", Some(&respondent), true),

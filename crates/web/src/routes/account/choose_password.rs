@@ -4,7 +4,6 @@
 
 use askama::Template;
 use axum::Extension;
-use axum::Form;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -16,7 +15,7 @@ use super::limits;
 use super::password_form::{self, FieldError, NewPassword};
 use crate::AppState;
 use crate::error::{WebError, page};
-use crate::extract::Path;
+use crate::extract::{Form, Path};
 
 #[derive(Template)]
 #[template(path = "wachtwoord_kiezen.html")]

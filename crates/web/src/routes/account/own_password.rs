@@ -3,10 +3,10 @@
 //! a stolen session dies with the old password; this browser then gets a fresh session, so its user stays signed in.
 
 use askama::Template;
+use axum::Extension;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Form};
 use axum_extra::extract::CookieJar;
 use domain::access::{Principal, RateLimit, SessionState};
 use domain::account::User;
@@ -17,6 +17,7 @@ use super::password_form::{self, FieldError, NewPassword};
 use super::{begin_session, limits};
 use crate::AppState;
 use crate::error::{WebError, page};
+use crate::extract::Form;
 use crate::session::SignedIn;
 
 #[derive(Template)]

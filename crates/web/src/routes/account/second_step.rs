@@ -19,10 +19,9 @@ use super::sign_in::return_path;
 use super::{begin_session, limits, start_page, start_session};
 use crate::AppState;
 use crate::error::{WebError, page};
-use crate::extract::Query;
+use crate::extract::{Form, Query};
 use crate::routes::SECOND_STEP;
 use crate::session::{HalfwaySignIn, SignedIn, current_token};
-use axum::Form;
 
 /// The second step's address, carrying where the visitor wanted to go.
 pub fn address(back: &str) -> String {

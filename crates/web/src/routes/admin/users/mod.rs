@@ -5,10 +5,10 @@
 mod form;
 
 use askama::Template;
+use axum::Extension;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Extension, Form};
 use domain::account::{Email, LinkReason, User};
 use domain::audit::{Author, Origin};
 use serde::Deserialize;
@@ -17,7 +17,7 @@ use store::{AccountChange, StoreError};
 use self::form::{AccountForm, Problem, RoleChoice};
 use crate::AppState;
 use crate::error::{WebError, page};
-use crate::extract::{Path, Query};
+use crate::extract::{Form, Path, Query};
 use crate::format;
 use crate::password_link::NewLink;
 use crate::session::SignedIn;
