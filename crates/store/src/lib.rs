@@ -2,7 +2,7 @@
 //!
 //! One `Store` serves both. A query is written once, with `$1`-style parameters that both dialects accept, and
 //! runs on whichever pool the store holds (see `with_pool!`). Only the migrations differ per dialect, because
-//! the column types do; `tests/schema_parity.rs` keeps the two schemas alike.
+//! the column types do; `tests/it/schema_parity.rs` keeps the two schemas alike.
 
 mod accounts;
 mod audit;

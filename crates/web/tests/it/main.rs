@@ -1,0 +1,20 @@
+//! The integration tests of this crate, in one binary so that the whole stack is linked once.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test that cannot go on should stop loudly
+
+mod support;
+
+mod accounts;
+mod auth;
+mod collaborations;
+mod figures_api;
+mod figures_pages;
+mod http;
+mod knowledge;
+mod openapi;
+mod outreach;
+mod profiles;
+mod public_answers;
+mod questionnaire;
+mod second_factor;
+mod support_planning;
