@@ -205,7 +205,7 @@ pub struct Secret {
 impl Secret {
     pub fn generate() -> Result<Self, String> {
         let mut bytes = [0u8; 32];
-        getrandom::getrandom(&mut bytes).map_err(|e| format!("no randomness from the operating system: {e}"))?;
+        getrandom::fill(&mut bytes).map_err(|e| format!("no randomness from the operating system: {e}"))?;
         let token = URL_SAFE_NO_PAD.encode(bytes);
         Ok(Self { hash: hash_token(&token), token })
     }

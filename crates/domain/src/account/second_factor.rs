@@ -43,7 +43,7 @@ impl std::fmt::Debug for TotpSecret {
 impl TotpSecret {
     pub fn generate() -> Result<Self, SecondFactorError> {
         let mut bytes = vec![0u8; SECRET_BYTES];
-        getrandom::getrandom(&mut bytes).map_err(|e| SecondFactorError::Randomness(e.to_string()))?;
+        getrandom::fill(&mut bytes).map_err(|e| SecondFactorError::Randomness(e.to_string()))?;
         Ok(Self(bytes))
     }
 
@@ -123,7 +123,7 @@ pub struct RecoveryCode {
 impl RecoveryCode {
     pub fn generate_set() -> Result<Vec<RecoveryCode>, SecondFactorError> {
         let mut bytes = vec![0u8; RECOVERY_CODES * RECOVERY_LENGTH];
-        getrandom::getrandom(&mut bytes).map_err(|e| SecondFactorError::Randomness(e.to_string()))?;
+        getrandom::fill(&mut bytes).map_err(|e| SecondFactorError::Randomness(e.to_string()))?;
         // 256 is not a multiple of the alphabet's 31 letters; the small bias this leaves (under 1%) costs less than
         // a tenth of a bit of the code's 49.
         let codes = bytes.chunks(RECOVERY_LENGTH).map(|chunk| {

@@ -4,88 +4,197 @@
 use serde::Serialize;
 
 use super::Proportion;
-use super::indicators::{CategoryShare, Group, Indicators, MIN_N};
+use super::indicators::{CategoryShare, Group, Indicators, MIN_N, questions};
 use crate::register::{OrgCode, OrganisationKind, SizeClass};
 
-/// One indicator: its code in the table, its name and how it is computed, in Dutch.
+/// A published indicator. Its `code` is what the long table, the downloads and the API name it by; `name` and
+/// `definition` are its Dutch text in the codebook and on the pages. A new indicator is a new variant here: the
+/// compiler then asks for its text below, and `rows` is where its figures are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Indicator {
+    Response,
+    LeadingTheme,
+    AdoptionMean,
+    AdoptionQuartiles,
+    AdoptionDistribution,
+    BlockStatus,
+    BlockInUse,
+    SupportPerBlock,
+    SupportAnyBlock,
+    SupportForm,
+    CollectiveSupport,
+    IctCollaboration,
+    CollaborationPlans,
+    CollaborationFocus,
+}
+
+impl Indicator {
+    /// Every indicator, in the order of the codebook.
+    pub const ALL: [Indicator; 14] = [
+        Indicator::Response,
+        Indicator::LeadingTheme,
+        Indicator::AdoptionMean,
+        Indicator::AdoptionQuartiles,
+        Indicator::AdoptionDistribution,
+        Indicator::BlockStatus,
+        Indicator::BlockInUse,
+        Indicator::SupportPerBlock,
+        Indicator::SupportAnyBlock,
+        Indicator::SupportForm,
+        Indicator::CollectiveSupport,
+        Indicator::IctCollaboration,
+        Indicator::CollaborationPlans,
+        Indicator::CollaborationFocus,
+    ];
+
+    pub const fn definition(self) -> Definition {
+        let (code, name, definition) = match self {
+            Indicator::Response => (
+                "respons",
+                "Respons",
+                "Gemeenten die de vragenlijst hebben ingediend, van alle gemeenten die de meting vroeg (het register op de sluitingsdatum). Een telling van de hele populatie: het interval is het aandeel zelf.",
+            ),
+            Indicator::LeadingTheme => (
+                "leidend_thema",
+                "Leidend thema",
+                "Per thema: gemeenten die het als leidend thema noemden, van de gemeenten die de vraag beantwoordden.",
+            ),
+            Indicator::AdoptionMean => (
+                "adoptie_gemiddelde",
+                "Gemiddeld aandeel bouwstenen in gebruik",
+                "Per gemeente: het aantal bouwstenen met de status 'in gebruik', gedeeld door het aantal bouwstenen in de catalogus van de meting. Het gemiddelde over de gemeenten die de bouwstenen beantwoordden, met een 95%-interval (normale benadering met eindige-populatiecorrectie).",
+            ),
+            Indicator::AdoptionQuartiles => (
+                "adoptie_kwartielen",
+                "Spreiding van het aandeel in gebruik",
+                "Minimum, eerste kwartiel, mediaan, derde kwartiel en maximum van het aandeel bouwstenen in gebruik per gemeente (kwartielen interpolerend, type 7).",
+            ),
+            Indicator::AdoptionDistribution => (
+                "adoptie_verdeling",
+                "Verdeling van het aandeel in gebruik",
+                "Aantal gemeenten per klasse van 10 procentpunt van het aandeel bouwstenen in gebruik; de laatste klasse omvat 100%.",
+            ),
+            Indicator::BlockStatus => (
+                "bouwsteen_status",
+                "Status per bouwsteen",
+                "Per bouwsteen en status: gemeenten met die status, van de gemeenten die de bouwsteen een status gaven.",
+            ),
+            Indicator::BlockInUse => (
+                "bouwsteen_in_gebruik",
+                "Bouwsteen in gebruik",
+                "Per bouwsteen: gemeenten met de status 'in gebruik', van de gemeenten die de bouwsteen een status gaven.",
+            ),
+            Indicator::SupportPerBlock => (
+                "ondersteuning_bouwsteen",
+                "Ondersteuning nodig per bouwsteen",
+                "Per bouwsteen: gemeenten die zeiden ondersteuning nodig te hebben, van de gemeenten die die vraag bij de bouwsteen beantwoordden.",
+            ),
+            Indicator::SupportAnyBlock => (
+                "ondersteuning_enige",
+                "Ondersteuning nodig bij minstens één bouwsteen",
+                "Gemeenten die bij minstens één bouwsteen ondersteuning nodig hebben, van de gemeenten die de bouwstenen beantwoordden.",
+            ),
+            Indicator::SupportForm => (
+                "ondersteuning_vorm",
+                "Gevraagde vorm van ondersteuning",
+                "Per vorm: gemeenten die die vorm bij minstens één bouwsteen vragen, van de gemeenten die de bouwstenen beantwoordden.",
+            ),
+            Indicator::CollectiveSupport => (
+                "collectieve_ondersteuning",
+                "Behoefte aan collectieve ondersteuning",
+                "Gemeenten die 'ja' antwoordden op de vraag naar collectieve ondersteuning, van de gemeenten die de vraag beantwoordden.",
+            ),
+            Indicator::IctCollaboration => (
+                "samenwerking_ict",
+                "Samenwerking op ICT",
+                "Gemeenten die op ICT samenwerken, van de gemeenten die de vraag beantwoordden; per gebied: van de gemeenten die samenwerken.",
+            ),
+            Indicator::CollaborationPlans => (
+                "samenwerking_plannen",
+                "Plannen voor (meer) samenwerking",
+                "Gemeenten met plannen om (meer) samen te werken, van de gemeenten die de vraag beantwoordden.",
+            ),
+            Indicator::CollaborationFocus => (
+                "samenwerking_focus",
+                "Focus van de plannen",
+                "Per focus: gemeenten die hem noemden, van alle gemeenten die de vraag naar plannen beantwoordden (wie geen plannen heeft, noemt geen focus).",
+            ),
+        };
+        Definition { indicator: self, code, name, definition }
+    }
+
+    pub const fn code(self) -> &'static str {
+        self.definition().code
+    }
+
+    /// The indicator a code names, as the API's `indicator` parameter gives it.
+    pub fn parse(code: &str) -> Result<Indicator, UnknownIndicator> {
+        let code = code.trim();
+        Indicator::ALL.into_iter().find(|i| i.code() == code).ok_or_else(|| UnknownIndicator(code.to_owned()))
+    }
+}
+
+/// The table, the downloads and the API write an indicator as its code.
+impl Serialize for Indicator {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
+}
+
+/// A text that is not the code of an indicator.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("'{0}' is geen indicator; kies uit {codes}", codes = Indicator::ALL.map(Indicator::code).join(", "))]
+pub struct UnknownIndicator(pub String);
+
+/// An indicator's text: its code in the table, its name and how it is computed, in Dutch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Definition {
+    #[serde(skip)]
+    pub indicator: Indicator,
     pub code: &'static str,
     pub name: &'static str,
     pub definition: &'static str,
 }
 
-pub const DEFINITIONS: [Definition; 14] = [
-    Definition {
-        code: "respons",
-        name: "Respons",
-        definition: "Gemeenten die de vragenlijst hebben ingediend, van alle gemeenten die de meting vroeg (het register op de sluitingsdatum). Een telling van de hele populatie: het interval is het aandeel zelf.",
-    },
-    Definition {
-        code: "leidend_thema",
-        name: "Leidend thema",
-        definition: "Per thema: gemeenten die het als leidend thema noemden, van de gemeenten die de vraag beantwoordden.",
-    },
-    Definition {
-        code: "adoptie_gemiddelde",
-        name: "Gemiddeld aandeel bouwstenen in gebruik",
-        definition: "Per gemeente: het aantal bouwstenen met de status 'in gebruik', gedeeld door het aantal bouwstenen in de catalogus van de meting. Het gemiddelde over de gemeenten die de bouwstenen beantwoordden, met een 95%-interval (normale benadering met eindige-populatiecorrectie).",
-    },
-    Definition {
-        code: "adoptie_kwartielen",
-        name: "Spreiding van het aandeel in gebruik",
-        definition: "Minimum, eerste kwartiel, mediaan, derde kwartiel en maximum van het aandeel bouwstenen in gebruik per gemeente (kwartielen interpolerend, type 7).",
-    },
-    Definition {
-        code: "adoptie_verdeling",
-        name: "Verdeling van het aandeel in gebruik",
-        definition: "Aantal gemeenten per klasse van 10 procentpunt van het aandeel bouwstenen in gebruik; de laatste klasse omvat 100%.",
-    },
-    Definition {
-        code: "bouwsteen_status",
-        name: "Status per bouwsteen",
-        definition: "Per bouwsteen en status: gemeenten met die status, van de gemeenten die de bouwsteen een status gaven.",
-    },
-    Definition {
-        code: "bouwsteen_in_gebruik",
-        name: "Bouwsteen in gebruik",
-        definition: "Per bouwsteen: gemeenten met de status 'in gebruik', van de gemeenten die de bouwsteen een status gaven.",
-    },
-    Definition {
-        code: "ondersteuning_bouwsteen",
-        name: "Ondersteuning nodig per bouwsteen",
-        definition: "Per bouwsteen: gemeenten die zeiden ondersteuning nodig te hebben, van de gemeenten die die vraag bij de bouwsteen beantwoordden.",
-    },
-    Definition {
-        code: "ondersteuning_enige",
-        name: "Ondersteuning nodig bij minstens één bouwsteen",
-        definition: "Gemeenten die bij minstens één bouwsteen ondersteuning nodig hebben, van de gemeenten die de bouwstenen beantwoordden.",
-    },
-    Definition {
-        code: "ondersteuning_vorm",
-        name: "Gevraagde vorm van ondersteuning",
-        definition: "Per vorm: gemeenten die die vorm bij minstens één bouwsteen vragen, van de gemeenten die de bouwstenen beantwoordden.",
-    },
-    Definition {
-        code: "collectieve_ondersteuning",
-        name: "Behoefte aan collectieve ondersteuning",
-        definition: "Gemeenten die 'ja' antwoordden op de vraag naar collectieve ondersteuning, van de gemeenten die de vraag beantwoordden.",
-    },
-    Definition {
-        code: "samenwerking_ict",
-        name: "Samenwerking op ICT",
-        definition: "Gemeenten die op ICT samenwerken, van de gemeenten die de vraag beantwoordden; per gebied: van de gemeenten die samenwerken.",
-    },
-    Definition {
-        code: "samenwerking_plannen",
-        name: "Plannen voor (meer) samenwerking",
-        definition: "Gemeenten met plannen om (meer) samen te werken, van de gemeenten die de vraag beantwoordden.",
-    },
-    Definition {
-        code: "samenwerking_focus",
-        name: "Focus van de plannen",
-        definition: "Per focus: gemeenten die hem noemden, van alle gemeenten die de vraag naar plannen beantwoordden (wie geen plannen heeft, noemt geen focus).",
-    },
+/// Every indicator's text, in the order of the codebook.
+pub const DEFINITIONS: [Definition; Indicator::ALL.len()] = {
+    let mut all = [Indicator::Response.definition(); Indicator::ALL.len()];
+    let mut i = 0;
+    while i < all.len() {
+        all[i] = Indicator::ALL[i].definition();
+        i += 1;
+    }
+    all
+};
+
+/// A figure the publication leads with, as the report of the first wave did (`demo::FIRST_WAVE_TARGETS`):
+/// an indicator, and where only one of its categories
+/// is meant, that category (the empty category is the indicator as a whole).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HeadlineFigure {
+    pub indicator: Indicator,
+    pub category: Option<&'static str>,
+}
+
+impl HeadlineFigure {
+    pub fn includes(&self, row: &FigureRow) -> bool {
+        row.indicator == self.indicator && self.category.is_none_or(|category| row.category == category)
+    }
+}
+
+/// The rows of a table that are `HEADLINE` figures, in the order of `HEADLINE`.
+pub fn headline_rows(table: &[FigureRow]) -> Vec<&FigureRow> {
+    HEADLINE.iter().flat_map(|headline| table.iter().filter(|row| headline.includes(row))).collect()
+}
+
+/// The headline figures, in the order the wave's page shows them.
+pub const HEADLINE: [HeadlineFigure; 6] = [
+    HeadlineFigure { indicator: Indicator::Response, category: None },
+    HeadlineFigure { indicator: Indicator::LeadingTheme, category: Some(questions::SERVICE_DELIVERY) },
+    HeadlineFigure { indicator: Indicator::AdoptionMean, category: None },
+    HeadlineFigure { indicator: Indicator::CollectiveSupport, category: None },
+    HeadlineFigure { indicator: Indicator::IctCollaboration, category: Some("") },
+    HeadlineFigure { indicator: Indicator::CollaborationFocus, category: None },
 ];
 
 /// The codebook's text on the minimum n of a breakdown.
@@ -95,15 +204,10 @@ pub fn minimum_n_rule() -> String {
     )
 }
 
-pub fn definition(code: &str) -> Option<&'static Definition> {
-    DEFINITIONS.iter().find(|d| d.code == code)
-}
-
 /// One published figure.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct FigureRow {
-    /// A code of `DEFINITIONS`.
-    pub indicator: &'static str,
+    pub indicator: Indicator,
     /// `nederland`, `provincie:PV27` or `grootteklasse:4` (`grootteklasse:onbekend` without a population figure).
     pub group: String,
     /// The block, choice, status, form or statistic the figure is of; empty for the indicator as a whole.
@@ -134,7 +238,7 @@ pub fn group_code(group: Option<&Group>) -> String {
 pub fn rows(indicators: &Indicators, group: Option<&Group>, block_name: &dyn Fn(&str) -> String) -> Vec<FigureRow> {
     let group = group_code(group);
     let mut rows = Vec::new();
-    let mut share = |indicator: &'static str, category: &str, label: &str, proportion: &Proportion| {
+    let mut share = |indicator: Indicator, category: &str, label: &str, proportion: &Proportion| {
         rows.push(FigureRow {
             indicator,
             group: group.clone(),
@@ -148,38 +252,38 @@ pub fn rows(indicators: &Indicators, group: Option<&Group>, block_name: &dyn Fn(
             high: proportion.high,
         });
     };
-    let categories = |share: &mut dyn FnMut(&'static str, &str, &str, &Proportion), indicator: &'static str, list: &[CategoryShare]| {
+    let categories = |share: &mut dyn FnMut(Indicator, &str, &str, &Proportion), indicator: Indicator, list: &[CategoryShare]| {
         for category in list {
             share(indicator, &category.code, &category.label, &category.share);
         }
     };
-    share("respons", "", "Respons", &indicators.response);
-    categories(&mut share, "leidend_thema", &indicators.leading_theme);
+    share(Indicator::Response, "", "Respons", &indicators.response);
+    categories(&mut share, Indicator::LeadingTheme, &indicators.leading_theme);
     for block in &indicators.blocks {
         let name = block_name(&block.code);
-        share("bouwsteen_in_gebruik", &block.code, &name, &block.in_use);
+        share(Indicator::BlockInUse, &block.code, &name, &block.in_use);
         for status in &block.statuses {
-            share("bouwsteen_status", &format!("{}:{}", block.code, status.code), &format!("{name}: {}", status.label), &status.share);
+            share(Indicator::BlockStatus, &format!("{}:{}", block.code, status.code), &format!("{name}: {}", status.label), &status.share);
         }
-        share("ondersteuning_bouwsteen", &block.code, &name, &block.support_needed);
+        share(Indicator::SupportPerBlock, &block.code, &name, &block.support_needed);
     }
-    share("ondersteuning_enige", "", "Ondersteuning nodig bij minstens één bouwsteen", &indicators.support.any_block);
-    categories(&mut share, "ondersteuning_vorm", &indicators.support.by_form);
+    share(Indicator::SupportAnyBlock, "", "Ondersteuning nodig bij minstens één bouwsteen", &indicators.support.any_block);
+    categories(&mut share, Indicator::SupportForm, &indicators.support.by_form);
     if let Some(collective) = &indicators.support.collective {
-        share("collectieve_ondersteuning", "", "Behoefte aan collectieve ondersteuning", collective);
+        share(Indicator::CollectiveSupport, "", "Behoefte aan collectieve ondersteuning", collective);
     }
     if let Some(collaborates) = &indicators.collaboration.collaborates {
-        share("samenwerking_ict", "", "Werkt samen op ICT", collaborates);
+        share(Indicator::IctCollaboration, "", "Werkt samen op ICT", collaborates);
     }
-    categories(&mut share, "samenwerking_ict", &indicators.collaboration.areas);
+    categories(&mut share, Indicator::IctCollaboration, &indicators.collaboration.areas);
     if let Some(plans) = &indicators.collaboration.plans {
-        share("samenwerking_plannen", "", "Heeft plannen", plans);
+        share(Indicator::CollaborationPlans, "", "Heeft plannen", plans);
     }
-    categories(&mut share, "samenwerking_focus", &indicators.collaboration.focus);
+    categories(&mut share, Indicator::CollaborationFocus, &indicators.collaboration.focus);
 
     if let Some(adoption) = &indicators.adoption {
         let n = adoption.summary.n;
-        let statistic = |indicator: &'static str, category: &str, label: &str, value: f64, low: Option<f64>, high: Option<f64>| FigureRow {
+        let statistic = |indicator: Indicator, category: &str, label: &str, value: f64, low: Option<f64>, high: Option<f64>| FigureRow {
             indicator,
             group: group.clone(),
             category: category.to_owned(),
@@ -192,7 +296,14 @@ pub fn rows(indicators: &Indicators, group: Option<&Group>, block_name: &dyn Fn(
             high,
         };
         let s = adoption.summary;
-        rows.push(statistic("adoptie_gemiddelde", "gemiddelde", "Gemiddelde", s.mean, Some(adoption.mean_low), Some(adoption.mean_high)));
+        rows.push(statistic(
+            Indicator::AdoptionMean,
+            "gemiddelde",
+            "Gemiddelde",
+            s.mean,
+            Some(adoption.mean_low),
+            Some(adoption.mean_high),
+        ));
         for (category, label, value) in [
             ("minimum", "Minimum", s.min),
             ("q1", "Eerste kwartiel", s.q1),
@@ -200,14 +311,14 @@ pub fn rows(indicators: &Indicators, group: Option<&Group>, block_name: &dyn Fn(
             ("q3", "Derde kwartiel", s.q3),
             ("maximum", "Maximum", s.max),
         ] {
-            rows.push(statistic("adoptie_kwartielen", category, label, value, None, None));
+            rows.push(statistic(Indicator::AdoptionQuartiles, category, label, value, None, None));
         }
         for (bin, count) in adoption.histogram.iter().enumerate() {
             let label = if bin == 9 { "90–100%".to_owned() } else { format!("{}–{}%", bin * 10, bin * 10 + 10) };
             rows.push(FigureRow {
                 count: Some(*count),
                 value: None,
-                ..statistic("adoptie_verdeling", &format!("{}", bin * 10), &label, 0.0, None, None)
+                ..statistic(Indicator::AdoptionDistribution, &format!("{}", bin * 10), &label, 0.0, None, None)
             });
         }
     }
@@ -249,7 +360,7 @@ pub fn parse_group_code(text: &str) -> Result<Option<Group>, NotAGroupCode> {
 /// number of respondents, as `rows` writes it.
 pub fn response_row(group: Option<&Group>, response: &Proportion) -> FigureRow {
     FigureRow {
-        indicator: "respons",
+        indicator: Indicator::Response,
         group: group_code(group),
         category: String::new(),
         label: "Respons".to_owned(),
@@ -350,11 +461,22 @@ mod tests {
         let of = |group: &str| table.iter().filter(|r| r.group == group).collect::<Vec<_>>();
         let small = of("provincie:PV21");
         assert_eq!(small.len(), 1, "a group below {MIN_N} publishes its response only");
-        assert_eq!((small[0].indicator, small[0].count, small[0].n), ("respons", Some(1), 3));
+        assert_eq!((small[0].indicator, small[0].count, small[0].n), (Indicator::Response, Some(1), 3));
         let large = of("provincie:PV20");
-        assert!(large.len() > 1 && large.iter().any(|r| r.indicator == "collectieve_ondersteuning" && r.count == Some(11)));
+        assert!(large.len() > 1 && large.iter().any(|r| r.indicator == Indicator::CollectiveSupport && r.count == Some(11)));
         assert_eq!(*large[0], response_row(Some(&Group::Province(code("PV20"))), &figures[0].1), "the same response row as `rows` writes");
         assert_eq!(of("grootteklasse:onbekend").len(), of("nederland").len(), "all fifteen are of unknown size, and twelve answered");
-        assert!(table.iter().all(|r| definition(r.indicator).is_some()));
+    }
+
+    #[test]
+    fn every_indicator_has_its_own_code_and_reads_back_from_it() {
+        let codes: std::collections::BTreeSet<&str> = Indicator::ALL.map(Indicator::code).into_iter().collect();
+        assert_eq!(codes.len(), Indicator::ALL.len(), "no two indicators share a code");
+        for indicator in Indicator::ALL {
+            assert_eq!(Indicator::parse(indicator.code()), Ok(indicator));
+            assert_eq!(serde_json::to_string(&indicator).ok(), Some(format!("\"{}\"", indicator.code())));
+        }
+        let Err(refused) = Indicator::parse("adoptie") else { panic!("not an indicator") };
+        assert!(refused.to_string().starts_with("'adoptie' is geen indicator; kies uit respons, leidend_thema,"), "{refused}");
     }
 }

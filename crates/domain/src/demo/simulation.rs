@@ -1,5 +1,5 @@
 //! The simulated waves: answers drawn with a fixed seed so that chosen figures come out approximately; for the first
-//! wave, its published headline figures (DESIGN.md, "The job"). Nothing here is what a municipality answered; the wave is
+//! wave, the headline figures its published report gave (`FIRST_WAVE_TARGETS`). Nothing here is what a municipality answered; the wave is
 //! stored as simulated and every page that shows it says so.
 //!
 //! How the figures are reached:
@@ -57,7 +57,10 @@ pub struct Targets {
     pub closes: NaiveDate,
 }
 
-/// The headline figures of the first wave (DESIGN.md, "The job").
+/// The headline figures the report of the first wave published: 380 of 418 municipalities responded, on average 37%
+/// of the 18 building blocks was in use, about three quarters named service delivery as their leading theme, more than
+/// 80% asked for collective support, 72% collaborated on ICT, and the plans focused on technique (47%), processes and
+/// information management (23%) and strategy and policy (13%).
 pub const FIRST_WAVE_TARGETS: Targets = Targets {
     response_rate: 380.0 / 418.0,
     mean_in_use: 0.37,

@@ -64,7 +64,7 @@ impl Store {
             VALUES ($1, $2, $3, $4, $5, $6, $7)";
         const MOVABLE: &str = "SELECT id FROM waves WHERE questionnaire_id = $1 AND state IN ('draft', 'open') ORDER BY id";
         const MOVE: &str = "UPDATE waves SET questionnaire_version = $2 WHERE id = $1";
-        let fingerprint = format!("{:x}", Sha256::digest(source.as_bytes()));
+        let fingerprint: String = Sha256::digest(source.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect();
         with_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
             let latest: Option<(i64, String)> = sqlx::query_as(LATEST).bind(id).fetch_optional(&mut *tx).await?;

@@ -9,7 +9,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use domain::analysis::Proportion;
-use domain::analysis::figures::{DEFINITIONS, FigureRow, definition, group_code, parse_group_code, response_row, rows};
+use domain::analysis::figures::{FigureRow, Indicator, group_code, headline_rows, parse_group_code, response_row, rows};
 use domain::analysis::indicators::{Group, MIN_N};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -105,16 +105,6 @@ pub struct IndicatorQuery {
     indicator: Option<String>,
 }
 
-/// The national figures the detail leads with (DESIGN.md, "The job"): indicator and, where it matters, category.
-const HEADLINE: [(&str, Option<&str>); 6] = [
-    ("respons", None),
-    ("leidend_thema", Some("dienstverlening")),
-    ("adoptie_gemiddelde", None),
-    ("collectieve_ondersteuning", None),
-    ("samenwerking_ict", Some("")),
-    ("samenwerking_focus", None),
-];
-
 fn bad(parameter: &str, message: String) -> ApiError {
     ApiError(WebError::BadRequest(format!("parameter {parameter}: {message}")))
 }
@@ -171,14 +161,9 @@ pub async fn one(State(state): State<AppState>, ApiPath(id): ApiPath<String>) ->
     let figures = published(&state, &id).await?;
     let block_name = |code: &str| figures.block_name(code);
     let national = rows(&figures.national, None, &block_name);
-    let kerncijfers: Vec<Cijfer> = national
-        .into_iter()
-        .filter(|row| {
-            HEADLINE.iter().any(|(indicator, category)| row.indicator == *indicator && category.is_none_or(|c| row.category == c))
-        })
-        .map(Cijfer::from)
-        .collect();
-    let definities = definitions_of(kerncijfers.iter().map(|c| c.indicator.as_str()));
+    let headline = headline_rows(&national);
+    let definities = definitions_of(headline.iter().map(|row| row.indicator));
+    let kerncijfers: Vec<Cijfer> = headline.into_iter().cloned().map(Cijfer::from).collect();
     Ok(Json(MetingDetail {
         meting: meting(&figures.wave),
         respons: Respons::from(&figures.national.response),
@@ -222,14 +207,7 @@ pub async fn indicators(
     ApiQuery(query): ApiQuery<IndicatorQuery>,
 ) -> Result<Response, ApiError> {
     let text = |value: &Option<String>| value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
-    let indicator = text(&query.indicator)
-        .map(|code| {
-            definition(&code).map(|d| d.code).ok_or_else(|| {
-                let known: Vec<&str> = DEFINITIONS.iter().map(|d| d.code).collect();
-                bad("indicator", format!("'{code}' is geen indicator; kies uit {}", known.join(", ")))
-            })
-        })
-        .transpose()?;
+    let indicator = text(&query.indicator).map(|code| Indicator::parse(&code).map_err(|e| bad("indicator", e.to_string()))).transpose()?;
     // `None`: every group; `Some(None)`: the national figures only.
     let group = text(&query.groep).map(|code| parse_group_code(&code).map_err(|e| bad("groep", e.to_string()))).transpose()?;
 
@@ -243,7 +221,7 @@ fn indicator_document(
     figures: &WaveFigures,
     id: &str,
     group: Option<&Option<Group>>,
-    indicator: Option<&'static str>,
+    indicator: Option<Indicator>,
 ) -> Result<Bytes, ApiError> {
     let block_name = |code: &str| figures.block_name(code);
     let mut found: Vec<FigureRow> = match &group {
@@ -258,7 +236,7 @@ fn indicator_document(
             };
             match (&part.indicators, indicator) {
                 (Some(indicators), _) => rows(indicators, Some(group), &block_name),
-                (None, Some("respons")) => vec![response_row(Some(group), &part.response)],
+                (None, Some(Indicator::Response)) => vec![response_row(Some(group), &part.response)],
                 (None, _) => {
                     let response = &part.response;
                     return Err(bad(
@@ -285,7 +263,7 @@ fn indicator_document(
     let document = IndicatorLijst {
         meting: meting(&figures.wave),
         groep: group.as_ref().map(|g| group_code(g.as_ref())),
-        indicator: indicator.map(str::to_owned),
+        indicator: indicator.map(|i| i.code().to_owned()),
         minimum_n: MIN_N,
         minimum_n_regel: domain::analysis::figures::minimum_n_rule(),
         aantal: found.len(),

@@ -10,8 +10,8 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{Html, Response};
 use chrono::NaiveDate;
-use domain::analysis::figures::{DEFINITIONS, Definition, group_code};
-use domain::analysis::indicators::{CategoryShare, Group, Indicators, MIN_N, questions};
+use domain::analysis::figures::{DEFINITIONS, Definition, FigureRow, Indicator, group_code, headline_rows, rows};
+use domain::analysis::indicators::{CategoryShare, Group, Indicators, MIN_N};
 use domain::analysis::trend::{MAPPING_RULE, Trend};
 use domain::analysis::{Proportion, Summary};
 use domain::register::{OrgCode, SizeClass};
@@ -42,6 +42,11 @@ impl ShareView {
             _ => "–".to_owned(),
         };
         Self { percent: percent(proportion.share), interval, count: proportion.count, n: proportion.n }
+    }
+
+    fn of_row(row: &FigureRow) -> Self {
+        let FigureRow { count, n, population, value, low, high, .. } = *row;
+        Self::of(&Proportion { count: count.unwrap_or(0), n, population, share: value, low, high })
     }
 }
 
@@ -336,54 +341,47 @@ fn trend_view(figures: &WaveFigures, trend: &Trend) -> TrendView {
     TrendView { blocks: trend.blocks.len(), rows, svg: horizontal_bars(&bars) }
 }
 
-fn headline(indicators: &Indicators) -> Vec<HeadlineRow> {
-    let mut rows = vec![HeadlineRow {
-        figure: "Gemeenten die hebben geantwoord".into(),
-        value: format!(
-            "{} ({} van alle {})",
-            indicators.respondents,
-            indicators.response.share.map_or_else(|| "–".into(), percent),
-            indicators.asked
-        ),
-        n: indicators.asked.to_string(),
-        interval: "exact (hele populatie)".into(),
-        definition: "respons",
-    }];
-    let share_row = |figure: &str, proportion: &Proportion, definition: &'static str| {
-        let view = ShareView::of(proportion);
-        HeadlineRow { figure: figure.to_owned(), value: view.percent, n: view.n.to_string(), interval: view.interval, definition }
+/// The `HEADLINE` figures of the national table, each in the words of this page.
+fn headline(figures: &WaveFigures) -> Vec<HeadlineRow> {
+    let indicators = &figures.national;
+    let table = rows(indicators, None, &|code: &str| figures.block_name(code));
+    let share_row = |figure: String, row: &FigureRow| {
+        let view = ShareView::of_row(row);
+        HeadlineRow { figure, value: view.percent, n: view.n.to_string(), interval: view.interval, definition: row.indicator.code() }
     };
-    if let Some(theme) = indicators.leading_theme.iter().find(|c| c.code == questions::SERVICE_DELIVERY) {
-        rows.push(share_row("Aandeel met dienstverlening als leidend thema", &theme.share, "leidend_thema"));
-    }
-    if let Some(adoption) = &indicators.adoption {
-        let s = &adoption.summary;
-        rows.push(HeadlineRow {
-            figure: format!("Gemiddeld aandeel van de {} bouwstenen in gebruik", adoption.blocks),
-            value: format!("{} (kwartielen {} en {})", percent(s.mean), percent(s.q1), percent(s.q3)),
-            n: s.n.to_string(),
-            interval: if adoption.mean_high > adoption.mean_low {
-                format!("{}–{}", percent(adoption.mean_low), percent(adoption.mean_high))
-            } else {
-                "exact (hele populatie)".into()
+    headline_rows(&table)
+        .into_iter()
+        .map(|row| match (row.indicator, &indicators.adoption) {
+            (Indicator::Response, _) => HeadlineRow {
+                figure: "Gemeenten die hebben geantwoord".into(),
+                value: format!("{} ({} van alle {})", indicators.respondents, row.value.map_or_else(|| "–".into(), percent), row.n),
+                n: row.n.to_string(),
+                interval: "exact (hele populatie)".into(),
+                definition: row.indicator.code(),
             },
-            definition: "adoptie_gemiddelde",
-        });
-    }
-    if let Some(collective) = &indicators.support.collective {
-        rows.push(share_row("Gemeenten die om collectieve ondersteuning vragen", collective, "collectieve_ondersteuning"));
-    }
-    if let Some(collaborates) = &indicators.collaboration.collaborates {
-        rows.push(share_row("Gemeenten die op ICT samenwerken", collaborates, "samenwerking_ict"));
-    }
-    for focus in &indicators.collaboration.focus {
-        rows.push(share_row(
-            &format!("Focus van toekomstige samenwerking: {}", focus.label.to_lowercase()),
-            &focus.share,
-            "samenwerking_focus",
-        ));
-    }
-    rows
+            (Indicator::AdoptionMean, Some(adoption)) => {
+                let s = &adoption.summary;
+                HeadlineRow {
+                    figure: format!("Gemiddeld aandeel van de {} bouwstenen in gebruik", adoption.blocks),
+                    value: format!("{} (kwartielen {} en {})", percent(s.mean), percent(s.q1), percent(s.q3)),
+                    n: s.n.to_string(),
+                    interval: if adoption.mean_high > adoption.mean_low {
+                        format!("{}–{}", percent(adoption.mean_low), percent(adoption.mean_high))
+                    } else {
+                        "exact (hele populatie)".into()
+                    },
+                    definition: row.indicator.code(),
+                }
+            }
+            (Indicator::LeadingTheme, _) => share_row(format!("Aandeel met {} als leidend thema", row.category), row),
+            (Indicator::CollectiveSupport, _) => share_row("Gemeenten die om collectieve ondersteuning vragen".into(), row),
+            (Indicator::IctCollaboration, _) => share_row("Gemeenten die op ICT samenwerken".into(), row),
+            (Indicator::CollaborationFocus, _) => {
+                share_row(format!("Focus van toekomstige samenwerking: {}", row.label.to_lowercase()), row)
+            }
+            _ => share_row(row.label.clone(), row),
+        })
+        .collect()
 }
 
 /// The map of adoption per municipality, with its legend and the table of the same figures.
@@ -530,7 +528,7 @@ fn dashboard_page(figures: &WaveFigures, division: NaiveDate) -> DashboardPage {
     let chosen = figures.trend_on(division).unwrap_or(&figures.trend);
     DashboardPage {
         header: WaveHeader::of(figures),
-        headline: headline(national),
+        headline: headline(figures),
         response: ShareView::of(&national.response),
         asked: national.asked,
         size_classes: group_rows(figures, false),
