@@ -61,6 +61,19 @@ pub enum Command {
     Demo,
     /// Bring the database to the current schema (safe to run again).
     Migrate,
+    /// Copy the whole database to a file while the server runs: SQLite online with VACUUM INTO, PostgreSQL with
+    /// pg_dump (custom format). Never overwrites a file.
+    Backup {
+        /// The file to write.
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// Restore a backup made by `inbeeld backup` into an empty database of the same kind, then bring it to the
+    /// current schema.
+    Restore {
+        /// The backup file.
+        file: std::path::PathBuf,
+    },
     /// Load data into the database.
     #[command(subcommand)]
     Import(Import),

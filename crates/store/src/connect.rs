@@ -157,6 +157,13 @@ impl Store {
     }
 }
 
+/// The file a `sqlite://` URL names, for what is done to the file itself (a restore copies a backup there).
+pub fn sqlite_file(url: &str) -> Result<std::path::PathBuf, StoreError> {
+    let options = SqliteConnectOptions::from_str(url)
+        .map_err(|error| StoreError::Configuration(format!("the SQLite URL '{url}' is not usable: {error}")))?;
+    Ok(options.get_filename().to_owned())
+}
+
 /// Now, to the microsecond: PostgreSQL's precision, so that a time reads back as it was written on both backends.
 pub(crate) fn now() -> chrono::DateTime<chrono::Utc> {
     chrono::SubsecRound::trunc_subsecs(chrono::Utc::now(), 6)

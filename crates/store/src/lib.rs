@@ -6,6 +6,7 @@
 
 mod accounts;
 mod audit;
+mod backup;
 mod boundaries;
 mod catalogue;
 mod collaborations;
@@ -25,7 +26,7 @@ pub mod testing;
 pub use accounts::AccountChange;
 pub use audit::AuditFilter;
 pub use boundaries::BoundaryImport;
-pub use connect::{Backend, Health, Store};
+pub use connect::{Backend, Health, Store, sqlite_file};
 pub use error::StoreError;
 pub use fieldwork::{
     Contact, MessageKind, MessageRecord, MessageStatus, NewMessage, Progress, QuestionnaireImport, SaveAnswers, StoredQuestionnaire,

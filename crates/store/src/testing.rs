@@ -21,17 +21,22 @@ pub struct TestDatabase {
 }
 
 pub async fn fresh(backend: Backend) -> Result<(Store, TestDatabase), StoreError> {
-    let database = match backend {
+    let database = empty(backend).await?;
+    let store = Store::connect(&database.url).await?;
+    store.migrate().await?;
+    Ok((store, database))
+}
+
+/// A new database without any schema, not connected to: what a restore goes into.
+pub async fn empty(backend: Backend) -> Result<TestDatabase, StoreError> {
+    Ok(match backend {
         Backend::Sqlite => {
             let folder = tempfile::tempdir().map_err(|e| StoreError::Configuration(format!("no temporary folder: {e}")))?;
             let url = format!("sqlite://{}", folder.path().join("test.sqlite").display());
             TestDatabase { url, _folder: Some(folder) }
         }
         Backend::Postgres => TestDatabase { url: fresh_postgres_database().await?, _folder: None },
-    };
-    let store = Store::connect(&database.url).await?;
-    store.migrate().await?;
-    Ok((store, database))
+    })
 }
 
 fn postgres_server_url() -> String {
@@ -98,4 +103,24 @@ impl Store {
 /// The author of changes that tests make: the command line, as user "test".
 pub fn author() -> domain::audit::Author {
     domain::audit::Author::new(domain::audit::Actor::CommandLine { os_user: "test".into() }, domain::audit::Origin::default())
+}
+
+/// Every row of a table as text (a JSON array or object per row), sorted: what a test compares between two
+/// databases of the same backend, such as a backup and its restore.
+pub async fn rows_as_text(store: &Store, table: &str) -> Result<Vec<String>, StoreError> {
+    let quoted = format!("\"{}\"", table.replace('"', "\"\""));
+    let rows = match &store.pool {
+        crate::connect::Pool::Sqlite(pool) => {
+            let columns: Vec<String> =
+                sqlx::query_scalar("SELECT name FROM pragma_table_info($1) ORDER BY cid").bind(table).fetch_all(pool).await?;
+            let values = columns.iter().map(|c| format!("\"{}\"", c.replace('"', "\"\""))).collect::<Vec<_>>().join(", ");
+            let select = format!("SELECT json_array({values}) FROM {quoted} ORDER BY 1");
+            sqlx::query_scalar(sqlx::AssertSqlSafe(select)).fetch_all(pool).await?
+        }
+        crate::connect::Pool::Postgres(pool) => {
+            let select = format!("SELECT row_to_json(t)::TEXT FROM {quoted} t ORDER BY 1");
+            sqlx::query_scalar(sqlx::AssertSqlSafe(select)).fetch_all(pool).await?
+        }
+    };
+    Ok(rows)
 }

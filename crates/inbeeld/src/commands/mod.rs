@@ -1,3 +1,4 @@
+mod backup;
 mod export;
 mod import;
 mod invite;
@@ -15,6 +16,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     // Checking a file must not create a database file as a side effect.
     if let Command::Questionnaire(command) = &cli.command {
         return questionnaire::run(command);
+    }
+    // A restore copies a file into place before anything opens the database there.
+    if let Command::Restore { file } = &cli.command {
+        return backup::restore(&cli.database.url, file).await;
     }
     let store = open(&cli.database.url).await?;
     match cli.command {
@@ -45,6 +50,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Backup { out } => backup::backup(&store, &cli.database.url, &out).await,
+        Command::Restore { file } => backup::restore(&cli.database.url, &file).await,
         Command::Import(import) => {
             store.migrate().await?;
             import::run(&store, import).await

@@ -6,13 +6,13 @@ use std::process::{Command, Output};
 use store::Backend;
 use store::testing::{TestDatabase, fresh};
 
-struct Run {
-    ok: bool,
-    stdout: String,
-    stderr: String,
+pub(crate) struct Run {
+    pub(crate) ok: bool,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
 }
 
-fn inbeeld(database: &str, args: &[&str]) -> Run {
+pub(crate) fn inbeeld(database: &str, args: &[&str]) -> Run {
     inbeeld_with(database, &[], args)
 }
 

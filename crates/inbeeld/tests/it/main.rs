@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a test that cannot go on should stop loudly
 
+mod backup;
 mod boundaries;
 mod cli;
 mod durability;
