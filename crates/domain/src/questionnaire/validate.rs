@@ -79,31 +79,15 @@ fn check(question: &Question, answer: Option<&Answer>, catalogue: &Catalogue, er
             }
         }
         (QuestionKind::ShortText { max_length, format }, Answer::Text(text)) => {
-            let length = text.chars().count();
-            if length > *max_length {
-                error(
-                    None,
-                    format!(
-                        "Gebruik hoogstens {} tekens; het zijn er nu {}.",
-                        dutch_number(*max_length as f64),
-                        dutch_number(length as f64)
-                    ),
-                );
+            if let Some(message) = too_long(text, *max_length) {
+                error(None, message);
             } else if *format == Some(TextFormat::Email) && Email::parse(text).is_err() {
                 error(None, "Vul een geldig e-mailadres in, bijvoorbeeld naam@gemeente.nl.".to_owned());
             }
         }
         (QuestionKind::LongText { max_length }, Answer::Text(text)) => {
-            let length = text.chars().count();
-            if length > *max_length {
-                error(
-                    None,
-                    format!(
-                        "Gebruik hoogstens {} tekens; het zijn er nu {}.",
-                        dutch_number(*max_length as f64),
-                        dutch_number(length as f64)
-                    ),
-                );
+            if let Some(message) = too_long(text, *max_length) {
+                error(None, message);
             }
         }
         (QuestionKind::BlockMatrix { .. }, Answer::Matrix(_)) => check_matrix(question, Some(answer), catalogue, &mut error),
@@ -204,6 +188,13 @@ fn dutch_number(value: f64) -> String {
     }
     let sign = if value < 0.0 { "-" } else { "" };
     if fraction.is_empty() { format!("{sign}{grouped}") } else { format!("{sign}{grouped},{fraction}") }
+}
+
+/// The Dutch message for a text longer than `max_length` characters, or `None` when it fits.
+pub fn too_long(text: &str, max_length: usize) -> Option<String> {
+    let length = text.chars().count();
+    (length > max_length)
+        .then(|| format!("Gebruik hoogstens {} tekens; het zijn er nu {}.", dutch_number(max_length as f64), dutch_number(length as f64)))
 }
 
 #[cfg(test)]
