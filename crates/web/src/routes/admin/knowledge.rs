@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use domain::audit::{Author, Origin};
 use domain::knowledge::{Article, ArticleError, ArticleField, ArticleInput, BlockDirectory, sort_by_title};
 use serde::Deserialize;
-use store::StoreError;
+use store::{Conflict, Record, StoreError};
 
 use crate::AppState;
 use crate::error::{WebError, page};
@@ -261,7 +261,7 @@ pub async fn save(
     };
     match state.store.edit_article(&slug, based_on, &text, &Author::new(principal.actor(), origin)).await {
         Ok(article) => Ok(Redirect::to(&format!("/kennisbank/{}", article.slug)).into_response()),
-        Err(StoreError::Conflict("article revision")) => match state.store.article(&slug).await {
+        Err(StoreError::Conflict(Conflict::Stale(Record::Article))) => match state.store.article(&slug).await {
             Ok(newer) => {
                 // The next save is based on the newer revision, which the editor now sees beside their own text.
                 let form = EditorForm { revisie: newer.revision.to_string(), ..form };
