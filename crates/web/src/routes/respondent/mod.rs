@@ -114,5 +114,6 @@ pub fn refusal_text(refusal: Refusal) -> String {
         Refusal::NotSubmitted => "Alleen ingediende antwoorden kunnen worden heropend.".into(),
         Refusal::Published => "De resultaten van deze meting zijn gepubliceerd; de antwoorden veranderen niet meer.".into(),
         Refusal::ReadOnly => "Met uw rol kunt u de antwoorden lezen maar niet wijzigen.".into(),
+        Refusal::InterviewFirst => "Leg eerst vast wanneer en met wie het interview was; daarna vult u de antwoorden in.".into(),
     }
 }
