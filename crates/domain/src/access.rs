@@ -91,6 +91,9 @@ impl Access {
     /// Changing one organisation's answers: its respondents, interviewers who enter an interview, and the monitor
     /// team, who correct. Analysts read but do not change.
     pub const ORGANISATION_WRITE: Access = Access::Organisation(&[Role::Admin, Role::Interviewer]);
+    /// Recording an interview with one organisation (when, and with whom), before entering its answers:
+    /// interviewers, and the monitor team. Respondents answer online and hold no interviews with themselves.
+    pub const INTERVIEWS: Access = Access::Roles(&[Role::Admin, Role::Interviewer]);
     /// Writing and editing knowledge-base articles: the monitor team and analysts. An article is the institute's
     /// own text, not survey data, so analysts (who change no answers) write them too.
     pub const ARTICLE_EDITORS: Access = Access::Roles(&[Role::Admin, Role::Analyst]);
@@ -262,6 +265,16 @@ mod tests {
         }
         assert_eq!(Access::ORGANISATION_READ.decide(Some(&user(Role::Analyst, None)), Some("GM0363")), Decision::Allow);
         assert_eq!(Access::ORGANISATION_WRITE.decide(Some(&user(Role::Analyst, None)), Some("GM0363")), Decision::Forbidden);
+    }
+
+    #[test]
+    fn interviewers_and_the_monitor_team_record_interviews_and_respondents_do_not() {
+        assert_eq!(Access::INTERVIEWS.decide(Some(&user(Role::Interviewer, None)), Some("GM0363")), Decision::Allow);
+        assert_eq!(Access::INTERVIEWS.decide(Some(&user(Role::Admin, None)), Some("GM0363")), Decision::Allow);
+        assert_eq!(Access::INTERVIEWS.decide(Some(&user(Role::Analyst, None)), Some("GM0363")), Decision::Forbidden);
+        let own = user(Role::Respondent, Some("GM0363"));
+        assert_eq!(Access::INTERVIEWS.decide(Some(&own), Some("GM0363")), Decision::Forbidden, "not even its own");
+        assert_eq!(Access::INTERVIEWS.decide(None, Some("GM0363")), Decision::SignIn);
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod catalogue;
 pub mod collaboration;
 pub mod demo;
 pub mod fieldwork;
+mod form_error;
 pub mod geo;
 pub mod knowledge;
 pub mod population;
@@ -20,4 +21,5 @@ pub mod register;
 mod row_error;
 pub mod support;
 
+pub use form_error::FormError;
 pub use row_error::RowError;

@@ -70,7 +70,7 @@ impl AccountChange {
 
 impl Store {
     /// Makes an account, and records it in the audit log in the same transaction. An address in use already is
-    /// `StoreError::Conflict("email")`.
+    /// `StoreError::Conflict(Conflict::Taken(UniqueField::Email))`.
     pub async fn add_user(&self, user: &NewUser, hash: &PasswordHash, change: &Change) -> Result<User, StoreError> {
         self.insert_user(user, hash, None, change).await
     }

@@ -13,7 +13,7 @@ use domain::register::OrgCode;
 use crate::audit::audit_query;
 use crate::connect::{now, with_pool};
 use crate::register::stored_code;
-use crate::{Store, StoreError};
+use crate::{Conflict, Record, Store, StoreError};
 
 #[derive(sqlx::FromRow)]
 struct CollaborationRow {
@@ -133,7 +133,7 @@ impl Store {
     }
 
     /// Replaces a collaboration's name, members and areas. An edit based on another revision than the stored one
-    /// changes nothing and is `Conflict("collaboration revision")`.
+    /// changes nothing and is `Conflict::Stale(Record::Collaboration)`.
     pub async fn update_collaboration(
         &self,
         id: i64,
@@ -147,7 +147,7 @@ impl Store {
         const CLEAR_AREAS: &str = "DELETE FROM collaboration_areas WHERE collaboration_id = $1";
         let before = self.collaboration(id).await?;
         if before.revision != based_on {
-            return Err(StoreError::Conflict("collaboration revision"));
+            return Err(StoreError::Conflict(Conflict::Stale(Record::Collaboration)));
         }
         let change =
             author.change("collaboration.update", format!("samenwerking {id}"), Some(state(&draft_of(&before))), Some(state(draft)));
@@ -155,7 +155,7 @@ impl Store {
             let mut tx = pool.begin().await?;
             let done = sqlx::query(UPDATE).bind(id).bind(&draft.name).bind(now()).bind(based_on).execute(&mut *tx).await?;
             if done.rows_affected() != 1 {
-                return Err(StoreError::Conflict("collaboration revision"));
+                return Err(StoreError::Conflict(Conflict::Stale(Record::Collaboration)));
             }
             sqlx::query(CLEAR_MEMBERS).bind(id).execute(&mut *tx).await?;
             sqlx::query(CLEAR_AREAS).bind(id).execute(&mut *tx).await?;
@@ -190,8 +190,8 @@ impl Store {
     }
 
     /// Records the team's decision on `answer` and makes its changes, in one transaction, and gives the ids of the
-    /// collaborations it created. `Conflict("response revision")` when the response changed since it was read;
-    /// `Conflict("review")` when this revision was decided already.
+    /// collaborations it created. `Conflict::Stale(Record::Response)` when the response changed since it was read;
+    /// `Conflict::Stale(Record::Review)` when this revision was decided already.
     pub async fn review_answer(&self, answer: &SurveyAnswer, review: &Review, author: &Author) -> Result<Vec<i64>, StoreError> {
         const CURRENT: &str = "SELECT revision FROM responses WHERE wave_id = $1 AND organisation_code = $2 AND state = 'submitted'";
         const DECIDE: &str = "INSERT INTO collaboration_reviews (wave_id, organisation_code, revision, decision, decided_at)
@@ -216,7 +216,7 @@ impl Store {
             let mut tx = pool.begin().await?;
             let current: Option<i64> = sqlx::query_scalar(CURRENT).bind(wave).bind(organisation).fetch_optional(&mut *tx).await?;
             if current != Some(answer.revision) {
-                return Err(StoreError::Conflict("response revision"));
+                return Err(StoreError::Conflict(Conflict::Stale(Record::Response)));
             }
             let done = sqlx::query(DECIDE)
                 .bind(wave)
@@ -227,7 +227,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             if done.rows_affected() != 1 {
-                return Err(StoreError::Conflict("review"));
+                return Err(StoreError::Conflict(Conflict::Stale(Record::Review)));
             }
             audit_query!(decided).execute(&mut *tx).await?;
             let mut created = Vec::new();

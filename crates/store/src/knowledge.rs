@@ -11,7 +11,7 @@ use domain::knowledge::{Article, ArticleText, SearchQuery};
 
 use crate::audit::{as_json, audit_query};
 use crate::connect::{Pool, now, with_pool};
-use crate::{Store, StoreError};
+use crate::{Conflict, Record, Store, StoreError, UniqueField};
 
 /// At most this many articles answer one search.
 pub const SEARCH_LIMIT: i64 = 50;
@@ -49,7 +49,7 @@ macro_rules! insert_blocks {
 /// A unique slug refused by the database: two editors took the same slug at once.
 fn slug_taken(error: sqlx::Error) -> StoreError {
     match StoreError::from(error) {
-        StoreError::Conflict(_) => StoreError::Conflict("article slug"),
+        StoreError::Conflict(_) => StoreError::Conflict(Conflict::Taken(UniqueField::ArticleSlug)),
         other => other,
     }
 }
@@ -80,12 +80,12 @@ fn match_expression(pool: &Pool, query: &SearchQuery) -> String {
 }
 
 impl Store {
-    /// Stores a new article at revision 1. A slug in use is `Conflict("article slug")`.
+    /// Stores a new article at revision 1. A slug in use is `Conflict::Taken(UniqueField::ArticleSlug)`.
     pub async fn create_article(&self, text: &ArticleText, author: &Author) -> Result<Article, StoreError> {
         const INSERT: &str = "INSERT INTO articles (slug, title, body, revision, created_at, updated_at, title_terms, body_terms)
             VALUES ($1, $2, $3, 1, $4, $4, $5, $6) RETURNING id";
         if self.article_id(&text.slug).await?.is_some() {
-            return Err(StoreError::Conflict("article slug"));
+            return Err(StoreError::Conflict(Conflict::Taken(UniqueField::ArticleSlug)));
         }
         let at = now();
         let terms = text.search_text();
@@ -110,18 +110,18 @@ impl Store {
     }
 
     /// Replaces the article now at `slug` with `text`, if it is still at revision `based_on`: an edit of an older
-    /// revision is `Conflict("article revision")` and changes nothing. The slug may change; a new slug that
-    /// another article has is `Conflict("article slug")`.
+    /// revision is `Conflict::Stale(Record::Article)` and changes nothing. The slug may change; a new slug that
+    /// another article has is `Conflict::Taken(UniqueField::ArticleSlug)`.
     pub async fn edit_article(&self, slug: &str, based_on: i64, text: &ArticleText, author: &Author) -> Result<Article, StoreError> {
         const UPDATE: &str = "UPDATE articles SET slug = $1, title = $2, body = $3, revision = revision + 1, updated_at = $4,
                 title_terms = $5, body_terms = $6
             WHERE id = $7 AND revision = $8";
         let before = self.article(slug).await?;
         if before.revision != based_on {
-            return Err(StoreError::Conflict("article revision"));
+            return Err(StoreError::Conflict(Conflict::Stale(Record::Article)));
         }
         if text.slug != slug && self.article_id(&text.slug).await?.is_some() {
-            return Err(StoreError::Conflict("article slug"));
+            return Err(StoreError::Conflict(Conflict::Taken(UniqueField::ArticleSlug)));
         }
         let Some(id) = self.article_id(slug).await? else { return Err(StoreError::NotFound) };
         let at = now();
@@ -148,7 +148,7 @@ impl Store {
                 .await
                 .map_err(slug_taken)?;
             if updated.rows_affected() != 1 {
-                return Err(StoreError::Conflict("article revision"));
+                return Err(StoreError::Conflict(Conflict::Stale(Record::Article)));
             }
             sqlx::query("DELETE FROM article_blocks WHERE article_id = $1").bind(id).execute(&mut *tx).await?;
             insert_blocks!(tx, id, text.blocks);

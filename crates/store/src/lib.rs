@@ -27,7 +27,7 @@ pub use accounts::AccountChange;
 pub use audit::AuditFilter;
 pub use boundaries::BoundaryImport;
 pub use connect::{Backend, Health, Store, sqlite_file};
-pub use error::StoreError;
+pub use error::{Conflict, Record, StoreError, UniqueField};
 pub use fieldwork::{
     Contact, MessageKind, MessageRecord, MessageStatus, NewMessage, Progress, QuestionnaireImport, SaveAnswers, StoredQuestionnaire,
 };

@@ -7,7 +7,7 @@ use domain::audit::Change;
 use crate::accounts::END_SESSIONS;
 use crate::audit::audit_query;
 use crate::connect::{now, with_pool};
-use crate::{Store, StoreError};
+use crate::{Conflict, Record, Store, StoreError};
 
 /// An account's second factor as stored.
 #[derive(Debug, Clone)]
@@ -38,7 +38,7 @@ impl Store {
 
     /// Keeps `secret` as the account's second factor, confirmed by a code of `step`, with the hashes of its new
     /// recovery codes, and records `change`, in one transaction. An account that set one up meanwhile (in another
-    /// window) keeps that one: `Conflict("second factor")`.
+    /// window) keeps that one: `Conflict::Stale(Record::SecondFactor)`.
     pub async fn confirm_second_factor(
         &self,
         user_id: i64,
@@ -63,7 +63,7 @@ impl Store {
             }
             tx.commit().await.map(|()| set)
         })?;
-        if set == 1 { Ok(()) } else { Err(StoreError::Conflict("second factor")) }
+        if set == 1 { Ok(()) } else { Err(StoreError::Conflict(Conflict::Stale(Record::SecondFactor))) }
     }
 
     /// Marks the code of `step` as used, if no code of this step or a later one was: one conditional update, so two

@@ -1,5 +1,5 @@
 //! Proposals of regional meetings: stored whole with their settings, wave, author and time; adjusted only on the
-//! revision that was read (an edit from an outdated page is `Conflict("support plan revision")`, not lost work);
+//! revision that was read (an edit from an outdated page is `Conflict::Stale(Record::SupportPlan)`, not lost work);
 //! and the record of every invitation sent for them. Every change writes its audit entry in its transaction.
 
 use chrono::{DateTime, Utc};
@@ -11,7 +11,7 @@ use domain::support::{FormFilter, Grouping, Invitee, Meeting, Proposal, Reason, 
 use crate::audit::{as_json, audit_query};
 use crate::connect::{now, with_pool};
 use crate::register::stored_code;
-use crate::{Store, StoreError};
+use crate::{Conflict, Record, Store, StoreError};
 
 /// A proposal as stored.
 #[derive(Clone, Debug, PartialEq)]
@@ -209,7 +209,7 @@ impl Store {
     }
 
     /// Replaces the content of proposal `id` with `proposal`, if it is still at revision `based_on`; otherwise
-    /// nothing changes and the answer is `Conflict("support plan revision")`. `action` names the adjustment in
+    /// nothing changes and the answer is `Conflict::Stale(Record::SupportPlan)`. `action` names the adjustment in
     /// the audit log (`support_plan.remove_invitee`, ...), `detail` what was adjusted. Returns the new revision.
     pub async fn adjust_support_plan(
         &self,
@@ -236,7 +236,7 @@ impl Store {
             let bumped = sqlx::query(BUMP).bind(id).bind(based_on).execute(&mut *tx).await?.rows_affected();
             if bumped == 0 {
                 let exists: i64 = sqlx::query_scalar(EXISTS).bind(id).fetch_one(&mut *tx).await?;
-                return Err(if exists == 0 { StoreError::NotFound } else { StoreError::Conflict("support plan revision") });
+                return Err(if exists == 0 { StoreError::NotFound } else { StoreError::Conflict(Conflict::Stale(Record::SupportPlan)) });
             }
             for sql in CLEAR {
                 sqlx::query(sql).bind(id).execute(&mut *tx).await?;

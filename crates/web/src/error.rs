@@ -1,6 +1,8 @@
 //! The one place that turns failures into HTTP: an HTML page for the site, `application/problem+json` for the
 //! API (NL API Design Rules). A user never sees internal detail; the detail goes to the log with the request id.
 
+use std::time::Duration;
+
 use askama::Template;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
@@ -20,8 +22,9 @@ pub enum WebError {
     /// A link that worked once and no longer does.
     #[error("{0}")]
     Gone(String),
-    #[error("{0}")]
-    TooManyAttempts(String),
+    /// Too many failed attempts: the message says how long to wait, and `retry_after` tells the client too.
+    #[error("{message}")]
+    TooManyAttempts { message: String, retry_after: Duration },
     #[error("the database is unreachable: {0}")]
     Unavailable(String),
     /// The session could not be read (the database is away for a moment): the visitor is neither signed in nor
@@ -30,6 +33,43 @@ pub enum WebError {
     SessionUnreadable { detail: String, again: Box<TryAgain> },
     #[error("internal error: {0}")]
     Internal(String),
+    /// The page of a form, rendered again by its handler with what to fix or what happened meanwhile. The handler
+    /// says why (`FormRefusal`); the status follows from that here.
+    #[error("the form was refused: {refusal:?}")]
+    FormRefused { refusal: FormRefusal, page: Html<String> },
+}
+
+/// Why a form is shown again instead of doing what it asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormRefusal {
+    /// What was typed breaks a rule (422).
+    Invalid,
+    /// Someone else changed the same thing first, a value is taken, or the state no longer allows it (409).
+    Conflict,
+    /// What the form acts on is no longer there (404).
+    Missing,
+    /// The server cannot do it now: something it needs is not set up (503).
+    Unavailable,
+    /// The password or code given is not right (401).
+    NotRecognised,
+    /// Too many failed attempts: the next may come after this wait (429, with `Retry-After`).
+    TooManyAttempts(Duration),
+}
+
+impl WebError {
+    /// The form's page shown again, because of `refusal`; see `FormRefusal` for the status each gets.
+    pub fn form_refused(refusal: FormRefusal, page: Html<String>) -> Self {
+        WebError::FormRefused { refusal, page }
+    }
+}
+
+/// A page of a form as its handler's answer: as asked when `refused` is `None`, else shown again with that
+/// refusal, which decides the status.
+pub fn form_answer(page: Html<String>, refused: Option<FormRefusal>) -> Result<Response, WebError> {
+    match refused {
+        None => Ok(page.into_response()),
+        Some(refusal) => Err(WebError::form_refused(refusal, page)),
+    }
 }
 
 impl From<StoreError> for WebError {
@@ -55,9 +95,26 @@ impl WebError {
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::Forbidden(_) => StatusCode::FORBIDDEN,
             WebError::Gone(_) => StatusCode::GONE,
-            WebError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
+            WebError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             WebError::Unavailable(_) | WebError::SessionUnreadable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            WebError::FormRefused { refusal, .. } => match refusal {
+                FormRefusal::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+                FormRefusal::Conflict => StatusCode::CONFLICT,
+                FormRefusal::Missing => StatusCode::NOT_FOUND,
+                FormRefusal::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+                FormRefusal::NotRecognised => StatusCode::UNAUTHORIZED,
+                FormRefusal::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
+            },
+        }
+    }
+
+    /// When the client may try again, for the `Retry-After` header.
+    fn retry_after(&self) -> Option<Duration> {
+        match self {
+            WebError::TooManyAttempts { retry_after, .. }
+            | WebError::FormRefused { refusal: FormRefusal::TooManyAttempts(retry_after), .. } => Some(*retry_after),
+            _ => None,
         }
     }
 
@@ -68,17 +125,20 @@ impl WebError {
             | WebError::BadRequest(message)
             | WebError::Forbidden(message)
             | WebError::Gone(message)
-            | WebError::TooManyAttempts(message) => message.clone(),
+            | WebError::TooManyAttempts { message, .. } => message.clone(),
             WebError::Unavailable(_) => "De database is tijdelijk niet bereikbaar. Probeer het over enkele minuten opnieuw.".into(),
             WebError::SessionUnreadable { .. } => {
                 "De database is even niet bereikbaar. Er is niets verloren; probeer het over enkele ogenblikken opnieuw.".into()
             }
             WebError::Internal(_) => "Er ging bij ons iets mis. Probeer het later opnieuw.".into(),
+            // The page says it; no API route takes a form, so this is for completeness only.
+            WebError::FormRefused { .. } => "Het formulier is niet verwerkt; de pagina zegt waarom.".into(),
         }
     }
 
     fn log(&self) {
-        if self.status().is_server_error() {
+        // A refused form is the visitor's to fix, or a setting (no mailer) the page explains: not our failure.
+        if self.status().is_server_error() && !matches!(self, WebError::FormRefused { .. }) {
             tracing::error!(error = %self, "request failed");
         }
     }
@@ -89,9 +149,10 @@ impl WebError {
             WebError::BadRequest(_) => "Ongeldige invoer",
             WebError::Forbidden(_) => "Geen toegang",
             WebError::Gone(_) => "Link werkt niet meer",
-            WebError::TooManyAttempts(_) => "Te veel pogingen",
+            WebError::TooManyAttempts { .. } | WebError::FormRefused { refusal: FormRefusal::TooManyAttempts(_), .. } => "Te veel pogingen",
             WebError::Unavailable(_) | WebError::SessionUnreadable { .. } => "Tijdelijk niet beschikbaar",
             WebError::Internal(_) => "Fout",
+            WebError::FormRefused { .. } => "Niet verwerkt",
         }
     }
 
@@ -102,8 +163,16 @@ impl WebError {
         let problem = Problem { title: self.title().to_owned(), status: status.as_u16(), detail: self.public_detail() };
         let mut response = (status, axum::Json(problem)).into_response();
         response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
-        response
+        with_retry_after(response, self.retry_after())
     }
+}
+
+/// Tells the client, in the header as well as in words, when to try again.
+fn with_retry_after(mut response: Response, wait: Option<Duration>) -> Response {
+    if let Some(wait) = wait {
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait.as_secs()));
+    }
+    response
 }
 
 /// An error in the API, as RFC 9457 describes it.
@@ -151,9 +220,15 @@ impl IntoResponse for WebError {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
             return response;
         }
-        let page = ErrorPage { title: self.title(), detail: self.public_detail() };
-        let body = page.render().unwrap_or_else(|_| "Er ging iets mis.".to_owned());
-        (self.status(), Html(body)).into_response()
+        let (status, wait) = (self.status(), self.retry_after());
+        let body = match self {
+            WebError::FormRefused { page, .. } => page,
+            other => {
+                let page = ErrorPage { title: other.title(), detail: other.public_detail() };
+                Html(page.render().unwrap_or_else(|_| "Er ging iets mis.".to_owned()))
+            }
+        };
+        with_retry_after((status, body).into_response(), wait)
     }
 }
 

@@ -6,8 +6,12 @@
 
 use axum::extract::rejection::{FormRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts};
+use axum::http::request::Parts;
+use domain::access::Principal;
+use domain::audit::{Author, Origin};
 
 use crate::error::{ApiError, WebError};
+use crate::session::SignedIn;
 
 #[derive(FromRequestParts)]
 #[from_request(via(axum::extract::Query), rejection(WebError))]
@@ -53,5 +57,36 @@ impl From<FormRejection> for WebError {
              Lukt het dan nog niet, neem dan contact op met het monitorteam."
                 .into(),
         )
+    }
+}
+
+/// The signed-in principal. The route table sends a visitor who is not signed in to sign in before any handler
+/// that takes this runs; should a route be added with a public rule by mistake, the handler still refuses.
+pub struct AuthUser(pub Principal);
+
+impl<S: Send + Sync> FromRequestParts<S> for AuthUser {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<SignedIn>()
+            .and_then(|signed| signed.0.clone())
+            .map(AuthUser)
+            .ok_or_else(|| WebError::Forbidden("Log eerst in.".into()))
+    }
+}
+
+/// Who makes the change a request asks for, for its audit entry: the signed-in principal and where the request came
+/// from (`session::load` puts both in every request).
+pub struct ChangeAuthor(pub Author);
+
+impl<S: Send + Sync> FromRequestParts<S> for ChangeAuthor {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let AuthUser(principal) = AuthUser::from_request_parts(parts, state).await?;
+        let origin = parts.extensions.get::<Origin>().cloned().ok_or_else(|| WebError::Internal("a request without its origin".into()))?;
+        Ok(ChangeAuthor(Author::new(principal.actor(), origin)))
     }
 }

@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Area, CollaborationDraft};
+pub use crate::FormError;
 use crate::register::{OrgCode, OrganisationKind};
 
 /// The longest name the register keeps.
@@ -39,19 +40,6 @@ impl CollaborationForm {
             members: collaboration.members.iter().map(OrgCode::as_str).collect::<Vec<_>>().join(" "),
             areas: collaboration.areas.iter().map(|area| area.code().to_owned()).collect(),
         }
-    }
-}
-
-/// A refusal: the field (its label on the form) and what to do.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FormError {
-    pub field: &'static str,
-    pub message: String,
-}
-
-impl std::fmt::Display for FormError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.field, self.message)
     }
 }
 

@@ -8,11 +8,11 @@ use chrono::{DateTime, Utc};
 
 use super::ResponseState;
 use crate::population::PopulationFigure;
-use crate::register::{OrgCode, Organisation, OrganisationKind, SizeClass};
+use crate::register::{OrgCode, Organisation, SizeClass};
 
 /// The organisations a wave asks: the municipalities that exist on its register date (`Wave::register_date`).
 pub fn asked(register: &[Organisation], register_date: chrono::NaiveDate) -> Vec<&Organisation> {
-    register.iter().filter(|o| o.kind() == OrganisationKind::Gemeente && o.is_valid_on(register_date)).collect()
+    register.iter().filter(|o| super::wave::asks_on(o, register_date)).collect()
 }
 
 /// Submitted out of asked.

@@ -121,6 +121,29 @@ pub fn reminder_due(last_contact: Option<DateTime<Utc>>, now: DateTime<Utc>, eve
     }
 }
 
+/// How many days must pass between two letters to one organisation before a reminder goes, as the team chooses it
+/// when sending: 0 (remind everyone now) up to a year.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReminderInterval(u32);
+
+impl ReminderInterval {
+    /// A year: a longer wait would outlast any fieldwork.
+    pub const MAX_DAYS: u32 = 365;
+
+    /// The number of days as typed in the field `Dagen`, or a refusal that repeats what was typed.
+    pub fn parse(text: &str) -> Result<Self, crate::FormError> {
+        let text = text.trim();
+        match text.parse::<u32>() {
+            Ok(days) if days <= Self::MAX_DAYS => Ok(Self(days)),
+            _ => Err(crate::FormError::new("Dagen", format!("‘{text}’ is geen aantal dagen van 0 tot {}", Self::MAX_DAYS))),
+        }
+    }
+
+    pub fn days(self) -> u32 {
+        self.0
+    }
+}
+
 fn lines(lines: &[String]) -> String {
     let mut body = lines.join("\n");
     body.push('\n');
@@ -130,6 +153,18 @@ fn lines(lines: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reminder_interval_is_a_whole_number_of_days_up_to_a_year() {
+        assert_eq!(ReminderInterval::parse(" 14 ").map(ReminderInterval::days), Ok(14));
+        assert_eq!(ReminderInterval::parse("0").map(ReminderInterval::days), Ok(0), "everyone now");
+        assert_eq!(ReminderInterval::parse("365").map(ReminderInterval::days), Ok(365));
+        let refused = ReminderInterval::parse("366").unwrap_err();
+        assert_eq!(refused.to_string(), "Dagen: ‘366’ is geen aantal dagen van 0 tot 365");
+        for typed in ["-1", "twee", "1.5", ""] {
+            assert_eq!(ReminderInterval::parse(typed).unwrap_err().field, "Dagen", "{typed}");
+        }
+    }
 
     fn facts() -> LetterFacts<'static> {
         LetterFacts {

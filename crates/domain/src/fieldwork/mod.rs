@@ -4,9 +4,11 @@
 pub mod contacts;
 pub mod export;
 pub mod follow_up;
+mod interview;
 pub mod letters;
 mod response;
 mod wave;
 
-pub use response::{Edit, Mode, Refusal, Response, ResponseState, may_edit, may_reopen, may_submit};
+pub use interview::{Interview, MAX_INTERVIEWEES_CHARS};
+pub use response::{Edit, Mode, Refusal, Response, ResponseState, may_edit, may_fill_in, may_reopen, may_submit};
 pub use wave::{MoveRefused, NewWave, Wave, WaveId, WaveState};

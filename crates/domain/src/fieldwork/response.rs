@@ -89,6 +89,8 @@ pub enum Refusal {
     Published,
     /// This role reads but does not change answers.
     ReadOnly,
+    /// An interviewer enters answers from an interview, so records when and with whom it was held first.
+    InterviewFirst,
 }
 
 /// May someone with `role` save answers to a response in `state` (None: not started) of a wave in `wave`?
@@ -105,12 +107,24 @@ pub fn may_edit(role: Role, wave: WaveState, state: Option<ResponseState>) -> Re
     }
 }
 
-/// May someone with `role` hand in a response? Only a draft, only while the wave is open; the monitor team may
-/// also hand in for a municipality after the fieldwork (a late paper answer, say).
-pub fn may_submit(role: Role, wave: WaveState, state: Option<ResponseState>) -> Result<(), Refusal> {
+/// May someone with `role` fill in the questionnaire's pages of `response` (None: not started)? As `may_edit`,
+/// and an interviewer records the interview (`Mode::Interview`) before entering answers from it.
+pub fn may_fill_in(role: Role, wave: WaveState, response: Option<&Response>) -> Result<Edit, Refusal> {
+    let edit = may_edit(role, wave, response.map(|r| r.state))?;
+    let interviewed = matches!(response.map(|r| &r.mode), Some(Mode::Interview { .. }));
+    if role == Role::Interviewer && !interviewed {
+        return Err(Refusal::InterviewFirst);
+    }
+    Ok(edit)
+}
+
+/// May someone with `role` hand in a response, and as what change? Only a draft, only while the wave is open; the
+/// monitor team may also hand in for a municipality after the fieldwork (a late paper answer, say), which is then
+/// a correction.
+pub fn may_submit(role: Role, wave: WaveState, state: Option<ResponseState>) -> Result<Edit, Refusal> {
     match may_edit(role, wave, state)? {
         _ if state == Some(ResponseState::Submitted) => Err(Refusal::Submitted),
-        _ => Ok(()),
+        edit => Ok(edit),
     }
 }
 
@@ -138,7 +152,7 @@ mod tests {
             assert_eq!(may_edit(role, WaveState::Open, Some(ResponseState::Submitted)), Err(Refusal::Submitted));
             assert_eq!(may_edit(role, WaveState::Closed, Some(ResponseState::Draft)), Err(Refusal::WaveNotOpen(WaveState::Closed)));
             assert_eq!(may_edit(role, WaveState::Draft, None), Err(Refusal::WaveNotOpen(WaveState::Draft)));
-            assert_eq!(may_submit(role, WaveState::Open, Some(ResponseState::Draft)), Ok(()));
+            assert_eq!(may_submit(role, WaveState::Open, Some(ResponseState::Draft)), Ok(Edit::Draft));
             assert_eq!(may_reopen(role, WaveState::Open, Some(ResponseState::Submitted)), Err(Refusal::ReadOnly));
         }
     }
@@ -149,7 +163,8 @@ mod tests {
         assert_eq!(may_edit(Role::Admin, WaveState::Closed, Some(ResponseState::Draft)), Ok(Edit::Correction));
         assert_eq!(may_edit(Role::Admin, WaveState::Open, None), Ok(Edit::Draft));
         assert_eq!(may_edit(Role::Admin, WaveState::Published, Some(ResponseState::Submitted)), Err(Refusal::Published));
-        assert_eq!(may_submit(Role::Admin, WaveState::Closed, Some(ResponseState::Draft)), Ok(()));
+        assert_eq!(may_submit(Role::Admin, WaveState::Closed, Some(ResponseState::Draft)), Ok(Edit::Correction), "a late answer");
+        assert_eq!(may_submit(Role::Admin, WaveState::Open, None), Ok(Edit::Draft));
         assert_eq!(may_submit(Role::Admin, WaveState::Open, Some(ResponseState::Submitted)), Err(Refusal::Submitted));
         assert_eq!(may_reopen(Role::Admin, WaveState::Open, Some(ResponseState::Submitted)), Ok(()));
         assert_eq!(may_reopen(Role::Admin, WaveState::Open, Some(ResponseState::Draft)), Err(Refusal::NotSubmitted));
@@ -157,6 +172,40 @@ mod tests {
             may_reopen(Role::Admin, WaveState::Closed, Some(ResponseState::Submitted)),
             Err(Refusal::WaveNotOpen(WaveState::Closed))
         );
+    }
+
+    fn response(mode: Mode) -> Response {
+        let at = DateTime::<Utc>::default();
+        Response {
+            wave: WaveId::parse("eerste-meting").unwrap(),
+            organisation: OrgCode::parse("GM0363").unwrap(),
+            questionnaire_id: "eerste-meting-2010".to_owned(),
+            questionnaire_version: 1,
+            answers: Answers::default(),
+            state: ResponseState::Draft,
+            mode,
+            started_at: at,
+            updated_at: at,
+            submitted_at: None,
+            revision: 1,
+        }
+    }
+
+    #[test]
+    fn an_interviewer_fills_in_the_pages_only_after_recording_the_interview() {
+        let interview =
+            response(Mode::Interview { date: NaiveDate::from_ymd_opt(2010, 11, 15).unwrap(), interviewees: "J. de Vries".into() });
+        let online = response(Mode::Online);
+        assert_eq!(may_fill_in(Role::Interviewer, WaveState::Open, None), Err(Refusal::InterviewFirst));
+        assert_eq!(may_fill_in(Role::Interviewer, WaveState::Open, Some(&online)), Err(Refusal::InterviewFirst));
+        assert_eq!(may_fill_in(Role::Interviewer, WaveState::Open, Some(&interview)), Ok(Edit::Draft));
+        assert_eq!(
+            may_fill_in(Role::Interviewer, WaveState::Closed, Some(&interview)),
+            Err(Refusal::WaveNotOpen(WaveState::Closed)),
+            "the wave's rule first"
+        );
+        assert_eq!(may_fill_in(Role::Respondent, WaveState::Open, None), Ok(Edit::Draft), "respondents answer online");
+        assert_eq!(may_fill_in(Role::Admin, WaveState::Closed, Some(&online)), Ok(Edit::Correction));
     }
 
     #[test]

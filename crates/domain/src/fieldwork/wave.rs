@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::catalogue::is_slug;
+use crate::register::{Organisation, OrganisationKind};
 
 /// The identifier of a wave, a slug that stands in URLs as it is (`eerste-meting`).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -124,10 +125,26 @@ impl Wave {
         self.closes_on
     }
 
+    /// Does this wave ask `organisation`? Every municipality that exists on the register date, and nothing else.
+    pub fn asks(&self, organisation: &Organisation) -> bool {
+        asks_on(organisation, self.register_date())
+    }
+
+    /// May respondents open the questionnaire? Not while the wave is a draft: until the fieldwork opens, the wave
+    /// is the monitor team's alone, and a municipality is not shown a survey it was not invited to yet.
+    pub fn shown_to_respondents(&self) -> bool {
+        self.state != WaveState::Draft
+    }
+
     /// Is the move to `next` allowed from the state this wave is in?
     pub fn check_move(&self, next: WaveState) -> Result<(), MoveRefused> {
         if self.state.may_become(next) { Ok(()) } else { Err(MoveRefused { from: self.state, to: next }) }
     }
+}
+
+/// The rule of `Wave::asks` for a register date, for who counts the organisations asked without a `Wave` at hand.
+pub(super) fn asks_on(organisation: &Organisation, register_date: NaiveDate) -> bool {
+    organisation.kind() == OrganisationKind::Gemeente && organisation.is_valid_on(register_date)
 }
 
 /// A state change that the wave's life does not allow, e.g. publishing a wave that is still open.
@@ -205,6 +222,52 @@ mod tests {
         assert_eq!(WaveId::parse(" eerste-meting ").map(|id| id.to_string()), Ok("eerste-meting".to_owned()));
         assert!(WaveId::parse("Eerste meting").is_err());
         assert!(WaveId::parse("").is_err());
+    }
+
+    fn organisation(code: &str, valid_from: &str, valid_to: Option<&str>) -> Organisation {
+        Organisation {
+            code: crate::register::OrgCode::parse(code).unwrap_or_else(|e| panic!("{e}")),
+            name: code.to_owned(),
+            province: None,
+            valid_from: valid_from.parse().unwrap_or_default(),
+            valid_to: valid_to.map(|d| d.parse().unwrap_or_default()),
+            successors: Vec::new(),
+            centroid: None,
+            area_km2: None,
+        }
+    }
+
+    fn first_wave(state: WaveState) -> Wave {
+        Wave {
+            id: WaveId::parse("eerste-meting").unwrap_or_else(|e| panic!("{e}")),
+            title: "Eerste meting".to_owned(),
+            catalogue_id: "nup-2008".to_owned(),
+            catalogue_version: "2008".to_owned(),
+            questionnaire_id: "eerste-meting-2010".to_owned(),
+            questionnaire_version: 1,
+            opens_on: "2010-10-01".parse().unwrap_or_default(),
+            closes_on: "2011-03-31".parse().unwrap_or_default(),
+            state,
+            simulated: false,
+        }
+    }
+
+    #[test]
+    fn a_wave_asks_the_municipalities_that_exist_on_its_last_day() {
+        let wave = first_wave(WaveState::Open);
+        assert!(wave.asks(&organisation("GM0363", "1990-01-01", None)));
+        assert!(wave.asks(&organisation("GM1931", "2011-01-01", None)), "formed by a merger during the fieldwork");
+        assert!(!wave.asks(&organisation("GM0491", "1990-01-01", Some("2011-01-01"))), "merged away during the fieldwork");
+        assert!(!wave.asks(&organisation("GM1945", "2011-04-01", None)), "formed after the fieldwork");
+        assert!(!wave.asks(&organisation("PV27", "1990-01-01", None)), "a province is not asked");
+    }
+
+    #[test]
+    fn respondents_see_a_wave_once_it_left_its_draft() {
+        assert!(!first_wave(WaveState::Draft).shown_to_respondents());
+        for state in [WaveState::Open, WaveState::Closed, WaveState::Published] {
+            assert!(first_wave(state).shown_to_respondents(), "{state}");
+        }
     }
 
     #[test]

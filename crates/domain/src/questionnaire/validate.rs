@@ -191,7 +191,7 @@ fn dutch_number(value: f64) -> String {
 }
 
 /// The Dutch message for a text longer than `max_length` characters, or `None` when it fits.
-pub fn too_long(text: &str, max_length: usize) -> Option<String> {
+fn too_long(text: &str, max_length: usize) -> Option<String> {
     let length = text.chars().count();
     (length > max_length)
         .then(|| format!("Gebruik hoogstens {} tekens; het zijn er nu {}.", dutch_number(max_length as f64), dutch_number(length as f64)))

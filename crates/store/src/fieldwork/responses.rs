@@ -11,7 +11,7 @@ use domain::register::OrgCode;
 use crate::audit::audit_query;
 use crate::connect::{now, with_pool};
 use crate::register::stored_code;
-use crate::{Store, StoreError};
+use crate::{Conflict, Record, Store, StoreError};
 
 #[derive(sqlx::FromRow)]
 pub(super) struct ResponseRow {
@@ -112,7 +112,7 @@ impl Store {
     }
 
     /// Saves answers (and submits, when asked), with the answers that changed in the audit log. A save based on a
-    /// revision that is no longer the stored one changes nothing and is `Conflict("response revision")`.
+    /// revision that is no longer the stored one changes nothing and is `Conflict::Stale(Record::Response)`.
     pub async fn save_answers(&self, save: &SaveAnswers<'_>, author: &Author) -> Result<Response, StoreError> {
         const INSERT: &str = "INSERT INTO responses (wave_id, organisation_code, questionnaire_id, questionnaire_version, answers,
                 state, mode, interview_date, interviewees, started_at, updated_at, submitted_at, revision)
@@ -125,7 +125,7 @@ impl Store {
             WHERE wave_id = $1 AND organisation_code = $2 AND revision = $11";
         let before = self.response(save.wave, save.organisation).await?;
         if before.as_ref().map(|r| r.revision) != save.based_on {
-            return Err(StoreError::Conflict("response revision"));
+            return Err(StoreError::Conflict(Conflict::Stale(Record::Response)));
         }
         let at = now();
         let json = serde_json::to_string(save.answers).map_err(|e| StoreError::Corrupt(format!("answers do not serialise: {e}")))?;
@@ -184,11 +184,15 @@ impl Store {
             };
             match written {
                 Ok(done) if done.rows_affected() == 1 => {}
-                Ok(_) => return Err(StoreError::Conflict("response revision")),
+                Ok(_) => return Err(StoreError::Conflict(Conflict::Stale(Record::Response))),
                 Err(error) => {
                     let error = StoreError::from(error);
                     // Two first saves at once: the second finds the primary key taken.
-                    return Err(if matches!(error, StoreError::Conflict(_)) { StoreError::Conflict("response revision") } else { error });
+                    return Err(if matches!(error, StoreError::Conflict(_)) {
+                        StoreError::Conflict(Conflict::Stale(Record::Response))
+                    } else {
+                        error
+                    });
                 }
             }
             audit_query!(change).execute(&mut *tx).await?;
@@ -217,7 +221,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             if done.rows_affected() != 1 {
-                return Err(StoreError::Conflict("response revision"));
+                return Err(StoreError::Conflict(Conflict::Stale(Record::Response)));
             }
             audit_query!(change).execute(&mut *tx).await?;
             tx.commit().await.map_err(StoreError::from)

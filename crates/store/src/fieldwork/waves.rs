@@ -6,7 +6,7 @@ use domain::fieldwork::{NewWave, Wave, WaveId, WaveState};
 
 use crate::audit::audit_query;
 use crate::connect::{now, with_pool};
-use crate::{Store, StoreError};
+use crate::{Conflict, Record, Store, StoreError, UniqueField};
 
 #[derive(sqlx::FromRow)]
 struct WaveRow {
@@ -52,13 +52,13 @@ macro_rules! select_waves {
 
 impl Store {
     /// Creates a wave in draft, asking the newest version of its questionnaire. The catalogue version and the
-    /// questionnaire must exist; a taken id is `Conflict("wave id")`.
+    /// questionnaire must exist; a taken id is `Conflict::Taken(UniqueField::WaveId)`.
     pub async fn create_wave(&self, wave: &NewWave, simulated: bool, author: &Author) -> Result<Wave, StoreError> {
         const INSERT: &str = "INSERT INTO waves (id, title, catalogue_id, catalogue_version, questionnaire_id, questionnaire_version,
                 opens_on, closes_on, state, simulated, created_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'draft', $9, $10)";
         if self.wave(&wave.id).await.is_ok() {
-            return Err(StoreError::Conflict("wave id"));
+            return Err(StoreError::Conflict(Conflict::Taken(UniqueField::WaveId)));
         }
         let questionnaire = self.latest_questionnaire(&wave.questionnaire_id).await?;
         let created = Wave {
@@ -109,7 +109,7 @@ impl Store {
     }
 
     /// Moves `wave` from the state it had when read to `next`. The caller has checked that the move is allowed;
-    /// if another request moved the wave in between, nothing changes and the answer is `Conflict("wave state")`.
+    /// if another request moved the wave in between, nothing changes and the answer is `Conflict::Stale(Record::WaveState)`.
     pub async fn set_wave_state(&self, wave: &Wave, next: WaveState, author: &Author) -> Result<(), StoreError> {
         const UPDATE: &str = "UPDATE waves SET state = $3 WHERE id = $1 AND state = $2";
         let change = author.change(
@@ -128,7 +128,7 @@ impl Store {
                 .await?
                 .rows_affected();
             if moved == 0 {
-                return Err(StoreError::Conflict("wave state"));
+                return Err(StoreError::Conflict(Conflict::Stale(Record::WaveState)));
             }
             audit_query!(change).execute(&mut *tx).await?;
             tx.commit().await.map_err(StoreError::from)

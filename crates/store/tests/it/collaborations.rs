@@ -11,7 +11,7 @@ use domain::fieldwork::{Edit, Mode, NewWave, WaveId, WaveState};
 use domain::questionnaire::{Answer, Answers};
 use domain::register::{OrgCode, parse_register_csv};
 use inbeeld_store::testing::author;
-use inbeeld_store::{AuditFilter, SaveAnswers, Store, StoreError, both_backends};
+use inbeeld_store::{AuditFilter, Conflict, Record, SaveAnswers, Store, StoreError, both_backends};
 
 fn codes(texts: &[&str]) -> BTreeSet<OrgCode> {
     texts.iter().map(|t| code(t)).collect()
@@ -89,7 +89,10 @@ both_backends!(a_collaboration_is_entered_and_edited_only_from_its_newest_revisi
     assert_eq!((newer.name.as_str(), newer.members.len(), newer.areas.len(), newer.revision), ("Drechtsteden ICT", 3, 2, 2));
 
     let late = draft("Drechtsteden oud", &["GM0505"], &[]);
-    assert!(matches!(store.update_collaboration(id, 1, &late, &author()).await, Err(StoreError::Conflict("collaboration revision"))));
+    assert!(matches!(
+        store.update_collaboration(id, 1, &late, &author()).await,
+        Err(StoreError::Conflict(Conflict::Stale(Record::Collaboration)))
+    ));
     assert_eq!(store.collaboration(id).await.unwrap(), newer, "the outdated edit changed nothing");
     assert!(matches!(store.collaboration(id + 100).await, Err(StoreError::NotFound)));
     assert!(matches!(store.update_collaboration(id + 100, 1, &late, &author()).await, Err(StoreError::NotFound)));
@@ -119,7 +122,10 @@ both_backends!(a_decided_answer_does_not_come_back_unless_the_response_changes, 
     assert_eq!(regio.source, Source::Survey { wave: wave.clone(), organisation: code("GM0193") });
     assert!(regio.simulated, "drawn from a simulated wave");
     assert!(
-        matches!(store.review_answer(&zwolle, &Review::Rejected, &author()).await, Err(StoreError::Conflict("review"))),
+        matches!(
+            store.review_answer(&zwolle, &Review::Rejected, &author()).await,
+            Err(StoreError::Conflict(Conflict::Stale(Record::Review)))
+        ),
         "decided once"
     );
 
@@ -138,7 +144,10 @@ both_backends!(a_decided_answer_does_not_come_back_unless_the_response_changes, 
     let back = store.answers_to_review().await.unwrap();
     assert_eq!(organisations_of(&back), ["GM0166"]);
     assert_eq!(back[0].revision, kampen.revision + 1);
-    assert!(matches!(store.review_answer(&kampen, &Review::Rejected, &author()).await, Err(StoreError::Conflict("response revision"))));
+    assert!(matches!(
+        store.review_answer(&kampen, &Review::Rejected, &author()).await,
+        Err(StoreError::Conflict(Conflict::Stale(Record::Response)))
+    ));
     store.review_answer(&back[0], &Review::Rejected, &author()).await.unwrap();
     assert!(store.answers_to_review().await.unwrap().is_empty());
     assert_eq!(store.collaborations().await.unwrap().len(), 1, "a rejection changes no collaboration");

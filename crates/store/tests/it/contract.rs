@@ -8,7 +8,9 @@ use domain::catalogue::parse_catalogue_toml;
 use domain::population::{latest_on, parse_population_csv};
 use domain::register::{Organisation, OrganisationKind, Register, check_successions, parse_register_csv};
 use inbeeld_store::testing::author;
-use inbeeld_store::{AuditFilter, ImportReport, OrganisationFilter, Redemption, Store, StoreError, both_backends};
+use inbeeld_store::{
+    AuditFilter, Conflict, ImportReport, OrganisationFilter, Record, Redemption, Store, StoreError, UniqueField, both_backends,
+};
 
 const POPULATION_2023: &str = include_str!("../../../../data/population/population_2023.csv");
 
@@ -184,7 +186,7 @@ both_backends!(accounts_are_made_found_changed_and_audited, async |store: Store|
     assert_eq!(user.email.as_str(), "respondent@amsterdam.nl");
 
     let again = store.add_user(&new, &hash, &change("user.add", email.as_str())).await.unwrap_err();
-    assert!(matches!(again, StoreError::Conflict("email")), "{again:?}");
+    assert!(matches!(again, StoreError::Conflict(Conflict::Taken(UniqueField::Email))), "{again:?}");
 
     let (found, stored_hash) = store.user_with_hash(&email).await.unwrap();
     assert_eq!(found, user);
@@ -263,7 +265,10 @@ both_backends!(a_second_factor_is_confirmed_once_its_codes_work_once_and_a_reset
     store.confirm_second_factor(user.id, &secret, 100, &hashes, &change("2fa.setup", "b")).await.unwrap();
     let other = TotpSecret::generate().unwrap();
     assert!(
-        matches!(store.confirm_second_factor(user.id, &other, 101, &hashes, &change("2fa.setup", "b")).await, Err(StoreError::Conflict(_))),
+        matches!(
+            store.confirm_second_factor(user.id, &other, 101, &hashes, &change("2fa.setup", "b")).await,
+            Err(StoreError::Conflict(Conflict::Stale(Record::SecondFactor)))
+        ),
         "a second set-up does not replace the first"
     );
     let stored = store.second_factor(user.id).await.unwrap().unwrap();

@@ -6,7 +6,10 @@ use domain::fieldwork::{Edit, Mode, NewWave, ResponseState, WaveId, WaveState};
 use domain::questionnaire::Answers;
 use domain::register::{check_successions, parse_register_csv};
 use inbeeld_store::testing::author;
-use inbeeld_store::{Contact, ImportReport, MessageKind, MessageStatus, NewMessage, SaveAnswers, Store, StoreError, both_backends};
+use inbeeld_store::{
+    Conflict, Contact, ImportReport, MessageKind, MessageStatus, NewMessage, Record, SaveAnswers, Store, StoreError, UniqueField,
+    both_backends,
+};
 
 async fn with_register_and_catalogue(store: &Store) {
     let file = parse_register_csv(REGISTER);
@@ -37,7 +40,10 @@ both_backends!(a_changed_questionnaire_is_a_new_version_and_moves_the_waves_in_f
 
     let wave = store.create_wave(&first_wave(), false, &author()).await.unwrap();
     assert_eq!((wave.state, wave.questionnaire_version), (WaveState::Draft, 1));
-    assert!(matches!(store.create_wave(&first_wave(), false, &author()).await, Err(StoreError::Conflict("wave id"))));
+    assert!(matches!(
+        store.create_wave(&first_wave(), false, &author()).await,
+        Err(StoreError::Conflict(Conflict::Taken(UniqueField::WaveId)))
+    ));
 
     let changed = store.import_questionnaire("vragenlijst", "1", "Vragenlijst", "text two", &author()).await.unwrap();
     assert_eq!((changed.version, changed.waves_moved.as_slice()), (2, ["eerste-meting".to_owned()].as_slice()));
@@ -58,7 +64,10 @@ both_backends!(a_wave_moves_only_from_the_state_it_was_read_in, async |store: St
     let draft = store.create_wave(&first_wave(), false, &author()).await.unwrap();
     store.set_wave_state(&draft, WaveState::Open, &author()).await.unwrap();
     assert!(
-        matches!(store.set_wave_state(&draft, WaveState::Open, &author()).await, Err(StoreError::Conflict("wave state"))),
+        matches!(
+            store.set_wave_state(&draft, WaveState::Open, &author()).await,
+            Err(StoreError::Conflict(Conflict::Stale(Record::WaveState)))
+        ),
         "a second request with the old state changes nothing"
     );
     let open = store.wave(&draft.id).await.unwrap();
@@ -131,7 +140,10 @@ both_backends!(a_response_is_saved_in_sittings_submitted_and_corrected_with_its_
     let saved = store.save_answers(&save(first, None, Edit::Draft, false), &author()).await.unwrap();
     assert_eq!((saved.state, saved.revision, &saved.answers), (ResponseState::Draft, 1, first), "what was typed is kept as typed");
     assert!(
-        matches!(store.save_answers(&save(first, None, Edit::Draft, false), &author()).await, Err(StoreError::Conflict(_))),
+        matches!(
+            store.save_answers(&save(first, None, Edit::Draft, false), &author()).await,
+            Err(StoreError::Conflict(Conflict::Stale(Record::Response)))
+        ),
         "a second first save does not overwrite the first"
     );
 
@@ -143,7 +155,10 @@ both_backends!(a_response_is_saved_in_sittings_submitted_and_corrected_with_its_
     assert!(submitted.submitted_at.is_some());
     assert_eq!(&store.response(&wave.id, &amsterdam).await.unwrap().unwrap().answers, second, "the matrix survives the round trip");
     assert!(
-        matches!(store.save_answers(&save(first, Some(1), Edit::Draft, false), &author()).await, Err(StoreError::Conflict(_))),
+        matches!(
+            store.save_answers(&save(first, Some(1), Edit::Draft, false), &author()).await,
+            Err(StoreError::Conflict(Conflict::Stale(Record::Response)))
+        ),
         "a save from an older page is refused, not lost"
     );
 
@@ -161,7 +176,7 @@ both_backends!(a_response_is_saved_in_sittings_submitted_and_corrected_with_its_
     store.reopen_response(&after, &author()).await.unwrap();
     let reopened = store.response(&wave.id, &amsterdam).await.unwrap().unwrap();
     assert_eq!((reopened.state, reopened.submitted_at, reopened.revision), (ResponseState::Draft, None, 4));
-    assert!(matches!(store.reopen_response(&after, &author()).await, Err(StoreError::Conflict(_))));
+    assert!(matches!(store.reopen_response(&after, &author()).await, Err(StoreError::Conflict(Conflict::Stale(Record::Response)))));
 
     let progress = store.progress(&wave.id).await.unwrap();
     assert_eq!(progress.len(), 1);

@@ -3,7 +3,7 @@
 
 use domain::knowledge::{Article, ArticleText, SearchQuery};
 use inbeeld_store::testing::author;
-use inbeeld_store::{AuditFilter, Store, StoreError, both_backends};
+use inbeeld_store::{AuditFilter, Conflict, Record, Store, StoreError, UniqueField, both_backends};
 
 fn text(slug: &str, title: &str, blocks: &[&str], body: &str) -> ArticleText {
     ArticleText { slug: slug.into(), title: title.into(), blocks: blocks.iter().map(|b| (*b).to_owned()).collect(), body: body.into() }
@@ -28,7 +28,7 @@ both_backends!(an_article_is_created_read_back_and_audited, async |store: Store|
     assert!(matches!(store.article("weg").await, Err(StoreError::NotFound)));
 
     let taken = store.create_article(&text("digid", "Een ander", &[], "x"), &author()).await;
-    assert!(matches!(taken, Err(StoreError::Conflict("article slug"))), "{taken:?}");
+    assert!(matches!(taken, Err(StoreError::Conflict(Conflict::Taken(UniqueField::ArticleSlug)))), "{taken:?}");
 
     let entries = store.audit_entries(&AuditFilter { action: Some("article.create".into()), ..AuditFilter::default() }).await.unwrap();
     assert_eq!(entries.len(), 1, "the refused second article wrote nothing");
@@ -48,12 +48,12 @@ both_backends!(an_edit_names_its_revision_and_a_stale_one_is_refused, async |sto
 
     // A second editor who read revision 1 saves later: refused, and the newer text stays.
     let stale = store.edit_article("bag-en-brp", 1, &text("bag-en-brp", "Oud", &[], "Oude tekst."), &author()).await;
-    assert!(matches!(stale, Err(StoreError::Conflict("article revision"))), "{stale:?}");
+    assert!(matches!(stale, Err(StoreError::Conflict(Conflict::Stale(Record::Article)))), "{stale:?}");
     assert_eq!(store.article("bag-en-brp").await.unwrap().body, "Tweede tekst.");
 
     store.create_article(&text("digid", "DigiD", &[], "x"), &author()).await.unwrap();
     let clash = store.edit_article("bag-en-brp", 2, &text("digid", "BAG", &[], "x"), &author()).await;
-    assert!(matches!(clash, Err(StoreError::Conflict("article slug"))), "{clash:?}");
+    assert!(matches!(clash, Err(StoreError::Conflict(Conflict::Taken(UniqueField::ArticleSlug)))), "{clash:?}");
     let missing = store.edit_article("weg", 1, &text("weg", "Weg", &[], "x"), &author()).await;
     assert!(matches!(missing, Err(StoreError::NotFound)));
 

@@ -8,7 +8,7 @@ use domain::fieldwork::{NewWave, WaveId};
 use domain::register::parse_register_csv;
 use domain::support::{FormFilter, Grouping, Location, Locations, Reason, Region, Request, Settings, plan};
 use inbeeld_store::testing::author;
-use inbeeld_store::{AuditFilter, InvitationOutcome, MeetingInvitation, Store, StoreError, both_backends};
+use inbeeld_store::{AuditFilter, Conflict, InvitationOutcome, MeetingInvitation, Record, Store, StoreError, both_backends};
 
 /// A wave, and the register's locations of its municipalities.
 async fn wave(store: &Store) -> (WaveId, Locations) {
@@ -66,7 +66,7 @@ both_backends!(a_proposal_is_stored_read_back_and_adjusted_on_its_revision_only,
     let mut stale = read.proposal.clone();
     stale.drop_meeting(1).unwrap();
     let refused = store.adjust_support_plan(stored.id, 1, &stale, "support_plan.drop_meeting", detail.clone(), &author()).await;
-    assert!(matches!(refused, Err(StoreError::Conflict("support plan revision"))), "{refused:?}");
+    assert!(matches!(refused, Err(StoreError::Conflict(Conflict::Stale(Record::SupportPlan)))), "{refused:?}");
     assert_eq!(store.support_plan(stored.id).await.unwrap().proposal, adjusted);
     let missing = store.adjust_support_plan(stored.id + 100, 1, &stale, "support_plan.drop_meeting", detail, &author()).await;
     assert!(matches!(missing, Err(StoreError::NotFound)));

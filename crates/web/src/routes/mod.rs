@@ -154,7 +154,7 @@ fn table() -> Table {
         .route(rule("GET", QUESTIONNAIRE_PAGE, EXAMPLE_PAGE, Access::ORGANISATION_WRITE), get(respondent::form::show))
         .route(rule("POST", QUESTIONNAIRE_PAGE, EXAMPLE_PAGE, Access::ORGANISATION_WRITE), post(respondent::form::save))
         .route(rule("POST", SUBMIT, EXAMPLE_SUBMIT, Access::ORGANISATION_WRITE), post(respondent::overview::submit))
-        .route(rule("POST", INTERVIEW, EXAMPLE_INTERVIEW, Access::ORGANISATION_WRITE), post(respondent::overview::interview))
+        .route(rule("POST", INTERVIEW, EXAMPLE_INTERVIEW, Access::INTERVIEWS), post(respondent::overview::interview))
         .route(rule("GET", PROFILE, EXAMPLE_PROFILE, Access::ORGANISATION_READ), get(respondent::profile::show))
         .route(rule("POST", REOPEN, EXAMPLE_REOPEN, Access::ADMIN), post(respondent::overview::reopen))
         .route(rule("GET", "/beheer", "/beheer", Access::ADMIN), get(admin::home))

@@ -431,7 +431,7 @@ both_backends!(an_unreadable_form_gets_a_dutch_page, async |store: Store| {
         ("/beheer/gebruikers/1/tweestaps", Some(&admin), false),
         ("/beheer/metingen", Some(&admin), true),
         ("/beheer/metingen/eerste-meting/status", Some(&admin), true),
-        ("/invullen/eerste-meting/GM0363/interview", Some(&respondent), true),
+        ("/invullen/eerste-meting/GM0363/interview", Some(&admin), true),
         ("/invullen/eerste-meting/GM0363/indienen", Some(&respondent), true),
         ("/invullen/eerste-meting/GM0363/pagina/thema", Some(&respondent), false),
         ("/beheer/kennisbank/nieuw", Some(&admin), false),

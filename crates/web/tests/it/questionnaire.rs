@@ -372,3 +372,29 @@ both_backends!(the_monitor_team_makes_a_wave_opens_it_and_follows_the_response, 
     let admin_view = get(&site, "/beheer/metingen/eerste-meting", &admin).await.text().await.unwrap();
     assert!(admin_view.contains("Veldwerk sluiten"));
 });
+
+both_backends!(only_interviewers_and_the_monitor_team_record_an_interview, async |store: Store| {
+    let site = open_wave(&store).await;
+    let respondent = open_link(&site, &store).await;
+    let interview = [("revisie", "0"), ("datum", "2010-11-15"), ("geinterviewden", "J. Jansen, e-coördinator")];
+    let refused = post(&site, &format!("{BASE}/interview"), &respondent, &interview).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN, "a municipality answers online, not as an interview");
+    assert_eq!(revision(&store).await, "0", "nothing was recorded");
+
+    add_user(&store, "beheer@instituut.nl", Role::Admin, None).await;
+    let admin = sign_in(&site, "beheer@instituut.nl").await;
+    let recorded = post(&site, &format!("{BASE}/interview"), &admin, &interview).await;
+    assert_eq!(recorded.status(), StatusCode::SEE_OTHER);
+});
+
+both_backends!(a_reminder_waits_at_most_a_year_and_a_refusal_sends_nothing, async |store: Store| {
+    let site = open_wave(&store).await;
+    add_user(&store, "beheer@instituut.nl", Role::Admin, None).await;
+    let admin = sign_in(&site, "beheer@instituut.nl").await;
+    let refused = post(&site, "/beheer/metingen/eerste-meting/brieven", &admin, &[("soort", "herinnering"), ("dagen", "400")]).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = refused.text().await.unwrap();
+    assert!(page.contains("Dagen: ‘400’ is geen aantal dagen van 0 tot 365; er is niets verstuurd."), "{page}");
+    assert!(page.contains("Veldwerk sluiten"), "the fieldwork page itself, shown again");
+    assert!(store.messages(&WaveId::parse("eerste-meting").unwrap()).await.unwrap().is_empty());
+});

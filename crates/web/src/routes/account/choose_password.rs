@@ -5,7 +5,7 @@
 use askama::Template;
 use axum::Extension;
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::access::{RateLimit, hash_token};
 use domain::audit::{Actor, Change, Origin};
@@ -14,7 +14,7 @@ use store::PasswordLink;
 use super::limits;
 use super::password_form::{self, FieldError, NewPassword};
 use crate::AppState;
-use crate::error::{WebError, page};
+use crate::error::{FormRefusal, WebError, page};
 use crate::extract::{Form, Path};
 
 #[derive(Template)]
@@ -57,7 +57,7 @@ async fn choose(state: &AppState, origin: Origin, token: &str, form: NewPassword
         Ok(password) => password,
         Err(problem) => {
             let html = page(ChoosePage { email: user.email.to_string(), errors: vec![problem] })?;
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
+            return Err(WebError::form_refused(FormRefusal::Invalid, html));
         }
     };
     let hash = password_form::hash(password).await?;
@@ -78,7 +78,7 @@ async fn link(state: &AppState, origin: &Origin, token: &str) -> Result<Result<d
     let now = chrono::Utc::now();
     if let Some(wait) = limits::wait(&state.store, &limits, now).await? {
         let message = format!("Te veel ongeldige links vanaf dit adres. Probeer het over {} opnieuw.", limits::in_words(wait));
-        return Ok(Err(limits::with_retry_after(WebError::TooManyAttempts(message).into_response(), wait)));
+        return Err(WebError::TooManyAttempts { message, retry_after: wait });
     }
     match state.store.password_link(&hash_token(token)).await? {
         PasswordLink::Valid(user) => Ok(Ok(user)),

@@ -26,7 +26,7 @@ pub async fn redeem(
     let now = chrono::Utc::now();
     if let Some(wait) = limits::wait(&state.store, &limits, now).await? {
         let message = format!("Te veel ongeldige links vanaf dit adres. Probeer het over {} opnieuw.", limits::in_words(wait));
-        return Ok(limits::with_retry_after(WebError::TooManyAttempts(message).into_response(), wait));
+        return Err(WebError::TooManyAttempts { message, retry_after: wait });
     }
     let (organisation, destination) = match state.store.redeem_invitation(&hash_token(&token)).await? {
         Redemption::Valid(organisation) => (organisation, "/mijn".to_owned()),

@@ -3,8 +3,6 @@
 
 use std::time::Duration;
 
-use axum::http::{HeaderValue, header};
-use axum::response::Response;
 use chrono::{DateTime, Utc};
 use domain::access::RateLimit;
 use store::{Store, StoreError};
@@ -36,10 +34,4 @@ pub async fn record_failure(store: &Store, limits: &[(&str, RateLimit)], now: Da
 pub fn in_words(wait: Duration) -> String {
     let minutes = wait.as_secs().div_ceil(60);
     format!("{minutes} {}", if minutes == 1 { "minuut" } else { "minuten" })
-}
-
-/// Tells the client, in the header as well as in words, when to try again.
-pub fn with_retry_after(mut response: Response, wait: Duration) -> Response {
-    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait.as_secs()));
-    response
 }

@@ -1,18 +1,16 @@
 //! `/mijn`: the start page of a signed-in user: who you are, what you may do, and signing out.
 
 use askama::Template;
-use axum::Extension;
 use axum::extract::State;
 use axum::response::Html;
 use domain::access::{Access, Decision, Principal};
 use domain::account::Role;
-use domain::fieldwork::{ResponseState, WaveState};
+use domain::fieldwork::ResponseState;
 use serde::Deserialize;
 
 use crate::AppState;
 use crate::error::{WebError, page};
-use crate::extract::Query;
-use crate::session::SignedIn;
+use crate::extract::{AuthUser, Query};
 
 #[derive(Template)]
 #[template(path = "mijn.html")]
@@ -37,10 +35,9 @@ pub struct MineQuery {
 
 pub async fn page_for(
     State(state): State<AppState>,
-    Extension(signed): Extension<SignedIn>,
+    AuthUser(principal): AuthUser,
     Query(query): Query<MineQuery>,
 ) -> Result<Html<String>, WebError> {
-    let principal = signed.0.ok_or_else(|| WebError::Forbidden("Log eerst in.".into()))?;
     let organisation = match principal.organisation() {
         Some(code) => Some((code.to_string(), state.store.organisation(code).await?.name)),
         None => None,
@@ -52,7 +49,7 @@ pub async fn page_for(
     let mut questionnaires = Vec::new();
     if let Some(code) = principal.organisation() {
         for wave in state.store.waves().await? {
-            if wave.state == WaveState::Draft || !state.store.organisation(code).await?.is_valid_on(wave.register_date()) {
+            if !wave.shown_to_respondents() || !wave.asks(&state.store.organisation(code).await?) {
                 continue;
             }
             let standing = match state.store.response(&wave.id, code).await?.map(|r| r.state) {

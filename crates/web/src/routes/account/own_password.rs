@@ -5,7 +5,6 @@
 use askama::Template;
 use axum::Extension;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
 use domain::access::{Principal, RateLimit, SessionState};
@@ -16,7 +15,7 @@ use serde::Deserialize;
 use super::password_form::{self, FieldError, NewPassword};
 use super::{begin_session, limits};
 use crate::AppState;
-use crate::error::{WebError, page};
+use crate::error::{FormRefusal, WebError, page};
 use crate::extract::Form;
 use crate::session::SignedIn;
 
@@ -62,18 +61,18 @@ pub async fn submit(
     Form(form): Form<ChangeForm>,
 ) -> Result<Response, WebError> {
     let Some(user) = user_of(&signed).cloned() else {
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page(OwnPasswordPage { email: None, errors: Vec::new() })?).into_response());
+        return Err(WebError::form_refused(FormRefusal::Invalid, page(OwnPasswordPage { email: None, errors: Vec::new() })?));
     };
-    let refuse = |problem: FieldError, status: StatusCode| -> Result<Response, WebError> {
+    let refuse = |problem: FieldError, refusal: FormRefusal| -> Result<Response, WebError> {
         let html = page(OwnPasswordPage { email: Some(user.email.to_string()), errors: vec![problem] })?;
-        Ok((status, html).into_response())
+        Err(WebError::form_refused(refusal, html))
     };
     let key = format!("password-change:{}", user.email);
     let limits = [(key.as_str(), RateLimit::PASSWORD_CHANGE_PER_ACCOUNT)];
     let now = chrono::Utc::now();
     if let Some(wait) = limits::wait(&state.store, &limits, now).await? {
         let text = format!("Te veel mislukte pogingen. Probeer het over {} opnieuw.", limits::in_words(wait));
-        return Ok(limits::with_retry_after(refuse(FieldError { id: "huidig", text }, StatusCode::TOO_MANY_REQUESTS)?, wait));
+        return refuse(FieldError { id: "huidig", text }, FormRefusal::TooManyAttempts(wait));
     }
     let (_, stored) = state.store.user_with_hash(&user.email).await?;
     let attempt = form.huidig.clone();
@@ -81,11 +80,11 @@ pub async fn submit(
     if !right {
         limits::record_failure(&state.store, &limits, now).await?;
         let text = "Het huidige wachtwoord klopt niet.".to_owned();
-        return refuse(FieldError { id: "huidig", text }, StatusCode::UNPROCESSABLE_ENTITY);
+        return refuse(FieldError { id: "huidig", text }, FormRefusal::Invalid);
     }
     let password = match form.new.check(&user.email) {
         Ok(password) => password,
-        Err(problem) => return refuse(problem, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(problem) => return refuse(problem, FormRefusal::Invalid),
     };
     let hash = password_form::hash(password).await?;
     let change = Change {

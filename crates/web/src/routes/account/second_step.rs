@@ -6,7 +6,6 @@
 use askama::Template;
 use axum::Extension;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use domain::access::{Principal, RateLimit, SessionState, hash_token};
@@ -18,7 +17,7 @@ use store::StoreError;
 use super::sign_in::return_path;
 use super::{begin_session, limits, start_page, start_session};
 use crate::AppState;
-use crate::error::{WebError, page};
+use crate::error::{FormRefusal, WebError, form_answer, page};
 use crate::extract::{Form, Query};
 use crate::routes::SECOND_STEP;
 use crate::session::{HalfwaySignIn, SignedIn, current_token};
@@ -90,7 +89,7 @@ pub async fn form(
             secret
         }
     };
-    set_up_page(&user, &secret, back, None, StatusCode::OK)
+    set_up_page(&user, &secret, back, None, None)
 }
 
 pub async fn submit(
@@ -116,15 +115,15 @@ pub async fn submit(
             None => return Ok(Redirect::to(&address(&back)).into_response()),
         },
     };
-    let refuse = |message: String, status: StatusCode| -> Result<Response, WebError> {
+    let refuse = |message: String, refusal: FormRefusal| -> Result<Response, WebError> {
         match &pending {
-            Some(secret) => set_up_page(&user, secret, back.clone(), Some(message), status),
-            None => Ok((status, page(CodePage { back: back.clone(), error: Some(message) })?).into_response()),
+            Some(secret) => set_up_page(&user, secret, back.clone(), Some(message), Some(refusal)),
+            None => Err(WebError::form_refused(refusal, page(CodePage { back: back.clone(), error: Some(message) })?)),
         }
     };
     if let Some(wait) = limits::wait(&state.store, &limits, now).await? {
         let message = format!("Te veel onjuiste codes. Probeer het over {} opnieuw.", limits::in_words(wait));
-        return Ok(limits::with_retry_after(refuse(message, StatusCode::TOO_MANY_REQUESTS)?, wait));
+        return refuse(message, FormRefusal::TooManyAttempts(wait));
     }
     let typed = SecondFactorCode::parse(&form.code);
     let destination = if back.is_empty() { start_page(&Principal::User(user.clone())).to_owned() } else { back.clone() };
@@ -163,7 +162,7 @@ pub async fn submit(
         Some(_) => "Deze code klopt niet. Typ de zes cijfers die de app nu toont; elke 30 seconden komt er een nieuwe.",
         None => "Deze code klopt niet of is al gebruikt. Typ de zes cijfers die de app nu toont, of een ongebruikte herstelcode.",
     };
-    refuse(message.into(), StatusCode::UNAUTHORIZED)
+    refuse(message.into(), FormRefusal::NotRecognised)
 }
 
 /// Keeps the app's secret and new recovery codes, signs the account in, and shows the codes, once.
@@ -190,10 +189,16 @@ async fn confirm(
     Ok((jar, page(shown)?).into_response())
 }
 
-fn set_up_page(user: &User, secret: &TotpSecret, back: String, error: Option<String>, status: StatusCode) -> Result<Response, WebError> {
+fn set_up_page(
+    user: &User,
+    secret: &TotpSecret,
+    back: String,
+    error: Option<String>,
+    refused: Option<FormRefusal>,
+) -> Result<Response, WebError> {
     let link = secret.otpauth_uri(&user.email).map_err(|e| WebError::Internal(e.to_string()))?;
     let qr_svg = crate::qr::svg(&link)?;
-    Ok((status, page(SetUpPage { back, error, qr_svg, grouped_secret: secret.grouped() })?).into_response())
+    form_answer(page(SetUpPage { back, error, qr_svg, grouped_secret: secret.grouped() })?, refused)
 }
 
 fn session_hash(state: &AppState, jar: &CookieJar) -> Result<String, WebError> {

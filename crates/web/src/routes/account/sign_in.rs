@@ -3,7 +3,6 @@
 use askama::Template;
 use axum::Extension;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use domain::access::{Principal, RateLimit, ReturnPath, SessionState, hash_token};
@@ -17,7 +16,7 @@ use tokio::sync::Semaphore;
 
 use super::{begin_session, limits, start_page};
 use crate::AppState;
-use crate::error::{WebError, page};
+use crate::error::{FormRefusal, WebError, page};
 use crate::extract::{Form, Query};
 use crate::session::{SignedIn, current_token, removal_cookie};
 
@@ -81,9 +80,9 @@ pub async fn submit(
 ) -> Result<Response, WebError> {
     let back = return_path(Some(&form.terug));
     let typed = form.email.trim().to_owned();
-    let retry = |message: String, status: StatusCode| -> Result<Response, WebError> {
+    let retry = |message: String, refusal: FormRefusal| -> Result<Response, WebError> {
         let body = page(SignInPage { email: typed.clone(), back: back.clone(), error: Some(message), notice: None })?;
-        Ok((status, body).into_response())
+        Err(WebError::form_refused(refusal, body))
     };
     let address = origin.address.as_deref().unwrap_or("unknown");
     // Per account and address together: failures from elsewhere never lock the owner out.
@@ -95,7 +94,7 @@ pub async fn submit(
         [(account_key.as_str(), RateLimit::SIGN_IN_PER_ACCOUNT_AND_ADDRESS), (address_key.as_str(), RateLimit::SIGN_IN_PER_ADDRESS)];
     if let Some(wait) = limits::wait(&state.store, &limits, now).await? {
         let message = format!("Te veel mislukte pogingen. Probeer het over {} opnieuw.", limits::in_words(wait));
-        return Ok(limits::with_retry_after(retry(message, StatusCode::TOO_MANY_REQUESTS)?, wait));
+        return retry(message, FormRefusal::TooManyAttempts(wait));
     }
 
     let found = match Email::parse(&typed) {
@@ -140,7 +139,7 @@ pub async fn submit(
             let change =
                 Change { actor: Actor::Anonymous, origin, action: "login.failed", target: typed.clone(), before: None, after: None };
             state.store.record(&change).await?;
-            retry("Het e-mailadres of het wachtwoord klopt niet.".into(), StatusCode::UNAUTHORIZED)
+            retry("Het e-mailadres of het wachtwoord klopt niet.".into(), FormRefusal::NotRecognised)
         }
     }
 }

@@ -5,11 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use askama::Template;
-use axum::Extension;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::audit::{Author, Origin};
 use domain::collaboration::{
     Area, CollaborationForm, LineProposal, MunicipalityIndex, Proposal, Review, SurveyAnswer, check_form, propose,
 };
@@ -19,10 +16,9 @@ use serde::Deserialize;
 use store::StoreError;
 
 use crate::AppState;
-use crate::error::{WebError, page};
-use crate::extract::{Form, Path, Query};
+use crate::error::{FormRefusal, WebError, form_answer, page};
+use crate::extract::{ChangeAuthor, Form, Path, Query};
 use crate::routes::public::collaborations::{RegisterFacts, Row};
-use crate::session::SignedIn;
 
 struct LineView {
     id: String,
@@ -80,7 +76,7 @@ pub async fn review(State(state): State<AppState>, Query(query): Query<ReviewQue
         Some("afgewezen") => Some("Het antwoord is afgewezen; het komt niet terug, tenzij de gemeente het wijzigt.".to_owned()),
         _ => None,
     };
-    render_review(&state, notice, None, StatusCode::OK).await
+    render_review(&state, notice, None, None).await
 }
 
 /// Every answer to review with its proposal, against the register of its wave's division.
@@ -110,7 +106,12 @@ fn describe(proposal: &LineProposal, respondent: &str) -> String {
     }
 }
 
-async fn render_review(state: &AppState, notice: Option<String>, failed: Option<Failed>, status: StatusCode) -> Result<Response, WebError> {
+async fn render_review(
+    state: &AppState,
+    notice: Option<String>,
+    failed: Option<Failed>,
+    refused: Option<FormRefusal>,
+) -> Result<Response, WebError> {
     let facts = RegisterFacts::load(&state.store).await?;
     let answers = proposals(state, &facts)
         .await?
@@ -159,12 +160,7 @@ async fn render_review(state: &AppState, notice: Option<String>, failed: Option<
         .map(|c| Listed { id: c.id, name: c.name.clone(), members: c.members.len(), source: facts.source(&c.source) })
         .collect();
     let html = page(ReviewPage { notice, answers, collaborations })?;
-    Ok((status, html).into_response())
-}
-
-fn author(signed: &SignedIn, origin: Origin) -> Result<Author, WebError> {
-    let principal = signed.0.as_ref().ok_or_else(|| WebError::Forbidden("Log eerst in.".into()))?;
-    Ok(Author::new(principal.actor(), origin))
+    form_answer(html, refused)
 }
 
 fn field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
@@ -177,12 +173,10 @@ fn revision_of(fields: &[(String, String)]) -> Option<i64> {
 
 pub async fn decide(
     State(state): State<AppState>,
-    Extension(signed): Extension<SignedIn>,
-    Extension(origin): Extension<Origin>,
+    ChangeAuthor(author): ChangeAuthor,
     Path((wave, code)): Path<(String, String)>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let author = author(&signed, origin)?;
     let chosen: BTreeSet<usize> = fields.iter().filter(|(k, _)| k == "regel").filter_map(|(_, v)| v.trim().parse().ok()).collect();
     let fail = |message: String| Failed { wave: wave.clone(), code: code.clone(), message, chosen: chosen.clone() };
     let facts = RegisterFacts::load(&state.store).await?;
@@ -191,21 +185,21 @@ pub async fn decide(
     else {
         let notice =
             format!("Er is geen antwoord van {code} in ‘{wave}’ om te beoordelen: het is al beoordeeld, of het noemt geen partners.");
-        return render_review(&state, Some(notice), None, StatusCode::NOT_FOUND).await;
+        return render_review(&state, Some(notice), None, Some(FormRefusal::Missing)).await;
     };
     if revision_of(&fields) != Some(proposal.answer.revision) {
         let message = "De gemeente heeft dit antwoord intussen gewijzigd. Hieronder staat het nieuwe antwoord; beoordeel het opnieuw.";
-        return render_review(&state, None, Some(fail(message.to_owned())), StatusCode::CONFLICT).await;
+        return render_review(&state, None, Some(fail(message.to_owned())), Some(FormRefusal::Conflict)).await;
     }
     let review = match field(&fields, "besluit") {
         Some("afwijzen") => Review::Rejected,
         Some("overnemen") => match proposal.accept(&chosen, &facts.name(&proposal.answer.organisation)) {
             Ok(steps) => Review::Accepted(steps),
-            Err(message) => return render_review(&state, None, Some(fail(message)), StatusCode::UNPROCESSABLE_ENTITY).await,
+            Err(message) => return render_review(&state, None, Some(fail(message)), Some(FormRefusal::Invalid)).await,
         },
         _ => {
             let message = "Kies ‘Overnemen’ of ‘Afwijzen’.".to_owned();
-            return render_review(&state, None, Some(fail(message)), StatusCode::UNPROCESSABLE_ENTITY).await;
+            return render_review(&state, None, Some(fail(message)), Some(FormRefusal::Invalid)).await;
         }
     };
     let answer: &SurveyAnswer = &proposal.answer;
@@ -216,7 +210,7 @@ pub async fn decide(
         }
         Err(StoreError::Conflict(_)) => {
             let message = "Dit antwoord is intussen gewijzigd of al beoordeeld. Hieronder staat wat er nu te beoordelen is.";
-            render_review(&state, Some(message.to_owned()), None, StatusCode::CONFLICT).await
+            render_review(&state, Some(message.to_owned()), None, Some(FormRefusal::Conflict)).await
         }
         Err(other) => Err(other.into()),
     }
@@ -248,14 +242,14 @@ fn form_page(title: String, action: String, form: CollaborationForm, revision: O
     FormPage { title, action, form, areas, revision, errors: Vec::new(), newer: None }
 }
 
-fn respond(status: StatusCode, form: FormPage) -> Result<Response, WebError> {
-    Ok((status, page(form)?).into_response())
+fn respond(refused: Option<FormRefusal>, form: FormPage) -> Result<Response, WebError> {
+    form_answer(page(form)?, refused)
 }
 
 const NEW: &str = "/beheer/samenwerkingen/nieuw";
 
 pub async fn new_form() -> Result<Response, WebError> {
-    respond(StatusCode::OK, form_page("Nieuwe samenwerking".into(), NEW.into(), CollaborationForm::default(), None))
+    respond(None, form_page("Nieuwe samenwerking".into(), NEW.into(), CollaborationForm::default(), None))
 }
 
 fn names(facts: &RegisterFacts) -> BTreeMap<OrgCode, String> {
@@ -264,11 +258,9 @@ fn names(facts: &RegisterFacts) -> BTreeMap<OrgCode, String> {
 
 pub async fn create(
     State(state): State<AppState>,
-    Extension(signed): Extension<SignedIn>,
-    Extension(origin): Extension<Origin>,
+    ChangeAuthor(author): ChangeAuthor,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let author = author(&signed, origin)?;
     let form = CollaborationForm::from_fields(&fields);
     let facts = RegisterFacts::load(&state.store).await?;
     match check_form(&form, &names(&facts)) {
@@ -279,7 +271,7 @@ pub async fn create(
         Err(errors) => {
             let mut page = form_page("Nieuwe samenwerking".into(), NEW.into(), form, None);
             page.errors = errors.iter().map(ToString::to_string).collect();
-            respond(StatusCode::UNPROCESSABLE_ENTITY, page)
+            respond(Some(FormRefusal::Invalid), page)
         }
     }
 }
@@ -299,17 +291,15 @@ pub async fn edit_form(State(state): State<AppState>, Path(id): Path<String>) ->
     let collaboration = stored(&state, parse_id(&id)?).await?;
     let title = format!("Samenwerking wijzigen: {}", collaboration.name);
     let action = format!("/beheer/samenwerkingen/{}", collaboration.id);
-    respond(StatusCode::OK, form_page(title, action, CollaborationForm::of(&collaboration), Some(collaboration.revision)))
+    respond(None, form_page(title, action, CollaborationForm::of(&collaboration), Some(collaboration.revision)))
 }
 
 pub async fn update(
     State(state): State<AppState>,
-    Extension(signed): Extension<SignedIn>,
-    Extension(origin): Extension<Origin>,
+    ChangeAuthor(author): ChangeAuthor,
     Path(id): Path<String>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let author = author(&signed, origin)?;
     let current = stored(&state, parse_id(&id)?).await?;
     let form = CollaborationForm::from_fields(&fields);
     let facts = RegisterFacts::load(&state.store).await?;
@@ -321,7 +311,7 @@ pub async fn update(
         Err(errors) => {
             let mut page = form_page(title, action, form, Some(based_on));
             page.errors = errors.iter().map(ToString::to_string).collect();
-            return respond(StatusCode::UNPROCESSABLE_ENTITY, page);
+            return respond(Some(FormRefusal::Invalid), page);
         }
     };
     match state.store.update_collaboration(current.id, based_on, &draft, &author).await {
@@ -333,7 +323,7 @@ pub async fn update(
                 "Iemand anders heeft deze samenwerking intussen gewijzigd. Hieronder staat de nieuwe versie; uw invoer staat nog in het formulier. Sla opnieuw op om de nieuwe versie te vervangen.".to_owned(),
             ];
             page.newer = Some(facts.row(&newer));
-            respond(StatusCode::CONFLICT, page)
+            respond(Some(FormRefusal::Conflict), page)
         }
         Err(other) => Err(other.into()),
     }

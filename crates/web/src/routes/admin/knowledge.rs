@@ -3,20 +3,16 @@
 //! editor's own, so that nothing either of them wrote is lost.
 
 use askama::Template;
-use axum::Extension;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::audit::{Author, Origin};
 use domain::knowledge::{Article, ArticleError, ArticleField, ArticleInput, BlockDirectory, sort_by_title};
 use serde::Deserialize;
-use store::StoreError;
+use store::{Conflict, Record, StoreError};
 
 use crate::AppState;
-use crate::error::{WebError, page};
-use crate::extract::{Form, Path};
+use crate::error::{FormRefusal, WebError, form_answer, page};
+use crate::extract::{ChangeAuthor, Form, Path};
 use crate::format;
-use crate::session::SignedIn;
 
 struct ArticleRow {
     slug: String,
@@ -151,7 +147,7 @@ async fn render_editor(
     state: &AppState,
     editing: Option<&str>,
     form: EditorForm,
-    status: StatusCode,
+    refused: Option<FormRefusal>,
     trouble: Trouble,
 ) -> Result<Response, WebError> {
     let blocks = BlockDirectory::new(&state.store.catalogues().await?);
@@ -185,7 +181,7 @@ async fn render_editor(
         newer,
         blocks: blocks.all().to_vec(),
     })?;
-    Ok((status, html).into_response())
+    form_answer(html, refused)
 }
 
 /// Why the editor is shown again.
@@ -198,7 +194,7 @@ enum Trouble {
 }
 
 pub async fn new(State(state): State<AppState>) -> Result<Response, WebError> {
-    render_editor(&state, None, EditorForm::default(), StatusCode::OK, Trouble::None).await
+    render_editor(&state, None, EditorForm::default(), None, Trouble::None).await
 }
 
 async fn load(state: &AppState, slug: &str) -> Result<Article, WebError> {
@@ -210,26 +206,24 @@ async fn load(state: &AppState, slug: &str) -> Result<Article, WebError> {
 
 pub async fn edit(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Response, WebError> {
     let article = load(&state, &slug).await?;
-    render_editor(&state, Some(&slug), EditorForm::from_article(&article), StatusCode::OK, Trouble::None).await
+    render_editor(&state, Some(&slug), EditorForm::from_article(&article), None, Trouble::None).await
 }
 
 pub async fn create(
     State(state): State<AppState>,
-    Extension(signed): Extension<SignedIn>,
-    Extension(origin): Extension<Origin>,
+    ChangeAuthor(author): ChangeAuthor,
     Form(form): Form<EditorForm>,
 ) -> Result<Response, WebError> {
-    let principal = signed.0.clone().ok_or_else(|| WebError::Forbidden("Log eerst in.".into()))?;
     let blocks = BlockDirectory::new(&state.store.catalogues().await?);
     let text = match form.input().check(&blocks) {
         Ok(text) => text,
-        Err(errors) => return render_editor(&state, None, form, StatusCode::UNPROCESSABLE_ENTITY, Trouble::Fields(errors)).await,
+        Err(errors) => return render_editor(&state, None, form, Some(FormRefusal::Invalid), Trouble::Fields(errors)).await,
     };
-    match state.store.create_article(&text, &Author::new(principal.actor(), origin)).await {
+    match state.store.create_article(&text, &author).await {
         Ok(article) => Ok(Redirect::to(&format!("/kennisbank/{}", article.slug)).into_response()),
         Err(StoreError::Conflict(_)) => {
             let trouble = Trouble::Fields(vec![slug_taken(&text.slug)]);
-            render_editor(&state, None, form, StatusCode::CONFLICT, trouble).await
+            render_editor(&state, None, form, Some(FormRefusal::Conflict), trouble).await
         }
         Err(other) => Err(other.into()),
     }
@@ -243,12 +237,10 @@ fn slug_taken(slug: &str) -> ArticleError {
 
 pub async fn save(
     State(state): State<AppState>,
-    Extension(signed): Extension<SignedIn>,
-    Extension(origin): Extension<Origin>,
+    ChangeAuthor(author): ChangeAuthor,
     Path(slug): Path<String>,
     Form(form): Form<EditorForm>,
 ) -> Result<Response, WebError> {
-    let principal = signed.0.clone().ok_or_else(|| WebError::Forbidden("Log eerst in.".into()))?;
     let Ok(based_on) = form.revisie.trim().parse::<i64>() else {
         return Err(WebError::BadRequest(
             "Het formulier noemt niet welke versie u bewerkte; open het artikel opnieuw om het te bewerken.".into(),
@@ -257,23 +249,23 @@ pub async fn save(
     let blocks = BlockDirectory::new(&state.store.catalogues().await?);
     let text = match form.input().check(&blocks) {
         Ok(text) => text,
-        Err(errors) => return render_editor(&state, Some(&slug), form, StatusCode::UNPROCESSABLE_ENTITY, Trouble::Fields(errors)).await,
+        Err(errors) => return render_editor(&state, Some(&slug), form, Some(FormRefusal::Invalid), Trouble::Fields(errors)).await,
     };
-    match state.store.edit_article(&slug, based_on, &text, &Author::new(principal.actor(), origin)).await {
+    match state.store.edit_article(&slug, based_on, &text, &author).await {
         Ok(article) => Ok(Redirect::to(&format!("/kennisbank/{}", article.slug)).into_response()),
-        Err(StoreError::Conflict("article revision")) => match state.store.article(&slug).await {
+        Err(StoreError::Conflict(Conflict::Stale(Record::Article))) => match state.store.article(&slug).await {
             Ok(newer) => {
                 // The next save is based on the newer revision, which the editor now sees beside their own text.
                 let form = EditorForm { revisie: newer.revision.to_string(), ..form };
-                render_editor(&state, Some(&slug), form, StatusCode::CONFLICT, Trouble::Newer(newer)).await
+                render_editor(&state, Some(&slug), form, Some(FormRefusal::Conflict), Trouble::Newer(newer)).await
             }
-            Err(StoreError::NotFound) => render_editor(&state, Some(&slug), form, StatusCode::CONFLICT, moved(&slug)).await,
+            Err(StoreError::NotFound) => render_editor(&state, Some(&slug), form, Some(FormRefusal::Conflict), moved(&slug)).await,
             Err(other) => Err(other.into()),
         },
         Err(StoreError::Conflict(_)) => {
-            render_editor(&state, Some(&slug), form, StatusCode::CONFLICT, Trouble::Fields(vec![slug_taken(&text.slug)])).await
+            render_editor(&state, Some(&slug), form, Some(FormRefusal::Conflict), Trouble::Fields(vec![slug_taken(&text.slug)])).await
         }
-        Err(StoreError::NotFound) => render_editor(&state, Some(&slug), form, StatusCode::CONFLICT, moved(&slug)).await,
+        Err(StoreError::NotFound) => render_editor(&state, Some(&slug), form, Some(FormRefusal::Conflict), moved(&slug)).await,
         Err(other) => Err(other.into()),
     }
 }

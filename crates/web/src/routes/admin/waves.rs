@@ -7,21 +7,20 @@ use std::collections::BTreeMap;
 use askama::Template;
 use axum::Extension;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::access::{Access, Decision};
 use domain::account::Role;
-use domain::audit::{Author, Origin};
 use domain::fieldwork::follow_up::{Rate, asked, response_rates};
+use domain::fieldwork::letters::ReminderInterval;
 use domain::fieldwork::{NewWave, ResponseState, Wave, WaveId, WaveState};
 use domain::register::{OrgCode, OrganisationKind};
 use serde::Deserialize;
 use store::{MessageStatus, OrganisationFilter, StoreError};
 
 use crate::AppState;
-use crate::error::{WebError, page};
-use crate::extract::{Form, Path};
+use crate::error::{FormRefusal, WebError, form_answer, page};
+use crate::extract::{ChangeAuthor, Form, Path};
 use crate::format;
 use crate::session::SignedIn;
 
@@ -58,16 +57,17 @@ struct WavesPage {
 }
 
 pub async fn list(State(state): State<AppState>, Extension(signed): Extension<SignedIn>) -> Result<Response, WebError> {
-    render_list(&state, &signed, NewWaveForm::default(), None, StatusCode::OK).await
+    render_list(&state, &signed, NewWaveForm::default(), None).await
 }
 
+/// The list of waves with the form that makes one; `refused` with the form as typed and why it was not made.
 async fn render_list(
     state: &AppState,
     signed: &SignedIn,
     form: NewWaveForm,
-    error: Option<String>,
-    status: StatusCode,
+    refused: Option<(FormRefusal, String)>,
 ) -> Result<Response, WebError> {
+    let (refusal, error) = refused.unzip();
     let waves = state.store.waves().await?;
     let catalogues = state.store.catalogues().await?.into_iter().map(|c| format!("{}@{}", c.id, c.version)).collect();
     let mut questionnaires: Vec<String> = state.store.questionnaires().await?.into_iter().map(|q| q.id).collect();
@@ -91,27 +91,26 @@ async fn render_list(
         form,
         error,
     })?;
-    Ok((status, html).into_response())
+    form_answer(html, refusal)
 }
 
 pub async fn create(
     State(state): State<AppState>,
     Extension(signed): Extension<SignedIn>,
-    Extension(origin): Extension<Origin>,
+    ChangeAuthor(author): ChangeAuthor,
     Form(form): Form<NewWaveForm>,
 ) -> Result<Response, WebError> {
-    let principal = signed.0.clone().ok_or_else(|| WebError::Forbidden("Log eerst in.".into()))?;
     let wave = match new_wave(&form) {
         Ok(wave) => wave,
-        Err(error) => return render_list(&state, &signed, form, Some(error), StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(error) => return render_list(&state, &signed, form, Some((FormRefusal::Invalid, error))).await,
     };
-    let error = match state.store.create_wave(&wave, false, &Author::new(principal.actor(), origin)).await {
+    let error = match state.store.create_wave(&wave, false, &author).await {
         Ok(created) => return Ok(Redirect::to(&format!("/beheer/metingen/{}", created.id)).into_response()),
         Err(StoreError::Conflict(_)) => format!("Id: er is al een meting ‘{}’. Kies een ander id.", wave.id),
         Err(StoreError::NotFound) => format!("Vragenlijst: er is geen vragenlijst ‘{}’.", wave.questionnaire_id),
         Err(other) => return Err(other.into()),
     };
-    render_list(&state, &signed, form, Some(error), StatusCode::UNPROCESSABLE_ENTITY).await
+    render_list(&state, &signed, form, Some((FormRefusal::Invalid, error))).await
 }
 
 /// The typed form as a wave, or a message that names the field.
@@ -208,7 +207,7 @@ pub async fn follow_up(
     Path(path): Path<WavePath>,
 ) -> Result<Response, WebError> {
     let wave = load_wave(&state, &path.wave).await?;
-    render_wave(&state, &signed, wave, None, StatusCode::OK).await
+    render_wave(&state, &signed, wave, None).await
 }
 
 async fn load_wave(state: &AppState, id: &str) -> Result<Wave, WebError> {
@@ -220,13 +219,13 @@ async fn load_wave(state: &AppState, id: &str) -> Result<Wave, WebError> {
     }
 }
 
-async fn render_wave(
-    state: &AppState,
-    signed: &SignedIn,
-    wave: Wave,
-    notice: Option<String>,
-    status: StatusCode,
-) -> Result<Response, WebError> {
+/// The fieldwork page; `notice` says what a post did, or, with a refusal, why it did not.
+async fn render_wave(state: &AppState, signed: &SignedIn, wave: Wave, notice: Option<Notice>) -> Result<Response, WebError> {
+    let (refusal, notice) = match notice {
+        None => (None, None),
+        Some(Notice::Done(text)) => (None, Some(text)),
+        Some(Notice::Refused(refusal, text)) => (Some(refusal), Some(text)),
+    };
     let on = wave.register_date();
     let register = state.store.organisations(&OrganisationFilter { date: Some(on), ..OrganisationFilter::default() }).await?;
     let provinces: BTreeMap<OrgCode, String> =
@@ -300,7 +299,13 @@ async fn render_wave(
         notice,
         wave,
     })?;
-    Ok((status, html).into_response())
+    form_answer(html, refusal)
+}
+
+/// What the fieldwork page says after a post.
+enum Notice {
+    Done(String),
+    Refused(FormRefusal, String),
 }
 
 fn kind_label(kind: store::MessageKind) -> &'static str {
@@ -335,24 +340,23 @@ pub struct MoveForm {
 pub async fn change_state(
     State(state): State<AppState>,
     Extension(signed): Extension<SignedIn>,
-    Extension(origin): Extension<Origin>,
+    ChangeAuthor(author): ChangeAuthor,
     Path(path): Path<WavePath>,
     Form(form): Form<MoveForm>,
 ) -> Result<Response, WebError> {
-    let principal = signed.0.clone().ok_or_else(|| WebError::Forbidden("Log eerst in.".into()))?;
     let wave = load_wave(&state, &path.wave).await?;
     let next =
         WaveState::parse(&form.naar).ok_or_else(|| WebError::BadRequest(format!("‘{}’ is geen status van een meting.", form.naar)))?;
     if wave.check_move(next).is_err() {
         let notice = format!("Een meting die {} is, kan niet {} worden.", wave.state.label_nl(), next.label_nl());
-        return render_wave(&state, &signed, wave, Some(notice), StatusCode::CONFLICT).await;
+        return render_wave(&state, &signed, wave, Some(Notice::Refused(FormRefusal::Conflict, notice))).await;
     }
-    match state.store.set_wave_state(&wave, next, &Author::new(principal.actor(), origin)).await {
+    match state.store.set_wave_state(&wave, next, &author).await {
         Ok(()) => Ok(Redirect::to(&format!("/beheer/metingen/{}", wave.id)).into_response()),
         Err(StoreError::Conflict(_)) => {
             let fresh = load_wave(&state, &path.wave).await?;
             let notice = "De meting is intussen door iemand anders gewijzigd; bekijk de stand hieronder.".to_owned();
-            render_wave(&state, &signed, fresh, Some(notice), StatusCode::CONFLICT).await
+            render_wave(&state, &signed, fresh, Some(Notice::Refused(FormRefusal::Conflict, notice))).await
         }
         Err(other) => Err(other.into()),
     }
@@ -369,28 +373,26 @@ pub struct LettersForm {
 pub async fn send_letters(
     State(state): State<AppState>,
     Extension(signed): Extension<SignedIn>,
-    Extension(origin): Extension<Origin>,
+    ChangeAuthor(author): ChangeAuthor,
     Path(path): Path<WavePath>,
     Form(form): Form<LettersForm>,
 ) -> Result<Response, WebError> {
-    let principal = signed.0.clone().ok_or_else(|| WebError::Forbidden("Log eerst in.".into()))?;
     let wave = load_wave(&state, &path.wave).await?;
-    let (kind, every_days) = match (form.soort.as_str(), form.dagen.as_deref().map(str::trim)) {
+    let (kind, every_days) = match (form.soort.as_str(), form.dagen.as_deref()) {
         ("uitnodiging", _) => (store::MessageKind::Invitation, 0),
-        ("herinnering", Some(days)) => match days.parse::<u32>() {
-            Ok(days) if days <= 365 => (store::MessageKind::Reminder, days),
-            _ => {
-                let notice = format!("Dagen: ‘{days}’ is geen aantal dagen van 0 tot 365; er is niets verstuurd.");
-                return render_wave(&state, &signed, wave, Some(notice), StatusCode::UNPROCESSABLE_ENTITY).await;
+        ("herinnering", Some(days)) => match ReminderInterval::parse(days) {
+            Ok(interval) => (store::MessageKind::Reminder, interval.days()),
+            Err(refused) => {
+                let notice = Notice::Refused(FormRefusal::Invalid, format!("{refused}; er is niets verstuurd."));
+                return render_wave(&state, &signed, wave, Some(notice)).await;
             }
         },
         _ => return Err(WebError::BadRequest("Kies uitnodigingen of herinneringen.".into())),
     };
     let Some(mailer) = state.mailer.clone() else {
         let notice = "Deze server verstuurt geen mail (er is geen outbox of SMTP-server ingesteld); er is niets verstuurd.".to_owned();
-        return render_wave(&state, &signed, wave, Some(notice), StatusCode::SERVICE_UNAVAILABLE).await;
+        return render_wave(&state, &signed, wave, Some(Notice::Refused(FormRefusal::Unavailable, notice))).await;
     };
-    let author = Author::new(principal.actor(), origin);
     let outreach = crate::outreach::Outreach { kind, public_url: &state.public_url, every_days, now: Utc::now(), author: &author };
     let notice = match crate::outreach::send(&state.store, &mailer, &wave, &outreach).await {
         Ok(report) => {
@@ -419,5 +421,5 @@ pub async fn send_letters(
         Err(error) => return Err(WebError::Internal(error.to_string())),
     };
     let fresh = load_wave(&state, &path.wave).await?;
-    render_wave(&state, &signed, fresh, Some(notice), StatusCode::OK).await
+    render_wave(&state, &signed, fresh, Some(Notice::Done(notice))).await
 }

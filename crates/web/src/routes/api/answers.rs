@@ -4,7 +4,6 @@
 
 use axum::Json;
 use axum::extract::State;
-use domain::fieldwork::follow_up::asked;
 use domain::fieldwork::{ResponseState, Wave};
 use domain::register::{OrgCode, Organisation};
 use serde::{Deserialize, Serialize};
@@ -92,7 +91,7 @@ fn not_found(detail: String) -> ApiError {
 fn unanswered(wave: &Wave, organisation: &Organisation) -> ApiError {
     let Organisation { code, name, .. } = organisation;
     let id = &wave.id;
-    if asked(std::slice::from_ref(organisation), wave.register_date()).is_empty() {
+    if !wave.asks(organisation) {
         not_found(format!(
             "de meting '{id}' vroeg {name} ({code}) niet: zij vroeg de gemeenten die op {} in het register stonden",
             wave.register_date()

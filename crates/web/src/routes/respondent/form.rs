@@ -3,12 +3,9 @@
 //! beside the fields and in a summary at the top.
 
 use askama::Template;
-use axum::Extension;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::account::Role;
-use domain::fieldwork::{Mode, may_edit};
+use domain::fieldwork::{Mode, may_fill_in};
 use domain::questionnaire::{Answers, FieldError};
 use serde::Deserialize;
 use store::StoreError;
@@ -16,9 +13,8 @@ use store::StoreError;
 use super::view::{self, ErrorLink, Input, QuestionView};
 use super::{Context, refusal_text};
 use crate::AppState;
-use crate::error::{WebError, page};
-use crate::extract::{Form, Path, Query};
-use crate::session::SignedIn;
+use crate::error::{FormRefusal, WebError, form_answer, page};
+use crate::extract::{AuthUser, ChangeAuthor, Form, Path, Query};
 
 pub struct Step {
     pub href: String,
@@ -61,27 +57,27 @@ pub struct PagePath {
 
 pub async fn show(
     State(state): State<AppState>,
-    Extension(signed): Extension<SignedIn>,
+    AuthUser(principal): AuthUser,
     Path(path): Path<PagePath>,
     Query(query): Query<PageQuery>,
 ) -> Result<Response, WebError> {
-    let context = Context::load(&state, signed, &path.wave, &path.code).await?;
+    let context = Context::load(&state, principal, &path.wave, &path.code).await?;
     let index = context.page_index(&path.page)?;
     if let Some(redirect) = not_editable(&context) {
         return Ok(redirect);
     }
     let notice = query.bewaard.map(|_| "Uw antwoorden op deze pagina zijn bewaard.".to_owned());
-    render(&context, index, &context.answers(), &[], notice, StatusCode::OK)
+    render(&context, index, &context.answers(), &[], notice, None)
 }
 
 pub async fn save(
     State(state): State<AppState>,
-    Extension(signed): Extension<SignedIn>,
-    Extension(origin): Extension<domain::audit::Origin>,
+    AuthUser(principal): AuthUser,
+    ChangeAuthor(author): ChangeAuthor,
     Path(path): Path<PagePath>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let context = Context::load(&state, signed, &path.wave, &path.code).await?;
+    let context = Context::load(&state, principal, &path.wave, &path.code).await?;
     let index = context.page_index(&path.page)?;
     if let Some(redirect) = not_editable(&context) {
         return Ok(redirect);
@@ -89,8 +85,8 @@ pub async fn save(
     let field = |name: &str| fields.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str());
     let action = field("actie").unwrap_or("opslaan");
     let based_on = field("revisie").and_then(|r| r.parse::<i64>().ok()).filter(|r| *r > 0);
-    let role = context.principal.role();
-    let edit = may_edit(role, context.wave.state, context.response_state()).map_err(|r| WebError::Forbidden(refusal_text(r)))?;
+    let edit = may_fill_in(context.principal.role(), context.wave.state, context.response.as_ref())
+        .map_err(|r| WebError::Forbidden(refusal_text(r)))?;
 
     let block_codes: Vec<String> = context.catalogue.blocks.iter().map(|b| b.code.clone()).collect();
     let given = context.questionnaire.answers_from_form(index, &fields, &block_codes);
@@ -98,7 +94,6 @@ pub async fn save(
     context.questionnaire.merge_page(index, &mut answers, given);
     let mode = context.response.as_ref().map_or(Mode::Online, |r| r.mode.clone());
     let save = context.save(&answers, &mode, based_on, edit, false);
-    let author = domain::audit::Author::new(context.principal.actor(), origin);
     match state.store.save_answers(&save, &author).await {
         Ok(_) => {}
         Err(StoreError::Conflict(_)) => {
@@ -109,7 +104,7 @@ pub async fn save(
             let fresh = context.reload(&state).await?;
             let mut shown = fresh.answers();
             fresh.questionnaire.merge_page(index, &mut shown, context.questionnaire.answers_from_form(index, &fields, &block_codes));
-            return render(&fresh, index, &shown, &[], Some(notice), StatusCode::CONFLICT);
+            return render(&fresh, index, &shown, &[], Some(notice), Some(FormRefusal::Conflict));
         }
         Err(error) => return Err(error.into()),
     }
@@ -127,20 +122,17 @@ pub async fn save(
         "volgende" => {
             let reloaded = context.reload(&state).await?;
             let notice = "Uw antwoorden zijn bewaard, maar deze pagina is nog niet compleet. Verbeter wat hieronder staat.".to_owned();
-            render(&reloaded, index, &answers, &errors, Some(notice), StatusCode::UNPROCESSABLE_ENTITY)
+            render(&reloaded, index, &answers, &errors, Some(notice), Some(FormRefusal::Invalid))
         }
         _ => Ok(Redirect::to(&format!("{base}/pagina/{}?bewaard=1", pages[index].name)).into_response()),
     }
 }
 
-/// When this person cannot change the answers (submitted, wave not open, analyst), the pages are not forms: the
-/// overview shows the answers and says why. An interviewer first records the interview there.
+/// When this person cannot fill in the pages (submitted, wave not open, analyst, an interview not yet recorded),
+/// the pages are not forms: the overview shows the answers and says why, or takes the interview's details.
 fn not_editable(context: &Context) -> Option<Response> {
-    let role = context.principal.role();
-    let interview_missing =
-        role == Role::Interviewer && !matches!(context.response.as_ref().map(|r| &r.mode), Some(Mode::Interview { .. }));
-    let refused = may_edit(role, context.wave.state, context.response_state()).is_err();
-    (refused || interview_missing).then(|| Redirect::to(&context.base()).into_response())
+    let refused = may_fill_in(context.principal.role(), context.wave.state, context.response.as_ref()).is_err();
+    refused.then(|| Redirect::to(&context.base()).into_response())
 }
 
 fn render(
@@ -149,7 +141,7 @@ fn render(
     answers: &Answers,
     errors: &[FieldError],
     notice: Option<String>,
-    status: StatusCode,
+    refused: Option<FormRefusal>,
 ) -> Result<Response, WebError> {
     let pages = context.questionnaire.pages();
     let base = context.base();
@@ -178,5 +170,5 @@ fn render(
         is_last: index + 1 == pages.len(),
         base,
     })?;
-    Ok((status, html).into_response())
+    form_answer(html, refused)
 }

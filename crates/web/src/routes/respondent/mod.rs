@@ -12,12 +12,11 @@ use domain::access::Principal;
 use domain::catalogue::Catalogue;
 use domain::fieldwork::{Edit, Mode, Refusal, Response, Wave, WaveId, WaveState};
 use domain::questionnaire::{Answers, Questionnaire};
-use domain::register::{OrgCode, Organisation, OrganisationKind};
+use domain::register::{OrgCode, Organisation};
 use store::{SaveAnswers, StoreError};
 
 use crate::AppState;
 use crate::error::WebError;
-use crate::session::SignedIn;
 
 /// Everything a questionnaire page needs: the wave, the municipality, the questionnaire and catalogue the wave
 /// asks now, and the response so far.
@@ -31,8 +30,7 @@ pub struct Context {
 }
 
 impl Context {
-    pub async fn load(state: &AppState, signed: SignedIn, wave: &str, code: &str) -> Result<Self, WebError> {
-        let principal = signed.0.ok_or_else(|| WebError::Forbidden("Log eerst in.".into()))?;
+    pub async fn load(state: &AppState, principal: Principal, wave: &str, code: &str) -> Result<Self, WebError> {
         let not_found = || WebError::NotFound(format!("Er is geen meting ‘{wave}’ met gemeente ‘{code}’."));
         let wave_id = WaveId::parse(wave).map_err(|_| not_found())?;
         let code = OrgCode::parse(code).map_err(|_| not_found())?;
@@ -44,7 +42,7 @@ impl Context {
             Err(StoreError::NotFound) => return Err(not_found()),
             other => other?,
         };
-        if organisation.kind() != OrganisationKind::Gemeente || !organisation.is_valid_on(wave.register_date()) {
+        if !wave.asks(&organisation) {
             return Err(WebError::NotFound(format!(
                 "{} ({code}) hoort niet bij de meting ‘{}’: die vraagt de gemeenten zoals ze op {} (het einde van het veldwerk) bestonden.",
                 organisation.name,
@@ -52,7 +50,7 @@ impl Context {
                 crate::format::date(wave.register_date())
             )));
         }
-        if wave.state == WaveState::Draft && principal.organisation().is_some() {
+        if !wave.shown_to_respondents() && principal.organisation().is_some() {
             return Err(WebError::NotFound(format!("De meting ‘{}’ is nog niet begonnen.", wave.title)));
         }
         let stored = state.store.questionnaire(&wave.questionnaire_id, wave.questionnaire_version).await?;
@@ -92,7 +90,7 @@ impl Context {
     /// The same page, read again: after a save was refused because someone saved in between.
     pub async fn reload(&self, state: &AppState) -> Result<Context, WebError> {
         let (wave, code) = (self.wave.id.to_string(), self.organisation.code.to_string());
-        Context::load(state, SignedIn(Some(self.principal.clone())), &wave, &code).await
+        Context::load(state, self.principal.clone(), &wave, &code).await
     }
 
     /// The page index of a page name in the questionnaire.
@@ -114,5 +112,6 @@ pub fn refusal_text(refusal: Refusal) -> String {
         Refusal::NotSubmitted => "Alleen ingediende antwoorden kunnen worden heropend.".into(),
         Refusal::Published => "De resultaten van deze meting zijn gepubliceerd; de antwoorden veranderen niet meer.".into(),
         Refusal::ReadOnly => "Met uw rol kunt u de antwoorden lezen maar niet wijzigen.".into(),
+        Refusal::InterviewFirst => "Leg eerst vast wanneer en met wie het interview was; daarna vult u de antwoorden in.".into(),
     }
 }

@@ -3,14 +3,11 @@
 //! After submission it is the read-only record of what was handed in.
 
 use askama::Template;
-use axum::Extension;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::NaiveDate;
+use domain::access::{Access, Decision};
 use domain::account::Role;
-use domain::audit::{Author, Origin};
-use domain::fieldwork::{Edit, Mode, ResponseState, may_edit, may_reopen, may_submit};
+use domain::fieldwork::{Interview, Mode, ResponseState, may_edit, may_fill_in, may_reopen, may_submit};
 use domain::questionnaire::FieldError;
 use serde::Deserialize;
 use store::StoreError;
@@ -18,10 +15,9 @@ use store::StoreError;
 use super::view::{self, PageSummary};
 use super::{Context, refusal_text};
 use crate::AppState;
-use crate::error::{WebError, page};
-use crate::extract::{Form, Path, Query};
+use crate::error::{FormRefusal, WebError, form_answer, page};
+use crate::extract::{AuthUser, ChangeAuthor, Form, Path, Query};
 use crate::format;
-use crate::session::SignedIn;
 
 #[derive(Template)]
 #[template(path = "vragenlijst.html")]
@@ -66,11 +62,11 @@ pub struct OverviewQuery {
 
 pub async fn show(
     State(state): State<AppState>,
-    Extension(signed): Extension<SignedIn>,
+    AuthUser(principal): AuthUser,
     Path(path): Path<OverviewPath>,
     Query(query): Query<OverviewQuery>,
 ) -> Result<Response, WebError> {
-    let context = Context::load(&state, signed, &path.wave, &path.code).await?;
+    let context = Context::load(&state, principal, &path.wave, &path.code).await?;
     let notice = match (&query.ingediend, &query.heropend, &query.interview) {
         (Some(_), _, _) => context.response.as_ref().and_then(|r| r.submitted_at).map(|at| {
             format!(
@@ -83,7 +79,7 @@ pub async fn show(
         (_, _, Some(_)) => Some("De gegevens van het interview zijn bewaard. U kunt nu de vragenlijst invullen.".to_owned()),
         _ => None,
     };
-    render(&context, notice, None, &[], None, StatusCode::OK)
+    render(&context, notice, None, &[], None, None)
 }
 
 #[derive(Deserialize)]
@@ -93,32 +89,31 @@ pub struct SubmitForm {
 
 pub async fn submit(
     State(state): State<AppState>,
-    Extension(signed): Extension<SignedIn>,
-    Extension(origin): Extension<Origin>,
+    AuthUser(principal): AuthUser,
+    ChangeAuthor(author): ChangeAuthor,
     Path(path): Path<OverviewPath>,
     Form(form): Form<SubmitForm>,
 ) -> Result<Response, WebError> {
-    let context = Context::load(&state, signed, &path.wave, &path.code).await?;
-    let role = context.principal.role();
-    may_submit(role, context.wave.state, context.response_state()).map_err(|r| WebError::Forbidden(refusal_text(r)))?;
+    let context = Context::load(&state, principal, &path.wave, &path.code).await?;
+    let edit = may_submit(context.principal.role(), context.wave.state, context.response_state())
+        .map_err(|r| WebError::Forbidden(refusal_text(r)))?;
     let Some(response) = &context.response else {
         let error = "Er zijn nog geen antwoorden bewaard. Begin met de eerste pagina.".to_owned();
-        return render(&context, None, Some(error), &[], None, StatusCode::UNPROCESSABLE_ENTITY);
+        return render(&context, None, Some(error), &[], None, Some(FormRefusal::Invalid));
     };
     let errors = context.questionnaire.validate_all(&response.answers, &context.catalogue);
     if !errors.is_empty() {
         let error = "De antwoorden zijn nog niet ingediend: enkele vragen moeten nog worden beantwoord of verbeterd.".to_owned();
-        return render(&context, None, Some(error), &errors, None, StatusCode::UNPROCESSABLE_ENTITY);
+        return render(&context, None, Some(error), &errors, None, Some(FormRefusal::Invalid));
     }
     let kept = context.questionnaire.without_hidden(&response.answers);
-    let edit = if role == Role::Admin && context.wave.state != domain::fieldwork::WaveState::Open { Edit::Correction } else { Edit::Draft };
     let save = context.save(&kept, &response.mode, Some(form.revisie), edit, true);
-    match state.store.save_answers(&save, &Author::new(context.principal.actor(), origin)).await {
+    match state.store.save_answers(&save, &author).await {
         Ok(_) => Ok(Redirect::to(&format!("{}?ingediend=1", context.base())).into_response()),
         Err(StoreError::Conflict(_)) => {
             let error = "De antwoorden zijn intussen elders gewijzigd en daarom niet ingediend. Bekijk ze hieronder en dien opnieuw in.";
             let fresh = context.reload(&state).await?;
-            render(&fresh, None, Some(error.to_owned()), &[], None, StatusCode::CONFLICT)
+            render(&fresh, None, Some(error.to_owned()), &[], None, Some(FormRefusal::Conflict))
         }
         Err(error) => Err(error.into()),
     }
@@ -126,22 +121,22 @@ pub async fn submit(
 
 pub async fn reopen(
     State(state): State<AppState>,
-    Extension(signed): Extension<SignedIn>,
-    Extension(origin): Extension<Origin>,
+    AuthUser(principal): AuthUser,
+    ChangeAuthor(author): ChangeAuthor,
     Path(path): Path<OverviewPath>,
     Form(form): Form<SubmitForm>,
 ) -> Result<Response, WebError> {
-    let context = Context::load(&state, signed, &path.wave, &path.code).await?;
+    let context = Context::load(&state, principal, &path.wave, &path.code).await?;
     may_reopen(context.principal.role(), context.wave.state, context.response_state()).map_err(|r| WebError::Forbidden(refusal_text(r)))?;
     let Some(response) = context.response.as_ref().filter(|r| r.revision == form.revisie) else {
         let error = "De antwoorden zijn intussen gewijzigd; bekijk ze opnieuw voordat u heropent.".to_owned();
-        return render(&context, None, Some(error), &[], None, StatusCode::CONFLICT);
+        return render(&context, None, Some(error), &[], None, Some(FormRefusal::Conflict));
     };
-    match state.store.reopen_response(response, &Author::new(context.principal.actor(), origin)).await {
+    match state.store.reopen_response(response, &author).await {
         Ok(()) => Ok(Redirect::to(&format!("{}?heropend=1", context.base())).into_response()),
         Err(StoreError::Conflict(_)) => {
             let error = "De antwoorden zijn intussen gewijzigd; bekijk ze opnieuw voordat u heropent.".to_owned();
-            render(&context, None, Some(error), &[], None, StatusCode::CONFLICT)
+            render(&context, None, Some(error), &[], None, Some(FormRefusal::Conflict))
         }
         Err(error) => Err(error.into()),
     }
@@ -154,50 +149,32 @@ pub struct InterviewInput {
     geinterviewden: String,
 }
 
-/// An interviewer records when the interview was held and with whom; the answers that follow are marked as an
-/// interview.
+/// An interviewer (or the monitor team: the route table's `Access::INTERVIEWS`) records when the interview was held
+/// and with whom; the answers that follow are marked as an interview.
 pub async fn interview(
     State(state): State<AppState>,
-    Extension(signed): Extension<SignedIn>,
-    Extension(origin): Extension<Origin>,
+    AuthUser(principal): AuthUser,
+    ChangeAuthor(author): ChangeAuthor,
     Path(path): Path<OverviewPath>,
     Form(form): Form<InterviewInput>,
 ) -> Result<Response, WebError> {
-    let context = Context::load(&state, signed, &path.wave, &path.code).await?;
-    let role = context.principal.role();
-    if !matches!(role, Role::Interviewer | Role::Admin) {
-        return Err(WebError::Forbidden("Alleen interviewers en het monitorteam leggen een interview vast.".into()));
-    }
-    let edit = may_edit(role, context.wave.state, context.response_state()).map_err(|r| WebError::Forbidden(refusal_text(r)))?;
+    let context = Context::load(&state, principal, &path.wave, &path.code).await?;
+    let edit = may_edit(context.principal.role(), context.wave.state, context.response_state())
+        .map_err(|r| WebError::Forbidden(refusal_text(r)))?;
     let typed = InterviewForm { date: form.datum.trim().to_owned(), interviewees: form.geinterviewden.trim().to_owned(), recorded: false };
-    let date = match NaiveDate::parse_from_str(&typed.date, "%Y-%m-%d") {
-        Ok(date) if date >= context.wave.opens_on && date <= context.wave.closes_on => date,
-        Ok(_) => {
-            let error = format!(
-                "Datum van het interview: kies een datum in de meetperiode, van {} tot en met {}.",
-                format::date(context.wave.opens_on),
-                format::date(context.wave.closes_on)
-            );
-            return render(&context, None, Some(error), &[], Some(typed), StatusCode::UNPROCESSABLE_ENTITY);
-        }
-        Err(_) => {
-            let error = "Datum van het interview: vul een datum in als jjjj-mm-dd, bijvoorbeeld 2010-11-15.".to_owned();
-            return render(&context, None, Some(error), &[], Some(typed), StatusCode::UNPROCESSABLE_ENTITY);
-        }
+    let interview = match Interview::parse(&typed.date, &typed.interviewees, &context.wave) {
+        Ok(interview) => interview,
+        Err(error) => return render(&context, None, Some(error.to_string()), &[], Some(typed), Some(FormRefusal::Invalid)),
     };
-    if typed.interviewees.is_empty() || typed.interviewees.chars().count() > 500 {
-        let error = "Geïnterviewden: vul in met wie het interview was (naam en functie), hoogstens 500 tekens.".to_owned();
-        return render(&context, None, Some(error), &[], Some(typed), StatusCode::UNPROCESSABLE_ENTITY);
-    }
     let answers = context.answers();
-    let mode = Mode::Interview { date, interviewees: typed.interviewees.clone() };
+    let mode = Mode::from(interview);
     let save = context.save(&answers, &mode, Some(form.revisie).filter(|r| *r > 0), edit, false);
-    match state.store.save_answers(&save, &Author::new(context.principal.actor(), origin)).await {
+    match state.store.save_answers(&save, &author).await {
         Ok(_) => Ok(Redirect::to(&format!("{}?interview=1", context.base())).into_response()),
         Err(StoreError::Conflict(_)) => {
             let error = "De antwoorden zijn intussen elders gewijzigd. Vul de gegevens van het interview opnieuw in.".to_owned();
             let fresh = context.reload(&state).await?;
-            render(&fresh, None, Some(error), &[], Some(typed), StatusCode::CONFLICT)
+            render(&fresh, None, Some(error), &[], Some(typed), Some(FormRefusal::Conflict))
         }
         Err(error) => Err(error.into()),
     }
@@ -209,9 +186,10 @@ fn render(
     error: Option<String>,
     errors: &[FieldError],
     typed_interview: Option<InterviewForm>,
-    status: StatusCode,
+    refused: Option<FormRefusal>,
 ) -> Result<Response, WebError> {
     let role = context.principal.role();
+    let records_interviews = Access::INTERVIEWS.decide(Some(&context.principal), None) == Decision::Allow;
     let answers = context.answers();
     // Before submission the overview shows what is still missing; the errors of a failed submission say it louder.
     let missing: Vec<FieldError> = match context.response_state() {
@@ -222,7 +200,7 @@ fn render(
     let edit = may_edit(role, context.wave.state, context.response_state());
     let interview = match (role, typed_interview, context.response.as_ref().map(|r| &r.mode)) {
         (_, Some(typed), _) => Some(typed),
-        (Role::Interviewer | Role::Admin, None, Some(Mode::Interview { date, interviewees })) => {
+        (_, None, Some(Mode::Interview { date, interviewees })) if records_interviews => {
             Some(InterviewForm { date: date.to_string(), interviewees: interviewees.clone(), recorded: true })
         }
         (Role::Interviewer, None, _) => Some(InterviewForm { date: String::new(), interviewees: String::new(), recorded: false }),
@@ -259,9 +237,9 @@ fn render(
         missing: missing.len(),
         may_submit: context.response.is_some() && may_submit(role, context.wave.state, context.response_state()).is_ok(),
         may_reopen: may_reopen(role, context.wave.state, context.response_state()).is_ok(),
-        may_change: edit.is_ok() && (role != Role::Interviewer || interview.as_ref().is_some_and(|i| i.recorded)),
+        may_change: may_fill_in(role, context.wave.state, context.response.as_ref()).is_ok(),
         interview: interview.filter(|_| edit.is_ok() || role == Role::Admin),
         revision: context.response.as_ref().map_or(0, |r| r.revision),
     })?;
-    Ok((status, html).into_response())
+    form_answer(html, refused)
 }

@@ -4,7 +4,6 @@
 use std::sync::Arc;
 
 use askama::Template;
-use axum::Extension;
 use axum::extract::State;
 use axum::response::Html;
 use domain::fieldwork::WaveState;
@@ -13,10 +12,9 @@ use serde::Deserialize;
 use super::Context;
 use crate::AppState;
 use crate::error::{WebError, page};
-use crate::extract::Path;
+use crate::extract::{AuthUser, Path};
 use crate::figures::load_own;
 use crate::routes::public::profile::{Preliminary, ProfileView, profile_view};
-use crate::session::SignedIn;
 
 #[derive(Template)]
 #[template(path = "profiel_voorbeeld.html")]
@@ -35,10 +33,10 @@ pub struct ProfilePath {
 
 pub async fn show(
     State(state): State<AppState>,
-    Extension(signed): Extension<SignedIn>,
+    AuthUser(principal): AuthUser,
     Path(path): Path<ProfilePath>,
 ) -> Result<Html<String>, WebError> {
-    let context = Context::load(&state, signed, &path.wave, &path.code).await?;
+    let context = Context::load(&state, principal, &path.wave, &path.code).await?;
     let organisation = &context.organisation;
     let (figures, profile, preliminary) = match context.wave.state {
         WaveState::Published => {

@@ -5,12 +5,9 @@
 pub mod proposal;
 
 use askama::Template;
-use axum::Extension;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
-use domain::audit::{Author, Origin};
 use domain::fieldwork::{ResponseState, Wave};
 use domain::questionnaire::SupportForm;
 use domain::register::{OrgCode, OrganisationKind};
@@ -19,12 +16,11 @@ use serde::Deserialize;
 use store::{OrganisationFilter, StoredProposal};
 
 use crate::AppState;
-use crate::error::{WebError, page};
-use crate::extract::{Form, Query};
+use crate::error::{FormRefusal, WebError, form_answer, page};
+use crate::extract::{ChangeAuthor, Form, Query};
 use crate::figures::wave_data;
 use crate::format;
 use crate::routes::public::figures::ShareView;
-use crate::session::SignedIn;
 use crate::support::{Labels, wave as find_wave};
 
 pub(crate) struct WaveOption {
@@ -112,7 +108,7 @@ pub async fn page_for(State(state): State<AppState>, Query(query): Query<DemandQ
         Some(id) => Some(find_wave(&state.store, id).await?),
         None => newest_with_answers(&state).await?,
     };
-    render(&state, chosen, SettingsForm::initial(), Vec::new(), StatusCode::OK).await
+    render(&state, chosen, SettingsForm::initial(), Vec::new(), None).await
 }
 
 /// The newest wave in which a municipality submitted.
@@ -134,7 +130,7 @@ async fn render(
     chosen: Option<Wave>,
     form: SettingsForm,
     errors: Vec<FieldError>,
-    status: StatusCode,
+    refused: Option<FormRefusal>,
 ) -> Result<Response, WebError> {
     let waves = state.store.waves().await?;
     let options = waves
@@ -158,7 +154,7 @@ async fn render(
         proposals,
         method: &METHOD_NL,
     })?;
-    Ok((status, html).into_response())
+    form_answer(html, refused)
 }
 
 fn proposal_row(stored: &StoredProposal) -> ProposalRow {
@@ -243,11 +239,9 @@ pub struct RunForm {
 /// with what is wrong.
 pub async fn run(
     State(state): State<AppState>,
-    Extension(signed): Extension<SignedIn>,
-    Extension(origin): Extension<Origin>,
+    ChangeAuthor(author): ChangeAuthor,
     Form(form): Form<RunForm>,
 ) -> Result<Response, WebError> {
-    let principal = signed.0.clone().ok_or_else(|| WebError::Forbidden("Log eerst in.".into()))?;
     let wave = find_wave(&state.store, &form.meting).await?;
     let typed = SettingsForm {
         indeling: form.indeling,
@@ -260,7 +254,7 @@ pub async fn run(
         Ok(settings) => settings,
         Err(errors) => {
             let errors = errors.into_iter().map(|e| FieldError { field: e.field, text: e.message }).collect();
-            return render(&state, Some(wave), typed, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+            return render(&state, Some(wave), typed, errors, Some(FormRefusal::Invalid)).await;
         }
     };
     let register = state.store.organisations(&OrganisationFilter::default()).await?;
@@ -276,9 +270,9 @@ pub async fn run(
                 PlanError::NoMeetingPossible(_) => "indeling",
             };
             let errors = vec![FieldError { field, text: error.to_string() }];
-            return render(&state, Some(wave), typed, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+            return render(&state, Some(wave), typed, errors, Some(FormRefusal::Invalid)).await;
         }
     };
-    let stored = state.store.create_support_plan(&wave.id, &proposal, &Author::new(principal.actor(), origin)).await?;
+    let stored = state.store.create_support_plan(&wave.id, &proposal, &author).await?;
     Ok(Redirect::to(&format!("/beheer/ondersteuning/voorstellen/{}", stored.id)).into_response())
 }

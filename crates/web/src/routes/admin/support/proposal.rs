@@ -6,11 +6,8 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::Extension;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::audit::{Author, Origin};
 use domain::register::OrgCode;
 use domain::support::METHOD_NL;
 use domain::support::settings::km_nl;
@@ -19,10 +16,9 @@ use store::{InvitationOutcome, MeetingInvitation, StoreError};
 
 use super::when;
 use crate::AppState;
-use crate::error::{WebError, page};
+use crate::error::{FormRefusal, WebError, form_answer, page};
 use crate::export::download;
-use crate::extract::{Form, Path};
-use crate::session::SignedIn;
+use crate::extract::{ChangeAuthor, Form, Path};
 use crate::support::{Loaded, export, load, mail};
 
 pub(crate) struct InviteeView {
@@ -88,7 +84,7 @@ pub struct ProposalPath {
 
 pub async fn show(State(state): State<AppState>, Path(path): Path<ProposalPath>) -> Result<Response, WebError> {
     let loaded = load(&state.store, &path.id).await?;
-    render(&state, &loaded, None, StatusCode::OK).await
+    render(&state, &loaded, None, None).await
 }
 
 fn invitation_label(invitation: Option<&MeetingInvitation>) -> String {
@@ -103,7 +99,7 @@ fn invitation_label(invitation: Option<&MeetingInvitation>) -> String {
     }
 }
 
-async fn render(state: &AppState, loaded: &Loaded, notice: Option<Notice>, status: StatusCode) -> Result<Response, WebError> {
+async fn render(state: &AppState, loaded: &Loaded, notice: Option<Notice>, refused: Option<FormRefusal>) -> Result<Response, WebError> {
     let stored = &loaded.stored;
     let proposal = &stored.proposal;
     let labels = &loaded.labels;
@@ -181,7 +177,7 @@ async fn render(state: &AppState, loaded: &Loaded, notice: Option<Notice>, statu
         notice,
         method: &METHOD_NL,
     })?;
-    Ok((status, html).into_response())
+    form_answer(html, refused)
 }
 
 fn refused(text: String) -> Option<Notice> {
@@ -201,7 +197,7 @@ async fn outdated(state: &AppState, id: &str, what: &str) -> Result<Response, We
         "Dit voorstel is intussen door iemand anders aangepast (nu versie {}). {what} Hieronder staat de nieuwste versie; probeer het zo nodig opnieuw.",
         fresh.stored.revision
     );
-    render(state, &fresh, refused(text), StatusCode::CONFLICT).await
+    render(state, &fresh, refused(text), Some(FormRefusal::Conflict)).await
 }
 
 const NOT_ADJUSTED: &str = "Uw wijziging is niet doorgevoerd.";
@@ -221,12 +217,10 @@ pub struct AdjustForm {
 
 pub async fn adjust(
     State(state): State<AppState>,
-    Extension(signed): Extension<SignedIn>,
-    Extension(origin): Extension<Origin>,
+    ChangeAuthor(author): ChangeAuthor,
     Path(path): Path<ProposalPath>,
     Form(form): Form<AdjustForm>,
 ) -> Result<Response, WebError> {
-    let principal = signed.0.clone().ok_or_else(|| WebError::Forbidden("Log eerst in.".into()))?;
     let loaded = load(&state.store, &path.id).await?;
     let based_on = revision(&form.revisie)?;
     if based_on != loaded.stored.revision {
@@ -267,9 +261,8 @@ pub async fn adjust(
     };
     let (action, detail) = match outcome {
         Ok(done) => done,
-        Err(message) => return render(&state, &loaded, refused(message), StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(message) => return render(&state, &loaded, refused(message), Some(FormRefusal::Invalid)).await,
     };
-    let author = Author::new(principal.actor(), origin);
     match state.store.adjust_support_plan(loaded.stored.id, based_on, &proposal, action, detail, &author).await {
         Ok(_) => {
             let anchor = if proposal.meeting(meeting).is_some() { format!("#bijeenkomst-{meeting}") } else { String::new() };
@@ -289,21 +282,19 @@ pub struct MailForm {
 /// E-mails the invitees who have not been sent their invitation yet, and says what happened.
 pub async fn send(
     State(state): State<AppState>,
-    Extension(signed): Extension<SignedIn>,
-    Extension(origin): Extension<Origin>,
+    ChangeAuthor(author): ChangeAuthor,
     Path(path): Path<ProposalPath>,
     Form(form): Form<MailForm>,
 ) -> Result<Response, WebError> {
-    let principal = signed.0.clone().ok_or_else(|| WebError::Forbidden("Log eerst in.".into()))?;
     let loaded = load(&state.store, &path.id).await?;
     if revision(&form.revisie)? != loaded.stored.revision {
         return outdated(&state, &path.id, "Er is niets verstuurd.").await;
     }
     let Some(mailer) = state.mailer.clone() else {
         let text = "Deze server verstuurt geen mail (er is geen outbox of SMTP-server ingesteld); er is niets verstuurd.".to_owned();
-        return render(&state, &loaded, refused(text), StatusCode::SERVICE_UNAVAILABLE).await;
+        return render(&state, &loaded, refused(text), Some(FormRefusal::Unavailable)).await;
     };
-    let report = mail::send(&state.store, &mailer, &loaded, &Author::new(principal.actor(), origin)).await?;
+    let report = mail::send(&state.store, &mailer, &loaded, &author).await?;
     let mut text = format!("{} uitnodiging(en) verstuurd.", report.sent);
     if report.already_sent > 0 {
         text.push_str(&format!(" {} genodigde(n) hadden hun uitnodiging al en kregen die niet nog eens.", report.already_sent));
@@ -317,7 +308,7 @@ pub async fn send(
     let names = report.no_address.iter().map(|code| loaded.labels.name(code)).collect();
     let notice = Notice { text, refused: false, names };
     let loaded = load(&state.store, &path.id).await?;
-    render(&state, &loaded, Some(notice), StatusCode::OK).await
+    render(&state, &loaded, Some(notice), None).await
 }
 
 pub async fn csv(State(state): State<AppState>, Path(path): Path<ProposalPath>) -> Result<Response, WebError> {

@@ -5,22 +5,18 @@
 mod form;
 
 use askama::Template;
-use axum::Extension;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::account::{Email, LinkReason, User};
-use domain::audit::{Author, Origin};
 use serde::Deserialize;
 use store::{AccountChange, StoreError};
 
 use self::form::{AccountForm, Problem, RoleChoice};
 use crate::AppState;
-use crate::error::{WebError, page};
-use crate::extract::{Form, Path, Query};
+use crate::error::{FormRefusal, WebError, page};
+use crate::extract::{ChangeAuthor, Form, Path, Query};
 use crate::format;
 use crate::password_link::NewLink;
-use crate::session::SignedIn;
 
 struct Row {
     id: i64,
@@ -77,24 +73,17 @@ pub async fn new_form() -> Result<Response, WebError> {
     Ok(page(AddPage::new(AccountForm::default(), Vec::new()))?.into_response())
 }
 
-fn author(signed: &SignedIn, origin: Origin) -> Result<Author, WebError> {
-    let principal = signed.0.as_ref().ok_or_else(|| WebError::Forbidden("Log eerst in.".into()))?;
-    Ok(Author::new(principal.actor(), origin))
-}
-
 pub async fn create(
     State(state): State<AppState>,
-    Extension(signed): Extension<SignedIn>,
-    Extension(origin): Extension<Origin>,
+    ChangeAuthor(author): ChangeAuthor,
     Form(typed): Form<AccountForm>,
 ) -> Result<Response, WebError> {
-    let author = author(&signed, origin)?;
-    let refused = |typed: AccountForm, problems: Vec<Problem>, status: StatusCode| -> Result<Response, WebError> {
-        Ok((status, page(AddPage::new(typed, problems))?).into_response())
+    let refused = |typed: AccountForm, problems: Vec<Problem>, refusal: FormRefusal| -> Result<Response, WebError> {
+        Err(WebError::form_refused(refusal, page(AddPage::new(typed, problems))?))
     };
     let new = match typed.check(&state, Email::parse(&typed.email)).await? {
         Ok(new) => new,
-        Err(problems) => return refused(typed, problems, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(problems) => return refused(typed, problems, FormRefusal::Invalid),
     };
     let link = NewLink::generate()?;
     let after = serde_json::json!({
@@ -106,7 +95,7 @@ pub async fn create(
         Ok(user) => user,
         Err(StoreError::Conflict(_)) => {
             let text = format!("Er is al een account voor {}.", new.email);
-            return refused(typed, vec![Problem { id: "email", text }], StatusCode::CONFLICT);
+            return refused(typed, vec![Problem { id: "email", text }], FormRefusal::Conflict);
         }
         Err(other) => return Err(other.into()),
     };
@@ -197,24 +186,22 @@ pub async fn show(State(state): State<AppState>, Path(id): Path<i64>, Query(quer
 
 pub async fn change_role(
     State(state): State<AppState>,
-    Extension(signed): Extension<SignedIn>,
-    Extension(origin): Extension<Origin>,
+    ChangeAuthor(author): ChangeAuthor,
     Path(id): Path<i64>,
     Form(typed): Form<AccountForm>,
 ) -> Result<Response, WebError> {
-    let author = author(&signed, origin)?;
     let user = account(&state, id).await?;
-    let refused = |problems: Vec<Problem>, status: StatusCode| -> Result<Response, WebError> {
-        Ok((status, page(account_page(&user, Some(typed.clone()), problems, None))?).into_response())
+    let refused = |problems: Vec<Problem>, refusal: FormRefusal| -> Result<Response, WebError> {
+        Err(WebError::form_refused(refusal, page(account_page(&user, Some(typed.clone()), problems, None))?))
     };
     let new = match typed.check(&state, Ok(user.email.clone())).await? {
         Ok(new) => new,
-        Err(problems) => return refused(problems, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(problems) => return refused(problems, FormRefusal::Invalid),
     };
     let change = AccountChange::Role { role: new.role, organisation: new.organisation };
     match state.store.change_account(&user.email, &change, &author).await {
         Ok(_) => Ok(shown_after(id, "rol")),
-        Err(StoreError::Refused(error)) => refused(vec![Problem { id: "rol", text: error.message_nl() }], StatusCode::CONFLICT),
+        Err(StoreError::Refused(error)) => refused(vec![Problem { id: "rol", text: error.message_nl() }], FormRefusal::Conflict),
         Err(other) => Err(other.into()),
     }
 }
@@ -227,12 +214,10 @@ pub struct StatusForm {
 
 pub async fn change_status(
     State(state): State<AppState>,
-    Extension(signed): Extension<SignedIn>,
-    Extension(origin): Extension<Origin>,
+    ChangeAuthor(author): ChangeAuthor,
     Path(id): Path<i64>,
     Form(form): Form<StatusForm>,
 ) -> Result<Response, WebError> {
-    let author = author(&signed, origin)?;
     let (disabled, outcome) = match form.actie.as_str() {
         "uitschakelen" => (true, "uitgeschakeld"),
         "inschakelen" => (false, "ingeschakeld"),
@@ -243,7 +228,7 @@ pub async fn change_status(
         Ok(_) => Ok(shown_after(id, outcome)),
         Err(StoreError::Refused(error)) => {
             let html = page(account_page(&user, None, Vec::new(), Some(error.message_nl())))?;
-            Ok((StatusCode::CONFLICT, html).into_response())
+            Err(WebError::form_refused(FormRefusal::Conflict, html))
         }
         Err(other) => Err(other.into()),
     }
@@ -273,12 +258,10 @@ fn shown_after(id: i64, outcome: &str) -> Response {
 
 pub async fn reset(
     State(state): State<AppState>,
-    Extension(signed): Extension<SignedIn>,
-    Extension(origin): Extension<Origin>,
+    ChangeAuthor(author): ChangeAuthor,
     Path(id): Path<i64>,
     Form(form): Form<ResetForm>,
 ) -> Result<Response, WebError> {
-    let author = author(&signed, origin)?;
     form.confirmed("het wachtwoord")?;
     let user = account(&state, id).await?;
     let link = NewLink::generate()?;
@@ -291,12 +274,10 @@ pub async fn reset(
 /// next sign-in sets up a new app.
 pub async fn reset_second_factor(
     State(state): State<AppState>,
-    Extension(signed): Extension<SignedIn>,
-    Extension(origin): Extension<Origin>,
+    ChangeAuthor(author): ChangeAuthor,
     Path(id): Path<i64>,
     Form(form): Form<ResetForm>,
 ) -> Result<Response, WebError> {
-    let author = author(&signed, origin)?;
     form.confirmed("de tweestapsverificatie")?;
     let user = account(&state, id).await?;
     state.store.reset_second_factor(&user.email, &author.change("2fa.reset", user.email.to_string(), None, None)).await?;
