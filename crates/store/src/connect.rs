@@ -137,26 +137,6 @@ impl Store {
     }
 }
 
-impl Store {
-    /// Every table of the schema (less sqlx's own bookkeeping) with its columns, sorted: what the schema-parity
-    /// test compares between the two backends.
-    pub async fn schema_columns(&self) -> Result<Vec<(String, String)>, StoreError> {
-        // Only ordinary tables: a full-text index (FTS5) is a virtual table with shadow tables of its own, which
-        // PostgreSQL does as an index instead.
-        const SQLITE: &str = "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p
-            JOIN pragma_table_list t ON t.name = m.name AND t.schema = 'main'
-            WHERE m.type = 'table' AND t.type = 'table'
-              AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND m.name <> '_sqlx_migrations' ORDER BY 1, 2";
-        const POSTGRES: &str = "SELECT table_name::TEXT, column_name::TEXT FROM information_schema.columns
-            WHERE table_schema = current_schema() AND table_name <> '_sqlx_migrations' ORDER BY 1, 2";
-        let rows = match &self.pool {
-            Pool::Sqlite(pool) => sqlx::query_as(SQLITE).fetch_all(pool).await?,
-            Pool::Postgres(pool) => sqlx::query_as(POSTGRES).fetch_all(pool).await?,
-        };
-        Ok(rows)
-    }
-}
-
 /// The file a `sqlite://` URL names, for what is done to the file itself (a restore copies a backup there).
 pub fn sqlite_file(url: &str) -> Result<std::path::PathBuf, StoreError> {
     let options = SqliteConnectOptions::from_str(url)

@@ -17,6 +17,8 @@ mod knowledge;
 mod password_links;
 mod population;
 mod register;
+#[cfg(feature = "testing")]
+pub mod schema;
 mod second_factor;
 mod sessions;
 mod support_plans;

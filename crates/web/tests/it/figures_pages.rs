@@ -1,6 +1,6 @@
 //! The public figures pages over a real server: the national dashboard with the first wave's headline table, a
 //! breakdown too small to publish, clear refusals, and two processes with their own figures cache that both serve
-//! a correction within a second.
+//! a correction within a second. The dashboard as a whole is compared with its reviewed snapshot in `snapshots`.
 
 use crate::support;
 
@@ -37,8 +37,6 @@ both_backends!(the_dashboard_leads_with_the_headline_table_of_the_first_wave, as
         assert!(headline[..headline.find("</table>").unwrap()].contains(figure), "the headline table lacks {figure}");
     }
     assert!(page.contains("Gesimuleerde gegevens"), "a simulated wave says so");
-    assert!(page.contains("id=\"def-adoptie_gemiddelde\""), "figures link to their definitions");
-    assert!(page.contains("<svg class=\"chart\""), "charts are drawn");
 
     assert!(page.contains("Er zijn geen gemeentegrenzen geïmporteerd"), "without boundaries the map is drawn from centroids");
     assert!(page.contains("<svg class=\"chart map\"") && page.contains("<circle"), "a map of centroids");

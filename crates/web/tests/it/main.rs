@@ -17,4 +17,5 @@ mod profiles;
 mod public_answers;
 mod questionnaire;
 mod second_factor;
+mod snapshots;
 mod support_planning;
