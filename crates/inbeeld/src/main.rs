@@ -1,9 +1,8 @@
-//! `inbeeld`: the command line. Wiring only: parse the command, open the store, call the domain, the store and
-//! the web crate, and report.
+//! `inbeeld`: the command line. Wiring only: parse the command, open the store, call the use cases of `app` (or
+//! the domain and the store where no other front end shares the step), serve the web crate's router, and report.
 
 mod cli;
 mod commands;
-mod demo;
 mod progress;
 
 use std::process::ExitCode;

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use app::AppError;
 use askama::Template;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
@@ -77,6 +78,30 @@ impl From<StoreError> for WebError {
         match error {
             StoreError::NotFound => WebError::NotFound("Deze pagina bestaat niet.".into()),
             StoreError::Unavailable(detail) => WebError::Unavailable(detail),
+            other => WebError::Internal(other.to_string()),
+        }
+    }
+}
+
+/// A use case's refusal in Dutch where it is the user's to mend; the rest is ours, and only logged.
+impl From<AppError> for WebError {
+    fn from(error: AppError) -> Self {
+        match error {
+            AppError::Store(error) => error.into(),
+            AppError::WaveNotOpen { state, .. } => {
+                WebError::BadRequest(format!("De meting is {}; berichten gaan alleen uit zolang het veldwerk open is.", state.label_nl()))
+            }
+            AppError::MoveRefused { refused, .. } => {
+                WebError::BadRequest(format!("Een meting die {} is, kan niet {} worden.", refused.from.label_nl(), refused.to.label_nl()))
+            }
+            AppError::WaveChangedMeanwhile { .. } => {
+                WebError::BadRequest("De meting is intussen door iemand anders gewijzigd; bekijk de stand opnieuw.".into())
+            }
+            AppError::NotAMunicipality(code) => {
+                WebError::BadRequest(format!("{code} is geen gemeente; een uitnodiging is voor een gemeente."))
+            }
+            AppError::NotInRegister(code) => WebError::NotFound(format!("{code} staat niet in het register.")),
+            AppError::LinkValidity(days) => WebError::BadRequest(format!("Een link werkt 1 tot 365 dagen, niet {days}.")),
             other => WebError::Internal(other.to_string()),
         }
     }

@@ -7,12 +7,11 @@
 mod charts;
 mod compressed;
 mod error;
-pub mod export;
+mod export;
 mod extract;
 mod figures;
 mod format;
 mod middleware;
-pub mod outreach;
 mod password_link;
 mod qr;
 mod routes;

@@ -3,13 +3,13 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
+use app::export::{Export as WaveExport, write_codebook_csv, write_csv, write_json, write_xlsx};
 use domain::catalogue::write_catalogue_toml;
 use domain::fieldwork::export::ResponseRecord;
 use domain::fieldwork::{Wave, WaveId};
 use domain::register::write_register_csv;
 use futures_util::{Stream, StreamExt};
 use store::{OrganisationFilter, Store, StoreError};
-use web::export::{Export as WaveExport, write_codebook_csv, write_csv, write_json, write_xlsx};
 
 use crate::cli::{Export, ExportFormat, Format};
 

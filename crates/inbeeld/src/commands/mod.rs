@@ -32,7 +32,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Demo => {
             store.migrate().await?;
-            if crate::demo::fill(&store).await? {
+            if app::demo::fill(&store, &command_line_author()).await.context("cannot load the demo")? {
                 println!(
                     "demo: the register (2011 and 2026 divisions), population figures, catalogues, the questionnaire and two simulated, published waves (eerste-meting and vervolgmeting: drawn answers, not real ones) and the collaborations drawn from them are loaded"
                 );

@@ -12,7 +12,7 @@ pub async fn run(store: Store, addr: SocketAddr, demo: bool, state: AppState, ma
     let state = state.with_mailer(mail_settings.mailer()?);
     tracing::info!(mail = %mail::config_summary(&mail_settings.config()), "letters to municipalities go out through this mail configuration");
     store.migrate().await?;
-    if demo && crate::demo::fill(&store).await? {
+    if demo && app::demo::fill(&store, &super::command_line_author()).await.context("cannot load the demo")? {
         tracing::info!("the empty database was filled with the demo");
     }
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;

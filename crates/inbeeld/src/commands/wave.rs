@@ -2,10 +2,11 @@
 //! and reminders.
 
 use anyhow::bail;
+use app::AppError;
+use app::outreach::{self, Outreach, OutreachReport};
 use domain::fieldwork::{NewWave, Wave, WaveId, WaveState};
 use domain::register::OrgCode;
 use store::{MessageKind, Store, StoreError};
-use web::outreach::{self, Outreach, OutreachReport};
 
 use crate::cli::{MailArgs, WaveCommand};
 
@@ -77,9 +78,10 @@ pub async fn run(store: &Store, command: WaveCommand) -> anyhow::Result<()> {
     };
     let wave = stored_wave(store, &id).await?;
     let id = wave.id.clone();
-    wave.check_move(next)?;
-    match store.set_wave_state(&wave, next, &author).await {
-        Err(StoreError::Conflict(_)) => bail!("wave {id} was changed by someone else just now; look again with `inbeeld wave list`"),
+    match app::waves::move_wave(store, &wave, next, &author).await {
+        Err(AppError::WaveChangedMeanwhile { .. }) => {
+            bail!("wave {id} was changed by someone else just now; look again with `inbeeld wave list`")
+        }
         other => other?,
     }
     println!("wave: {id} is {next} (was {})", wave.state);
@@ -127,7 +129,7 @@ async fn letters(
         MessageKind::Reminder => "reminders",
     };
     // Checked before the mailer is made, which creates the outbox folder.
-    if wave.state != WaveState::Open {
+    if outreach::check_open(&wave).is_err() {
         bail!("wave {} is {}; {what} go out only while a wave is open (`inbeeld wave open {}`)", wave.id, wave.state, wave.id);
     }
     let mailer = mail_settings.mailer()?;

@@ -2,10 +2,11 @@
 //! the host, as CSV (text cells that a spreadsheet would read as a formula neutralised, as every export does) and
 //! as XLSX (numbers as number cells, texts as string cells, which a spreadsheet never evaluates).
 
+use app::AppError;
+use app::export::neutralised;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 use super::Loaded;
-use crate::export::{ExportError, neutralised};
 
 pub const HEADER: [&str; 9] =
     ["bijeenkomst", "bouwsteen", "onderwerp", "regio", "gastgemeente_code", "gastgemeente", "gemeente_code", "gemeente", "afstand_km"];
@@ -57,7 +58,7 @@ pub fn file_name(loaded: &Loaded, ending: &str) -> String {
     format!("inbeeld-voorstel-{}-genodigden{ending}", loaded.stored.id)
 }
 
-pub fn csv(rows: &[Row]) -> Result<Vec<u8>, ExportError> {
+pub fn csv(rows: &[Row]) -> Result<Vec<u8>, AppError> {
     let mut csv = csv::Writer::from_writer(Vec::new());
     csv.write_record(HEADER)?;
     for row in rows {
@@ -66,10 +67,10 @@ pub fn csv(rows: &[Row]) -> Result<Vec<u8>, ExportError> {
         record.push(row.distance_km.map(|d| d.to_string()).unwrap_or_default());
         csv.write_record(&record)?;
     }
-    csv.into_inner().map_err(|e| ExportError::Io(e.into_error()))
+    csv.into_inner().map_err(|e| AppError::Io(e.into_error()))
 }
 
-pub fn xlsx(rows: &[Row]) -> Result<Vec<u8>, ExportError> {
+pub fn xlsx(rows: &[Row]) -> Result<Vec<u8>, AppError> {
     Ok(workbook(rows)?)
 }
 

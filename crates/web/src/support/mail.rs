@@ -41,7 +41,7 @@ pub async fn send(store: &Store, mailer: &Mailer, loaded: &Loaded, author: &Auth
         .map(|i| (i.meeting, i.organisation))
         .collect();
     let addresses = addresses(store, loaded).await?;
-    let signature = crate::outreach::signature(&mailer.sender());
+    let signature = app::outreach::signature(&mailer.sender());
 
     let mut report = MailReport::default();
     for meeting in &plan.proposal.meetings {

@@ -12,7 +12,6 @@ mod figures_pages;
 mod http;
 mod knowledge;
 mod openapi;
-mod outreach;
 mod profiles;
 mod public_answers;
 mod questionnaire;

@@ -16,7 +16,7 @@ use reqwest::StatusCode;
 use serde_json::Value;
 use store::testing::author;
 use store::{SaveAnswers, Store, both_backends};
-use support::{Site, download, read_csv};
+use support::{Site, download, read_csv, store_demo_wave};
 
 const WAVE: &str = "eerste-meting";
 const SUBMITTED: usize = 380;
@@ -65,16 +65,11 @@ struct Fixture {
 async fn published_first_wave(store: &Store) -> Fixture {
     let site = Site::start(store, false).await;
     let demo = domain::demo::data().unwrap();
-    let questionnaire = &demo.questionnaire;
-    let source = domain::demo::QUESTIONNAIRE_SOURCE;
-    store.import_questionnaire(&questionnaire.id, &questionnaire.version, &questionnaire.title.nl, source, &author()).await.unwrap();
     let first = demo.first_wave().unwrap();
-    let wave = store.create_wave(&first.wave, true, &author()).await.unwrap();
-    store.set_wave_state(&wave, WaveState::Open, &author()).await.unwrap();
-    for response in &first.responses {
-        save(store, &wave, &response.organisation, &response.answers, &response.mode, true).await;
-    }
-    let submitted: BTreeMap<OrgCode, Answers> = first.responses.iter().map(|r| (r.organisation.clone(), r.answers.clone())).collect();
+    store_demo_wave(store, &first, WaveState::Open).await;
+    let wave = store.wave(&first.wave.id).await.unwrap();
+    let submitted: BTreeMap<OrgCode, Answers> =
+        first.responses.iter().map(|r| (r.organisation.clone(), demo.questionnaire.without_hidden(&r.answers))).collect();
     assert_eq!(submitted.len(), SUBMITTED);
     let drafted = first.asked.iter().find(|code| !submitted.contains_key(*code)).expect("a municipality that did not respond").clone();
     let draft: Answers = [
@@ -84,7 +79,7 @@ async fn published_first_wave(store: &Store) -> Fixture {
     .into();
     save(store, &wave, &drafted, &draft, &Mode::Online, false).await;
     for state in [WaveState::Closed, WaveState::Published] {
-        store.set_wave_state(&store.wave(&wave.id).await.unwrap(), state, &author()).await.unwrap();
+        app::waves::move_wave(store, &store.wave(&wave.id).await.unwrap(), state, &author()).await.unwrap();
     }
     let mut concept = demo.second_wave().unwrap().wave;
     concept.id = domain::fieldwork::WaveId::parse("concept").unwrap();

@@ -22,7 +22,8 @@ const ADMIN: &str = "beheer@instituut.nl";
 const ANALYST: &str = "analist@instituut.nl";
 
 /// The demo's simulated first wave, submitted, with the contact e-mail left out of the answers of `unreachable`;
-/// and a wave without answers. Served with `mailer`, with an admin and an analyst.
+/// and a wave without answers. Stored here rather than by `app::demo::store_simulated_wave`, which refuses answers
+/// that lack a required one, as those of `unreachable` do. Served with `mailer`, with an admin and an analyst.
 async fn planning_site(store: &Store, mailer: Option<Mailer>, unreachable: &[&str]) -> Site {
     Site::start(store, false).await;
     let demo = domain::demo::data().unwrap();

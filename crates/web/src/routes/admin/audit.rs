@@ -1,5 +1,6 @@
 //! `/beheer/audit`: the audit log with filters, and `/beheer/audit.csv`: the same selection as a file.
 
+use app::export::neutralise;
 use askama::Template;
 use axum::extract::State;
 use axum::http::header;
@@ -11,7 +12,6 @@ use store::AuditFilter;
 
 use crate::AppState;
 use crate::error::{WebError, page};
-use crate::export::neutralise;
 use crate::extract::Query;
 
 /// The most entries one page shows; the export has them all.

@@ -1,6 +1,7 @@
 //! `/beheer/metingen/{wave}/antwoorden.{csv,xlsx,json}` and `codeboek.csv`: the raw responses of a wave for the
-//! monitor team and analysts, streamed from the database (see `crate::export`).
+//! monitor team and analysts, streamed from the database (see `app::export` and `crate::export`).
 
+use app::export::Export;
 use axum::extract::State;
 use axum::response::Response;
 use domain::fieldwork::WaveId;
@@ -9,7 +10,7 @@ use store::StoreError;
 
 use crate::AppState;
 use crate::error::WebError;
-use crate::export::{Export, ExportError, codebook_download, csv_download, json_download, xlsx_download};
+use crate::export::{codebook_download, csv_download, json_download, xlsx_download};
 use crate::extract::Path;
 
 #[derive(Deserialize)]
@@ -24,11 +25,7 @@ async fn prepare(state: &AppState, wave: &str) -> Result<Export, WebError> {
         Err(StoreError::NotFound) => return Err(not_found()),
         other => other?,
     };
-    Export::prepare(&state.store, wave).await.map_err(export_failed)
-}
-
-fn export_failed(error: ExportError) -> WebError {
-    WebError::Internal(format!("an export could not be prepared: {error}"))
+    Ok(Export::prepare(&state.store, wave).await?)
 }
 
 pub async fn csv(State(state): State<AppState>, Path(path): Path<DownloadPath>) -> Result<Response, WebError> {
@@ -43,11 +40,11 @@ pub async fn json(State(state): State<AppState>, Path(path): Path<DownloadPath>)
 
 pub async fn codebook(State(state): State<AppState>, Path(path): Path<DownloadPath>) -> Result<Response, WebError> {
     let export = prepare(&state, &path.wave).await?;
-    codebook_download(&export).map_err(export_failed)
+    Ok(codebook_download(&export)?)
 }
 
 /// The spreadsheet, written to a temporary file and streamed from there (see `export::xlsx_download`).
 pub async fn xlsx(State(state): State<AppState>, Path(path): Path<DownloadPath>) -> Result<Response, WebError> {
     let export = prepare(&state, &path.wave).await?;
-    xlsx_download(&state.store, export).await.map_err(export_failed)
+    Ok(xlsx_download(&state.store, export).await?)
 }

@@ -4,6 +4,8 @@
 
 use std::collections::BTreeMap;
 
+use app::AppError;
+use app::outreach::{self, Outreach};
 use askama::Template;
 use axum::Extension;
 use axum::extract::State;
@@ -347,13 +349,13 @@ pub async fn change_state(
     let wave = load_wave(&state, &path.wave).await?;
     let next =
         WaveState::parse(&form.naar).ok_or_else(|| WebError::BadRequest(format!("‘{}’ is geen status van een meting.", form.naar)))?;
-    if wave.check_move(next).is_err() {
-        let notice = format!("Een meting die {} is, kan niet {} worden.", wave.state.label_nl(), next.label_nl());
-        return render_wave(&state, &signed, wave, Some(Notice::Refused(FormRefusal::Conflict, notice))).await;
-    }
-    match state.store.set_wave_state(&wave, next, &author).await {
+    match app::waves::move_wave(&state.store, &wave, next, &author).await {
         Ok(()) => Ok(Redirect::to(&format!("/beheer/metingen/{}", wave.id)).into_response()),
-        Err(StoreError::Conflict(_)) => {
+        Err(AppError::MoveRefused { .. }) => {
+            let notice = format!("Een meting die {} is, kan niet {} worden.", wave.state.label_nl(), next.label_nl());
+            render_wave(&state, &signed, wave, Some(Notice::Refused(FormRefusal::Conflict, notice))).await
+        }
+        Err(AppError::WaveChangedMeanwhile { .. }) => {
             let fresh = load_wave(&state, &path.wave).await?;
             let notice = "De meting is intussen door iemand anders gewijzigd; bekijk de stand hieronder.".to_owned();
             render_wave(&state, &signed, fresh, Some(Notice::Refused(FormRefusal::Conflict, notice))).await
@@ -393,8 +395,8 @@ pub async fn send_letters(
         let notice = "Deze server verstuurt geen mail (er is geen outbox of SMTP-server ingesteld); er is niets verstuurd.".to_owned();
         return render_wave(&state, &signed, wave, Some(Notice::Refused(FormRefusal::Unavailable, notice))).await;
     };
-    let outreach = crate::outreach::Outreach { kind, public_url: &state.public_url, every_days, now: Utc::now(), author: &author };
-    let notice = match crate::outreach::send(&state.store, &mailer, &wave, &outreach).await {
+    let outreach = Outreach { kind, public_url: &state.public_url, every_days, now: Utc::now(), author: &author };
+    let notice = match outreach::send(&state.store, &mailer, &wave, &outreach).await {
         Ok(report) => {
             let what = if kind == store::MessageKind::Invitation { "uitnodigingen" } else { "herinneringen" };
             let mut text = format!(
@@ -414,11 +416,10 @@ pub async fn send_letters(
             }
             text
         }
-        Err(crate::outreach::OutreachError::NotOpen { .. }) => {
+        Err(AppError::WaveNotOpen { .. }) => {
             format!("De meting is {}; berichten gaan alleen uit zolang het veldwerk open is.", wave.state.label_nl())
         }
-        Err(crate::outreach::OutreachError::Store(error)) => return Err(error.into()),
-        Err(error) => return Err(WebError::Internal(error.to_string())),
+        Err(error) => return Err(error.into()),
     };
     let fresh = load_wave(&state, &path.wave).await?;
     render_wave(&state, &signed, fresh, Some(Notice::Done(notice))).await

@@ -2,10 +2,11 @@
 //! municipality, as open data. Only the submitted responses, and of each only the answers to the questions the
 //! questionnaire marks `public`, after the wave, the municipality's code, name and province and the questionnaire
 //! version (`domain::fieldwork::export::Layout::public`); no contact details, free texts, interviewees or times.
-//! Streamed from the database by the same writers as the monitor team's downloads (`crate::export`).
+//! Streamed from the database by the same writers as the monitor team's downloads (`app::export`).
 //!
 //! A wave that does not exist or is not published answers the same 404 page as its figures.
 
+use app::export::Export;
 use axum::extract::State;
 use axum::response::Response;
 use domain::fieldwork::{Wave, WaveId, WaveState};
@@ -13,7 +14,7 @@ use store::{Store, StoreError};
 
 use crate::AppState;
 use crate::error::WebError;
-use crate::export::{Export, ExportError, codebook_download, csv_download, json_download, xlsx_download};
+use crate::export::{codebook_download, csv_download, json_download, xlsx_download};
 use crate::extract::Path;
 use crate::figures::not_published;
 
@@ -30,16 +31,12 @@ pub(crate) async fn published_wave(store: &Store, wave: &str) -> Result<Option<W
 
 /// The open-data export of a published wave's public answers.
 pub(crate) async fn public_export(store: &Store, wave: Wave) -> Result<Export, WebError> {
-    Export::prepare_public(store, wave).await.map_err(failed)
+    Ok(Export::prepare_public(store, wave).await?)
 }
 
 async fn prepare(state: &AppState, wave: &str) -> Result<Export, WebError> {
     let wave = published_wave(&state.store, wave).await?.ok_or_else(not_published)?;
     public_export(&state.store, wave).await
-}
-
-fn failed(error: ExportError) -> WebError {
-    WebError::Internal(format!("the public answers could not be exported: {error}"))
 }
 
 pub async fn csv(State(state): State<AppState>, Path(wave): Path<String>) -> Result<Response, WebError> {
@@ -54,10 +51,10 @@ pub async fn json(State(state): State<AppState>, Path(wave): Path<String>) -> Re
 
 pub async fn xlsx(State(state): State<AppState>, Path(wave): Path<String>) -> Result<Response, WebError> {
     let export = prepare(&state, &wave).await?;
-    xlsx_download(&state.store, export).await.map_err(failed)
+    Ok(xlsx_download(&state.store, export).await?)
 }
 
 pub async fn codebook(State(state): State<AppState>, Path(wave): Path<String>) -> Result<Response, WebError> {
     let export = prepare(&state, &wave).await?;
-    codebook_download(&export).map_err(failed)
+    Ok(codebook_download(&export)?)
 }

@@ -17,6 +17,8 @@ use std::borrow::Cow;
 use std::io::Write;
 use std::sync::Arc;
 
+use app::AppError;
+use app::export::neutralised;
 use axum::body::Body;
 use axum::extract::State;
 use axum::response::Response;
@@ -30,7 +32,7 @@ use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::error::WebError;
-use crate::export::{ExportError, download, neutralised};
+use crate::export::download;
 use crate::extract::Path;
 use crate::figures::WaveFigures;
 
@@ -260,7 +262,7 @@ fn count(value: Option<usize>) -> String {
 }
 
 /// Writes the table as CSV, a header row first.
-pub fn write_table_csv<W: Write>(rows: &[FigureRow], out: W) -> Result<W, ExportError> {
+pub fn write_table_csv<W: Write>(rows: &[FigureRow], out: W) -> Result<W, AppError> {
     let mut csv = csv::Writer::from_writer(out);
     csv.write_record(COLUMNS.iter().map(|c| c.0))?;
     for row in rows {
@@ -278,22 +280,22 @@ pub fn write_table_csv<W: Write>(rows: &[FigureRow], out: W) -> Result<W, Export
         ];
         csv.write_record(cells.iter().map(|cell| cell.as_bytes()))?;
     }
-    csv.into_inner().map_err(|e| ExportError::Io(e.into_error()))
+    csv.into_inner().map_err(|e| AppError::Io(e.into_error()))
 }
 
 /// Writes the codebook as CSV, a header row first.
-pub fn write_codebook_csv<W: Write>(rows: &[[String; 4]], out: W) -> Result<W, ExportError> {
+pub fn write_codebook_csv<W: Write>(rows: &[[String; 4]], out: W) -> Result<W, AppError> {
     let mut csv = csv::Writer::from_writer(out);
     csv.write_record(CODEBOOK_COLUMNS)?;
     for row in rows {
         csv.write_record(row.iter().map(|cell| neutralised(cell).into_owned()))?;
     }
-    csv.into_inner().map_err(|e| ExportError::Io(e.into_error()))
+    csv.into_inner().map_err(|e| AppError::Io(e.into_error()))
 }
 
 /// The workbook: a sheet `indicatoren` with the table and a sheet `codeboek`. Numbers are number cells, texts
 /// string cells, which a spreadsheet never evaluates.
-pub fn write_workbook(rows: &[FigureRow], codebook: &[[String; 4]]) -> Result<Vec<u8>, ExportError> {
+pub fn write_workbook(rows: &[FigureRow], codebook: &[[String; 4]]) -> Result<Vec<u8>, AppError> {
     let bold = Format::new().set_bold();
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();
@@ -358,7 +360,7 @@ struct Kolom {
     omschrijving: &'static str,
 }
 
-fn failed(error: ExportError) -> WebError {
+fn failed(error: AppError) -> WebError {
     WebError::Internal(format!("an open-data download could not be written: {error}"))
 }
 
@@ -396,7 +398,7 @@ pub async fn xlsx(State(state): State<AppState>, Path(wave): Path<String>) -> Re
     let work = Arc::clone(&figures);
     let bytes = tokio::task::spawn_blocking(move || write_workbook(&table(&work), &codebook_rows(&work)))
         .await
-        .map_err(|e| failed(ExportError::Worker(e.to_string())))?
+        .map_err(|e| failed(AppError::Worker(e.to_string())))?
         .map_err(failed)?;
     Ok(download("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", &name, Body::from(bytes)))
 }

@@ -25,12 +25,7 @@ impl Site {
     /// Serves `store`, filled with the demo data unless `empty`, on a free port.
     pub async fn start(store: &Store, empty: bool) -> Site {
         if !empty {
-            let demo = domain::demo::data().unwrap();
-            store.import_register(&demo.organisations, &author(), &mut |_| {}).await.unwrap();
-            store.import_population(&demo.populations, &author(), &mut |_| {}).await.unwrap();
-            for catalogue in &demo.catalogues {
-                store.import_catalogue(catalogue, &author()).await.unwrap();
-            }
+            app::demo::store_reference_data(store, &domain::demo::data().unwrap(), &author()).await.unwrap();
         }
         Self::serve(inbeeld_web::AppState::new(store.clone())).await
     }
@@ -194,51 +189,15 @@ pub fn read_csv(bytes: &[u8]) -> (Vec<String>, Vec<std::collections::BTreeMap<St
     (header, rows)
 }
 
-/// Stores one of the demo's simulated waves as fieldwork would (the questionnaire, the wave, every response
-/// submitted) and moves it on to `state`. The demo's register and catalogues must be there (`Site::start`).
+/// Stores one of the demo's simulated waves as `inbeeld demo` does (`app::demo::store_simulated_wave`: the
+/// questionnaire, the wave, every response submitted) and moves it on to `state`. The demo's register and catalogues
+/// must be there (`Site::start`).
 pub async fn store_demo_wave(store: &Store, simulated: &domain::demo::SimulatedWave<'_>, state: domain::fieldwork::WaveState) {
-    use domain::fieldwork::{Edit, WaveState};
-    assert_ne!(state, WaveState::Draft, "a wave in draft has no responses");
-    import_demo_questionnaire(store).await;
-    // The demo's answers are simulated, and the wave says so.
-    let wave = store.create_wave(&simulated.wave, true, &author()).await.unwrap();
-    store.set_wave_state(&wave, WaveState::Open, &author()).await.unwrap();
-    for response in &simulated.responses {
-        let save = store::SaveAnswers {
-            wave: &wave.id,
-            organisation: &response.organisation,
-            questionnaire_id: &wave.questionnaire_id,
-            questionnaire_version: wave.questionnaire_version,
-            answers: &response.answers,
-            mode: &response.mode,
-            based_on: None,
-            edit: Edit::Draft,
-            submit: true,
-        };
-        store.save_answers(&save, &author()).await.unwrap();
-    }
-    let moves: &[WaveState] = match state {
-        WaveState::Draft | WaveState::Open => &[],
-        WaveState::Closed => &[WaveState::Closed],
-        WaveState::Published => &[WaveState::Closed, WaveState::Published],
-    };
-    for next in moves {
-        store.set_wave_state(&store.wave(&wave.id).await.unwrap(), *next, &author()).await.unwrap();
-    }
+    let demo = domain::demo::data().unwrap();
+    app::demo::store_simulated_wave(store, &demo, simulated, state, &author()).await.unwrap();
 }
 
 /// Stores the demo's questionnaire, as `inbeeld demo` does.
 pub async fn import_demo_questionnaire(store: &Store) {
-    let demo = domain::demo::data().unwrap();
-    let questionnaire = &demo.questionnaire;
-    store
-        .import_questionnaire(
-            &questionnaire.id,
-            &questionnaire.version,
-            &questionnaire.title.nl,
-            domain::demo::QUESTIONNAIRE_SOURCE,
-            &author(),
-        )
-        .await
-        .unwrap();
+    app::demo::store_questionnaire(store, &domain::demo::data().unwrap(), &author()).await.unwrap();
 }

@@ -8,11 +8,12 @@ use domain::fieldwork::export::{Layout, ResponseRecord};
 use futures_util::{Stream, StreamExt};
 use store::StoreError;
 
-use super::{Export, ExportError};
+use super::Export;
+use crate::AppError;
 
 /// Writes the whole document: the wave, the codebook, and the responses as they arrive. Returns how many
 /// responses.
-pub async fn write_json<S, W>(export: &Export, responses: S, out: W) -> Result<u64, ExportError>
+pub async fn write_json<S, W>(export: &Export, responses: S, out: W) -> Result<u64, AppError>
 where
     S: Stream<Item = Result<ResponseRecord, StoreError>>,
     W: Write,
@@ -33,8 +34,9 @@ where
     Ok(count)
 }
 
-/// Everything up to the first response.
-pub(super) fn start<W: Write>(out: &mut W, export: &Export) -> Result<(), ExportError> {
+/// Everything up to the first response; with `response` and `end`, the pieces of `write_json` for a writer that
+/// hands its bytes on in chunks.
+pub fn start<W: Write>(out: &mut W, export: &Export) -> Result<(), AppError> {
     out.write_all(b"{\"wave\":")?;
     serde_json::to_writer(&mut *out, &export.wave)?;
     out.write_all(b",\n\"codebook\":[")?;
@@ -46,13 +48,15 @@ pub(super) fn start<W: Write>(out: &mut W, export: &Export) -> Result<(), Export
     Ok(())
 }
 
-pub(super) fn response<W: Write>(out: &mut W, first: bool, layout: &Layout, record: &ResponseRecord) -> Result<(), ExportError> {
+/// One response, on a line of its own; `first` for the first one written.
+pub fn response<W: Write>(out: &mut W, first: bool, layout: &Layout, record: &ResponseRecord) -> Result<(), AppError> {
     out.write_all(if first { b"\n" } else { b",\n" })?;
     serde_json::to_writer(&mut *out, &layout.json(record))?;
     Ok(())
 }
 
-pub(super) fn end<W: Write>(out: &mut W) -> Result<(), ExportError> {
+/// What closes the document after the last response.
+pub fn end<W: Write>(out: &mut W) -> Result<(), AppError> {
     out.write_all(b"\n]}\n")?;
     Ok(())
 }

@@ -10,7 +10,8 @@ use rust_xlsxwriter::{ColNum, Format, RowNum, Workbook, Worksheet, XlsxError};
 use store::StoreError;
 use tokio::sync::mpsc;
 
-use super::{Export, ExportError};
+use super::Export;
+use crate::AppError;
 
 /// Excel's last row number (0-based); row 0 is the header.
 const LAST_ROW: RowNum = 1_048_575;
@@ -22,7 +23,7 @@ const QUEUE: usize = 256;
 /// Writes the workbook onto `out` (a file, or standard output: it need not be seekable). The cells are written
 /// and the workbook zipped on a blocking thread, so that a large export does not hold up the async runtime.
 /// Returns how many responses.
-pub async fn write_xlsx<S, W>(export: &Export, responses: S, out: W) -> Result<u64, ExportError>
+pub async fn write_xlsx<S, W>(export: &Export, responses: S, out: W) -> Result<u64, AppError>
 where
     S: Stream<Item = Result<ResponseRecord, StoreError>>,
     W: Write + Send + 'static,
@@ -39,14 +40,14 @@ where
         }
     }
     drop(sender);
-    worker.await.map_err(|e| ExportError::Worker(e.to_string()))?
+    worker.await.map_err(|e| AppError::Worker(e.to_string()))?
 }
 
 fn write_workbook<W: Write + Send>(
     export: &Export,
     mut receiver: mpsc::Receiver<Result<ResponseRecord, StoreError>>,
     out: W,
-) -> Result<u64, ExportError> {
+) -> Result<u64, AppError> {
     let layout = &export.layout;
     let bold = Format::new().set_bold();
     let mut workbook = Workbook::new();
@@ -67,7 +68,7 @@ fn write_workbook<W: Write + Send>(
             continue;
         }
         if row == LAST_ROW {
-            return Err(ExportError::TooManyRows(LAST_ROW));
+            return Err(AppError::TooManyRows(LAST_ROW));
         }
         row += 1;
         for (column, cell) in layout.row(&record).into_iter().enumerate() {
@@ -88,7 +89,7 @@ fn write_workbook<W: Write + Send>(
     Ok(u64::from(row))
 }
 
-fn write_codebook(sheet: &mut Worksheet, layout: &Layout, bold: &Format) -> Result<(), ExportError> {
+fn write_codebook(sheet: &mut Worksheet, layout: &Layout, bold: &Format) -> Result<(), AppError> {
     sheet.set_name("codebook")?;
     sheet.set_freeze_panes(1, 0)?;
     for (column, name) in CODEBOOK_HEADER.iter().enumerate() {
@@ -104,8 +105,8 @@ fn write_codebook(sheet: &mut Worksheet, layout: &Layout, bold: &Format) -> Resu
     Ok(())
 }
 
-fn column_number(index: usize) -> Result<ColNum, ExportError> {
-    ColNum::try_from(index).map_err(|_| ExportError::Xlsx(XlsxError::RowColumnLimitError))
+fn column_number(index: usize) -> Result<ColNum, AppError> {
+    ColNum::try_from(index).map_err(|_| AppError::Xlsx(XlsxError::RowColumnLimitError))
 }
 
 /// The text, cut at Excel's limit: a cell cannot hold more, and one long answer must not stop the export.

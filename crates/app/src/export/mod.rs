@@ -5,7 +5,8 @@
 //! encodes. The same writers give the monitor team's export (`Export::prepare`) and a published wave's open data
 //! of public answers (`Export::prepare_public`): the layout's scope decides the rows and columns, and every writer
 //! skips a response the layout does not include. Every writer takes a stream of responses (`Store::stream_responses`) and writes onto an
-//! `impl std::io::Write`; `csv_body` and `json_body` give the same bytes as a streamed HTTP body for a handler.
+//! `impl std::io::Write`. The command line writes to a file or standard output; the web hands the same bytes out as
+//! a streamed body, chunk by chunk, built from the pieces of the CSV and JSON writers (`to_csv::row`, `to_json`).
 //!
 //! - CSV: one header row, one row per response; text cells that a spreadsheet would read as a formula are
 //!   neutralised with a leading apostrophe (see `neutralise`). Numbers are never touched, so a negative number
@@ -16,9 +17,8 @@
 //!   the array; it loads with one call (`json.load`, `jsonlite::fromJSON`) and the answers keep the nested form
 //!   in which they are stored.
 
-mod body;
-mod to_csv;
-mod to_json;
+pub mod to_csv;
+pub mod to_json;
 mod to_xlsx;
 
 use std::borrow::Cow;
@@ -29,48 +29,11 @@ use domain::questionnaire::parse_questionnaire_toml;
 use futures_util::stream::BoxStream;
 use store::{Store, StoreError};
 
-pub(crate) use body::download;
-pub use body::{codebook_download, csv_body, csv_download, json_body, json_download, xlsx_download};
+use crate::AppError;
+
 pub use to_csv::{write_codebook_csv, write_csv};
 pub use to_json::write_json;
 pub use to_xlsx::write_xlsx;
-
-/// Why an export failed. The messages are for the monitor team or the log, not for the public.
-#[derive(Debug, thiserror::Error)]
-pub enum ExportError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error("the stored questionnaire {id} version {version} no longer reads: {detail}")]
-    Questionnaire { id: String, version: i64, detail: String },
-    #[error("cannot write the export: {0}")]
-    Io(#[from] std::io::Error),
-    #[error("cannot write the CSV: {0}")]
-    Csv(#[from] csv::Error),
-    #[error("cannot write the JSON: {0}")]
-    Json(#[from] serde_json::Error),
-    #[error("cannot write the XLSX: {0}")]
-    Xlsx(#[from] rust_xlsxwriter::XlsxError),
-    #[error("an XLSX sheet holds at most {0} responses; export this wave as CSV or JSON")]
-    TooManyRows(u32),
-    #[error("the XLSX writer stopped unexpectedly: {0}")]
-    Worker(String),
-}
-
-impl ExportError {
-    /// True when the reader went away (a closed pipe, as with `| head`): the export stopped, nothing failed.
-    pub fn is_broken_pipe(&self) -> bool {
-        let kind = match self {
-            ExportError::Io(io) => Some(io.kind()),
-            ExportError::Csv(csv) => match csv.kind() {
-                csv::ErrorKind::Io(io) => Some(io.kind()),
-                _ => None,
-            },
-            ExportError::Json(json) => json.io_error_kind(),
-            _ => None,
-        };
-        kind == Some(std::io::ErrorKind::BrokenPipe)
-    }
-}
 
 /// A wave with the layout of its export, built once before the responses stream.
 #[derive(Clone, Debug)]
@@ -82,17 +45,17 @@ pub struct Export {
 impl Export {
     /// Reads what the layout needs: every questionnaire version the wave's responses answered, the version the
     /// wave asks now (so that a wave without responses still has its columns), and the wave's catalogue.
-    pub async fn prepare(store: &Store, wave: Wave) -> Result<Self, ExportError> {
+    pub async fn prepare(store: &Store, wave: Wave) -> Result<Self, AppError> {
         Self::prepare_for(store, wave, Scope::Team).await
     }
 
     /// As `prepare`, for the open data of a published wave (`Layout::public`): submitted responses, the public
     /// questions, no personal or process columns. Whether the wave is published is the caller's to check.
-    pub async fn prepare_public(store: &Store, wave: Wave) -> Result<Self, ExportError> {
+    pub async fn prepare_public(store: &Store, wave: Wave) -> Result<Self, AppError> {
         Self::prepare_for(store, wave, Scope::Public).await
     }
 
-    async fn prepare_for(store: &Store, wave: Wave, scope: Scope) -> Result<Self, ExportError> {
+    async fn prepare_for(store: &Store, wave: Wave, scope: Scope) -> Result<Self, AppError> {
         let mut numbers = store.questionnaire_versions_in_wave(&wave.id).await?;
         if !numbers.contains(&wave.questionnaire_version) {
             numbers.push(wave.questionnaire_version);
@@ -101,7 +64,7 @@ impl Export {
         for version in numbers {
             let stored = store.questionnaire(&wave.questionnaire_id, version).await?;
             let name = format!("{} version {version}", wave.questionnaire_id);
-            let questionnaire = parse_questionnaire_toml(&stored.source, &name).map_err(|errors| ExportError::Questionnaire {
+            let questionnaire = parse_questionnaire_toml(&stored.source, &name).map_err(|errors| AppError::Questionnaire {
                 id: wave.questionnaire_id.clone(),
                 version,
                 detail: errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),

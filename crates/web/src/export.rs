@@ -1,11 +1,13 @@
-//! The CSV and JSON exports as streamed HTTP bodies, for the monitor team's downloads and a published wave's open
-//! data: a task encodes responses as they come out of the database and hands the bytes over in chunks, so that
-//! neither the whole file nor all responses are ever in memory, and a slow client slows the export down rather
-//! than filling memory. The spreadsheet is written to a temporary file first and streamed from there.
+//! The exports of `app::export` as HTTP downloads, for the monitor team and a published wave's open data. The CSV
+//! and JSON exports are streamed bodies: a task encodes responses as they come out of the database and hands the
+//! bytes over in chunks, so that neither the whole file nor all responses are ever in memory, and a slow client
+//! slows the export down rather than filling memory. The spreadsheet is written to a temporary file first and streamed from there.
 
 use std::future::Future;
 use std::io::{Seek, SeekFrom};
 
+use app::AppError;
+use app::export::{Export, to_csv, to_json, write_codebook_csv, write_xlsx};
 use axum::body::Body;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -13,8 +15,6 @@ use futures_util::StreamExt;
 use store::Store;
 use tokio::io::AsyncReadExt;
 use tokio::sync::mpsc;
-
-use super::{Export, ExportError, to_csv, to_json, write_codebook_csv, write_xlsx};
 
 /// How many bytes go out at once.
 const CHUNK: usize = 64 * 1024;
@@ -83,7 +83,7 @@ pub fn json_download(store: Store, export: Export) -> Response {
 }
 
 /// A download of the codebook as CSV: `inbeeld-<wave>-codebook.csv`. Small, so written at once.
-pub fn codebook_download(export: &Export) -> Result<Response, ExportError> {
+pub fn codebook_download(export: &Export) -> Result<Response, AppError> {
     let name = export.file_name("codebook");
     Ok(download("text/csv; charset=utf-8", &name, Body::from(write_codebook_csv(&export.layout, Vec::new())?)))
 }
@@ -91,7 +91,7 @@ pub fn codebook_download(export: &Export) -> Result<Response, ExportError> {
 /// A download of the responses as XLSX: `inbeeld-<wave>-responses.xlsx`. A spreadsheet is a zip whose table of
 /// contents comes last, so it is written whole to an unnamed temporary file first (in constant memory) and then
 /// streamed from there; the file disappears when the download ends.
-pub async fn xlsx_download(store: &Store, export: Export) -> Result<Response, ExportError> {
+pub async fn xlsx_download(store: &Store, export: Export) -> Result<Response, AppError> {
     let file = tempfile::tempfile()?;
     let written = file.try_clone()?;
     write_xlsx(&export, export.responses(store), written).await?;
@@ -127,7 +127,7 @@ pub(crate) fn download(content_type: &'static str, file_name: &str, body: Body) 
 fn streamed<F, Fut>(produce: F) -> Body
 where
     F: FnOnce(Chunks) -> Fut,
-    Fut: Future<Output = Result<(), ExportError>> + Send + 'static,
+    Fut: Future<Output = Result<(), AppError>> + Send + 'static,
 {
     let (sender, receiver) = mpsc::channel(4);
     let work = produce(sender.clone());
@@ -148,14 +148,15 @@ async fn send(chunks: &Chunks, bytes: Vec<u8>) -> bool {
     bytes.is_empty() || chunks.send(Ok(bytes)).await.is_ok()
 }
 
-fn into_bytes(csv: csv::Writer<Vec<u8>>) -> Result<Vec<u8>, ExportError> {
-    csv.into_inner().map_err(|e| ExportError::Io(e.into_error()))
+fn into_bytes(csv: csv::Writer<Vec<u8>>) -> Result<Vec<u8>, AppError> {
+    csv.into_inner().map_err(|e| AppError::Io(e.into_error()))
 }
 
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)] // a test that cannot go on should stop loudly
 
+    use app::export::{write_csv, write_json};
     use domain::catalogue::parse_catalogue_toml;
     use domain::fieldwork::{Edit, Mode, NewWave, WaveId};
     use domain::questionnaire::{Answers, parse_questionnaire_toml};
@@ -163,11 +164,10 @@ mod tests {
     use store::{Backend, SaveAnswers};
 
     use super::*;
-    use crate::export::{write_csv, write_json};
 
-    const REGISTER: &str = include_str!("../../../../data/register/register.csv");
-    const CATALOGUE: &str = include_str!("../../../../data/catalogues/nup-2008.toml");
-    const QUESTIONNAIRE: &str = include_str!("../../../../data/questionnaires/eerste-meting-2010.toml");
+    const REGISTER: &str = include_str!("../../../data/register/register.csv");
+    const CATALOGUE: &str = include_str!("../../../data/catalogues/nup-2008.toml");
+    const QUESTIONNAIRE: &str = include_str!("../../../data/questionnaires/eerste-meting-2010.toml");
 
     /// A wave in which every municipality of 2011 answered: more than one chunk of CSV and of JSON.
     async fn answered_wave(store: &Store) -> Export {

@@ -5,7 +5,7 @@
 //! peak-memory measurement of the real binary can use it:
 //!
 //! ```text
-//! cargo bench -p inbeeld-web --bench export
+//! cargo bench -p inbeeld-app --bench export
 //! DATABASE_URL=sqlite://<path printed by the bench> /usr/bin/time -v \
 //!     target/release/inbeeld export responses --format xlsx --out /tmp/responses.xlsx
 //! ```
@@ -24,7 +24,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use domain::catalogue::parse_catalogue_toml;
 use domain::fieldwork::{NewWave, WaveId};
 use futures_util::StreamExt;
-use inbeeld_web::export::{Export, write_csv, write_json, write_xlsx};
+use inbeeld_app::export::{Export, write_csv, write_json, write_xlsx};
 use sqlx::Connection;
 use store::Store;
 

@@ -1,19 +1,20 @@
-//! Invitations and reminders of a wave (`web::outreach`), on both databases, through an outbox folder. The same with
-//! a real SMTP server process is tested in `crates/inbeeld/tests/mail.rs`.
+//! Invitations and reminders of a wave (`app::outreach`), on both databases, through an outbox folder. The same with
+//! a real SMTP server process is tested in `crates/inbeeld/tests/it/mail.rs`.
 
 use chrono::{TimeDelta, Utc};
 use domain::access::hash_token;
-use domain::catalogue::parse_catalogue_toml;
-use domain::fieldwork::{Edit, Mode, NewWave, Wave, WaveId, WaveState};
+use domain::fieldwork::{Edit, Mode, Wave, WaveState};
 use domain::questionnaire::Answers;
 use domain::register::{OrgCode, parse_register_csv};
-use inbeeld_web::outreach::{Outreach, OutreachError, send};
+use inbeeld_app::AppError;
+use inbeeld_app::outreach::{Outreach, send};
 use mail::{Mailer, MailerConfig};
 use store::testing::author;
 use store::{Contact, MessageKind, MessageStatus, Redemption, SaveAnswers, Store, both_backends};
 
+use crate::support::draft_wave;
+
 const REGISTER: &str = include_str!("../../../../data/register/register.csv");
-const CATALOGUE: &str = include_str!("../../../../data/catalogues/nup-2008.toml");
 
 fn code(text: &str) -> OrgCode {
     OrgCode::parse(text).unwrap()
@@ -23,18 +24,7 @@ fn code(text: &str) -> OrgCode {
 async fn wave(store: &Store, state: WaveState) -> Wave {
     let organisations: Vec<_> = parse_register_csv(REGISTER).organisations.into_iter().map(|(_, o)| o).collect();
     store.import_register(&organisations, &author(), &mut |_| {}).await.unwrap();
-    store.import_catalogue(&parse_catalogue_toml(CATALOGUE, "nup-2008.toml").unwrap(), &author()).await.unwrap();
-    store.import_questionnaire("vragenlijst", "1", "Vragenlijst", "text", &author()).await.unwrap();
-    let new = NewWave {
-        id: WaveId::parse("eerste-meting").unwrap(),
-        title: "Eerste meting".into(),
-        catalogue_id: "nup-2008".into(),
-        catalogue_version: "2008".into(),
-        questionnaire_id: "vragenlijst".into(),
-        opens_on: "2010-10-01".parse().unwrap(),
-        closes_on: "2011-03-31".parse().unwrap(),
-    };
-    let draft = store.create_wave(&new, false, &author()).await.unwrap();
+    let draft = draft_wave(store).await;
     let contacts = [
         Contact { organisation: code("GM0363"), name: "A. Dam".into(), email: "info@amsterdam.example".into() },
         Contact { organisation: code("GM0457"), name: String::new(), email: "info@weesp.example".into() },
@@ -125,7 +115,7 @@ both_backends!(a_wave_that_is_not_open_sends_nothing, async |store: Store| {
     let invite =
         Outreach { kind: MessageKind::Invitation, public_url: "https://inbeeld.example", every_days: 7, now: Utc::now(), author: &author };
     let refused = send(&store, &mailer, &wave, &invite).await.unwrap_err();
-    assert!(matches!(refused, OutreachError::NotOpen { state: WaveState::Draft, .. }), "{refused}");
+    assert!(matches!(refused, AppError::WaveNotOpen { state: WaveState::Draft, .. }), "{refused}");
     assert!(letters_in(&dir).is_empty());
     assert!(store.messages(&wave.id).await.unwrap().is_empty());
     std::fs::remove_dir_all(dir).unwrap();

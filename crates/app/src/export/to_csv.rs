@@ -8,10 +8,11 @@ use domain::fieldwork::export::{CODEBOOK_HEADER, Cell, Layout, ResponseRecord};
 use futures_util::{Stream, StreamExt};
 use store::StoreError;
 
-use super::{ExportError, neutralised};
+use super::neutralised;
+use crate::AppError;
 
 /// Writes the responses as CSV: the header, then one row per response as it arrives. Returns how many rows.
-pub async fn write_csv<S, W>(layout: &Layout, responses: S, out: W) -> Result<u64, ExportError>
+pub async fn write_csv<S, W>(layout: &Layout, responses: S, out: W) -> Result<u64, AppError>
 where
     S: Stream<Item = Result<ResponseRecord, StoreError>>,
     W: Write,
@@ -33,20 +34,22 @@ where
 
 /// Writes the codebook as CSV: `column, question, type, label_nl, label_en, values, versions`, one row per
 /// column of the responses, in the same order.
-pub fn write_codebook_csv<W: Write>(layout: &Layout, out: W) -> Result<W, ExportError> {
+pub fn write_codebook_csv<W: Write>(layout: &Layout, out: W) -> Result<W, AppError> {
     let mut csv = csv::Writer::from_writer(out);
     texts(&mut csv, CODEBOOK_HEADER)?;
     for column in layout.columns() {
         texts(&mut csv, column.cells())?;
     }
-    csv.into_inner().map_err(|e| ExportError::Io(e.into_error()))
+    csv.into_inner().map_err(|e| AppError::Io(e.into_error()))
 }
 
-pub(super) fn header<W: Write>(csv: &mut csv::Writer<W>, layout: &Layout) -> Result<(), ExportError> {
+/// The header row alone; with `row`, the pieces of `write_csv` for a writer that hands its bytes on in chunks.
+pub fn header<W: Write>(csv: &mut csv::Writer<W>, layout: &Layout) -> Result<(), AppError> {
     texts(csv, layout.header())
 }
 
-pub(super) fn row<W: Write>(csv: &mut csv::Writer<W>, layout: &Layout, record: &ResponseRecord) -> Result<(), ExportError> {
+/// One response's row, as `write_csv` writes it.
+pub fn row<W: Write>(csv: &mut csv::Writer<W>, layout: &Layout, record: &ResponseRecord) -> Result<(), AppError> {
     // Most cells are numbers (the 0/1 columns); one buffer for them all saves an allocation per cell.
     let mut number = String::new();
     for cell in layout.row(record) {
@@ -55,7 +58,7 @@ pub(super) fn row<W: Write>(csv: &mut csv::Writer<W>, layout: &Layout, record: &
             Cell::Text(text) => csv.write_field(neutralised(&text).as_bytes())?,
             Cell::Number(value) => {
                 number.clear();
-                write!(number, "{value}").map_err(|e| ExportError::Io(std::io::Error::other(e)))?;
+                write!(number, "{value}").map_err(|e| AppError::Io(std::io::Error::other(e)))?;
                 csv.write_field(number.as_bytes())?;
             }
         }
@@ -64,7 +67,7 @@ pub(super) fn row<W: Write>(csv: &mut csv::Writer<W>, layout: &Layout, record: &
     Ok(())
 }
 
-fn texts<'a, W: Write>(csv: &mut csv::Writer<W>, cells: impl IntoIterator<Item = &'a str>) -> Result<(), ExportError> {
+fn texts<'a, W: Write>(csv: &mut csv::Writer<W>, cells: impl IntoIterator<Item = &'a str>) -> Result<(), AppError> {
     for cell in cells {
         csv.write_field(neutralised(cell).as_bytes())?;
     }

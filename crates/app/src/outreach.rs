@@ -1,5 +1,6 @@
 //! The letters of a wave: invitations and reminders by e-mail, each with a fresh personal link. Shared by the
-//! command line (`inbeeld wave invite` and `remind`) and the monitor team's pages.
+//! command line (`inbeeld wave invite` and `remind`) and the monitor team's pages. And one municipality's personal
+//! link without a letter (`inbeeld invite`), for the team to pass on itself.
 //!
 //! Every letter that is tried is recorded (`store.record_message`), whether it went, bounced or failed, so that a
 //! failure is shown and can be sent again rather than lost; only the hash of a link's token is stored, and the
@@ -12,9 +13,11 @@ use domain::access::{INVITATION_VALIDITY_DAYS, Secret};
 use domain::audit::Author;
 use domain::fieldwork::letters::{self, LetterFacts};
 use domain::fieldwork::{ResponseState, Wave, WaveId, WaveState};
-use domain::register::{OrgCode, Organisation};
+use domain::register::{OrgCode, Organisation, OrganisationKind};
 use mail::{Envelope, MailError, Mailer};
 use store::{MessageKind, MessageStatus, NewMessage, OrganisationFilter, Store, StoreError};
+
+use crate::AppError;
 
 /// After this many transport failures in a row the server is taken to be down, and the rest of the batch is left
 /// for a later run instead of waiting out a time-out for every municipality. One failure alone may be about one
@@ -110,25 +113,13 @@ impl OutreachReport {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum OutreachError {
-    #[error("wave {wave} is {state}; letters go out only while a wave is open")]
-    NotOpen { wave: WaveId, state: WaveState },
-    #[error("no link could be made: {0}")]
-    Secret(String),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
 /// Sends `outreach.kind` letters to the municipalities of `wave` (those that existed on its first day) that have
 /// not submitted and have a contact address that was not refused before. An invitation goes once: only to a
 /// municipality that no invitation has reached yet, so a second run sends only what failed before, or what bounced
 /// to an address that has been corrected since. A reminder goes to a municipality that was invited, once
 /// `every_days` have passed since the last letter that reached it.
-pub async fn send(store: &Store, mailer: &Mailer, wave: &Wave, outreach: &Outreach<'_>) -> Result<OutreachReport, OutreachError> {
-    if wave.state != WaveState::Open {
-        return Err(OutreachError::NotOpen { wave: wave.id.clone(), state: wave.state });
-    }
+pub async fn send(store: &Store, mailer: &Mailer, wave: &Wave, outreach: &Outreach<'_>) -> Result<OutreachReport, AppError> {
+    check_open(wave)?;
     let municipalities = asked(store, wave).await?;
     let submitted: BTreeSet<OrgCode> =
         store.progress(&wave.id).await?.into_iter().filter(|p| p.state == ResponseState::Submitted).map(|p| p.organisation).collect();
@@ -173,9 +164,9 @@ pub async fn send(store: &Store, mailer: &Mailer, wave: &Wave, outreach: &Outrea
             continue;
         }
 
-        let secret = Secret::generate().map_err(OutreachError::Secret)?;
+        let secret = Secret::generate().map_err(AppError::Secret)?;
         store.add_wave_invitation(&secret.hash, code, &wave.id, expires_at).await?;
-        let link = format!("{}/uitnodiging/{}", outreach.public_url.trim_end_matches('/'), secret.token);
+        let link = invitation_link(outreach.public_url, &secret.token);
         let facts = LetterFacts {
             organisation_name: &municipality.name,
             wave_title: &wave.title,
@@ -224,6 +215,53 @@ pub async fn send(store: &Store, mailer: &Mailer, wave: &Wave, outreach: &Outrea
     };
     store.record(&outreach.author.change(action, wave.id.to_string(), None, Some(report.summary()))).await?;
     Ok(report)
+}
+
+/// Letters go out only while the fieldwork is open. The command line asks this before it makes its mailer, which
+/// creates the outbox folder.
+pub fn check_open(wave: &Wave) -> Result<(), AppError> {
+    if wave.state == WaveState::Open { Ok(()) } else { Err(AppError::WaveNotOpen { wave: wave.id.clone(), state: wave.state }) }
+}
+
+/// A personal link for one municipality, made without a letter.
+#[derive(Clone, Debug)]
+pub struct PersonalLink {
+    pub municipality: Organisation,
+    /// The whole link, with the token; it is shown once and stored nowhere.
+    pub link: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Makes a link with which `code` answers any open wave, valid once for `days` days (1 to 365) from `now`. Only
+/// the hash of its token is stored, with an entry in the audit log.
+pub async fn personal_link(
+    store: &Store,
+    code: &OrgCode,
+    days: u32,
+    public_url: &str,
+    now: DateTime<Utc>,
+    author: &Author,
+) -> Result<PersonalLink, AppError> {
+    if code.kind() != OrganisationKind::Gemeente {
+        return Err(AppError::NotAMunicipality(code.clone()));
+    }
+    if !(1..=365).contains(&days) {
+        return Err(AppError::LinkValidity(days));
+    }
+    let municipality = match store.organisation(code).await {
+        Err(StoreError::NotFound) => return Err(AppError::NotInRegister(code.clone())),
+        other => other?,
+    };
+    let secret = Secret::generate().map_err(AppError::Secret)?;
+    let expires_at = now + TimeDelta::days(i64::from(days));
+    store.add_invitation(&secret.hash, code, expires_at).await?;
+    store.record(&author.change("invitation.add", code.to_string(), None, Some(serde_json::json!({"expires_at": expires_at})))).await?;
+    Ok(PersonalLink { municipality, link: invitation_link(public_url, &secret.token), expires_at })
+}
+
+/// The link a token is redeemed at, on the address visitors use.
+fn invitation_link(public_url: &str, token: &str) -> String {
+    format!("{}/uitnodiging/{token}", public_url.trim_end_matches('/'))
 }
 
 /// The municipalities a wave asks (`follow_up::asked` on the wave's register date), by code.
@@ -277,7 +315,7 @@ fn link_expiry(closes_on: NaiveDate, now: DateTime<Utc>) -> DateTime<Utc> {
 
 /// The letters are signed with the sender's name as the From header shows it (`Monitorteam inbeeld <…>` signs as
 /// "Monitorteam inbeeld"), so that signature and sender agree.
-pub(crate) fn signature(sender: &str) -> String {
+pub fn signature(sender: &str) -> String {
     let name = sender.split('<').next().unwrap_or_default().trim().trim_matches('"').trim();
     if name.is_empty() || name.contains('@') { "Het monitorteam".to_owned() } else { name.to_owned() }
 }
