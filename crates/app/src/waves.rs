@@ -8,7 +8,7 @@
 
 use domain::audit::Author;
 use domain::fieldwork::{Wave, WaveState};
-use store::{Store, StoreError};
+use store::{Conflict, Record, Store, StoreError};
 
 use crate::AppError;
 
@@ -17,7 +17,7 @@ use crate::AppError;
 pub async fn move_wave(store: &Store, wave: &Wave, next: WaveState, author: &Author) -> Result<(), AppError> {
     wave.check_move(next).map_err(|refused| AppError::MoveRefused { wave: wave.id.clone(), refused })?;
     match store.set_wave_state(wave, next, author).await {
-        Err(StoreError::Conflict(_)) => Err(AppError::WaveChangedMeanwhile { wave: wave.id.clone() }),
+        Err(StoreError::Conflict(Conflict::Stale(Record::WaveState))) => Err(AppError::WaveChangedMeanwhile { wave: wave.id.clone() }),
         other => Ok(other?),
     }
 }
