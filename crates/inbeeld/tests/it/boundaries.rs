@@ -1,42 +1,11 @@
 //! `inbeeld import boundaries` as a user runs it: the real binary, maps the test makes, a real database; and the
-//! CBS map of 2011 when ../shared (beside the repository) holds it.
+//! CBS map of 2011 from ../shared, beside the repository (ignored unless asked for, as CI does).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use store::Store;
 
-struct Run {
-    ok: bool,
-    stdout: String,
-    stderr: String,
-}
-
-fn inbeeld(database: &str, args: &[&str]) -> Run {
-    let Output { status, stdout, stderr } = Command::new(env!("CARGO_BIN_EXE_inbeeld"))
-        .args(args)
-        .env("DATABASE_URL", database)
-        .env("INBEELD_LOG", "warn")
-        .output()
-        .expect("the binary runs");
-    let run =
-        Run { ok: status.success(), stdout: String::from_utf8_lossy(&stdout).into(), stderr: String::from_utf8_lossy(&stderr).into() };
-    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
-    run
-}
-
-/// A fresh SQLite database file, and a folder for the files the test writes.
-fn workspace() -> (tempfile::TempDir, String) {
-    let folder = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", folder.path().join("boundaries.sqlite").display());
-    (folder, url)
-}
-
-fn write(folder: &Path, name: &str, text: &str) -> PathBuf {
-    let path = folder.join(name);
-    std::fs::write(&path, text).unwrap();
-    path
-}
+use crate::cli::{inbeeld, workspace, write};
 
 async fn stored_years(database: &str) -> Vec<(i32, usize)> {
     Store::connect(database).await.unwrap().boundary_years().await.unwrap()

@@ -36,13 +36,13 @@ fn repository_file(path: &str) -> String {
 }
 
 /// A fresh SQLite database file, and a folder for files the test writes.
-fn workspace() -> (tempfile::TempDir, String) {
+pub(crate) fn workspace() -> (tempfile::TempDir, String) {
     let folder = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", folder.path().join("cli.sqlite").display());
     (folder, url)
 }
 
-fn write(folder: &Path, name: &str, text: &str) -> PathBuf {
+pub(crate) fn write(folder: &Path, name: &str, text: &str) -> PathBuf {
     let path = folder.join(name);
     std::fs::write(&path, text).unwrap();
     path
