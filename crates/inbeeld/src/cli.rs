@@ -1,7 +1,9 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use domain::fieldwork::delivery::{Pace, RetrySchedule};
 
 /// inbeeld: e-government at municipalities, measured and published.
 #[derive(Debug, Parser)]
@@ -135,9 +137,14 @@ pub enum WaveCommand {
     Publish { id: String },
     /// Mail each municipality of an open wave its personal link, once. Every letter is recorded; one that failed
     /// goes again on the next run, one that bounced once its address has been corrected, one that arrived never.
+    /// The letters are queued as a job and sent at once with a progress bar (with every letter of the wave that
+    /// waits for a later try), or by a running `inbeeld serve` with --detach.
     Invite {
         /// The wave's id.
         id: String,
+        /// Only queue the letters, for a running `inbeeld serve` to send; return at once.
+        #[arg(long)]
+        detach: bool,
         /// The address visitors use, to build the links.
         #[arg(long, env = "INBEELD_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
         public_url: String,
@@ -151,6 +158,9 @@ pub enum WaveCommand {
         /// Only to municipalities whose last letter is at least this many days old.
         #[arg(long, default_value_t = 7)]
         every_days: u32,
+        /// Only queue the letters, for a running `inbeeld serve` to send; return at once.
+        #[arg(long)]
+        detach: bool,
         /// The address visitors use, to build the links.
         #[arg(long, env = "INBEELD_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
         public_url: String,
@@ -183,6 +193,18 @@ pub struct MailArgs {
     /// The sender of the letters; its name signs them.
     #[arg(long, env = "INBEELD_MAIL_FROM", default_value = "Monitorteam inbeeld <monitor@inbeeld.invalid>")]
     pub mail_from: String,
+    /// How many letters a minute the SMTP server accepts from us; the letters of a job are spaced to stay within it.
+    /// The outbox folder takes them as fast as they come.
+    #[arg(long, env = "INBEELD_LETTERS_PER_MINUTE", default_value = "60")]
+    pub letters_per_minute: Pace,
+    /// Seconds before a letter that the mail server refused for the time being is tried again; twice as long at
+    /// each next try, up to an hour, and given up after eight tries.
+    #[arg(long, env = "INBEELD_LETTERS_RETRY_AFTER", default_value_t = 60)]
+    pub letters_retry_after: u64,
+    /// Seconds that a process holds a letter job without renewing its claim: a job whose process died is taken over
+    /// by another process (or the restarted one) after this.
+    #[arg(long, env = "INBEELD_JOB_LEASE", default_value_t = 60)]
+    pub job_lease: u64,
 }
 
 impl MailArgs {
@@ -196,6 +218,20 @@ impl MailArgs {
                 username: self.smtp_username.clone(),
                 password: self.smtp_password.clone(),
             },
+        }
+    }
+
+    /// How this process carries out letter jobs, with links on `public_url`.
+    pub fn delivery(&self, public_url: &str) -> app::outreach::DeliverySettings {
+        let pace = match self.smtp_host {
+            Some(_) => self.letters_per_minute,
+            None => Pace::FASTEST,
+        };
+        app::outreach::DeliverySettings {
+            pace,
+            retry: RetrySchedule::new(Duration::from_secs(self.letters_retry_after), RetrySchedule::DEFAULT_TRIES),
+            lease: Duration::from_secs(self.job_lease.max(1)),
+            ..app::outreach::DeliverySettings::new(public_url)
         }
     }
 

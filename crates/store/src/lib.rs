@@ -13,6 +13,7 @@ mod collaborations;
 mod connect;
 mod error;
 mod fieldwork;
+mod jobs;
 mod knowledge;
 mod password_links;
 mod population;
@@ -33,6 +34,7 @@ pub use error::{Conflict, Record, StoreError, UniqueField};
 pub use fieldwork::{
     Contact, MessageKind, MessageRecord, MessageStatus, NewMessage, Progress, QuestionnaireImport, SaveAnswers, StoredQuestionnaire,
 };
+pub use jobs::{Job, JobId, JobState, Letter, LetterCounts, LetterOutcome, LetterState, LinkToStore, NewLetter};
 pub use knowledge::SEARCH_LIMIT;
 pub use password_links::PasswordLink;
 pub use register::OrganisationFilter;

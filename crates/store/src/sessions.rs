@@ -35,6 +35,22 @@ pub enum Redemption {
     Used,
 }
 
+/// The insert of a fieldwork link (reusable until it expires), to run on a pool or in a transaction.
+macro_rules! wave_invitation_query {
+    ($token_hash:expr, $organisation:expr, $wave:expr, $expires_at:expr, $at:expr) => {
+        sqlx::query(
+            "INSERT INTO invitations (token_hash, organisation_code, created_at, expires_at, wave_id, reusable)
+            VALUES ($1, $2, $3, $4, $5, TRUE)",
+        )
+        .bind($token_hash)
+        .bind($organisation.as_str())
+        .bind($at)
+        .bind($expires_at)
+        .bind($wave.as_str())
+    };
+}
+pub(crate) use wave_invitation_query;
+
 impl Store {
     /// Starts a session under the hash of a fresh secret: signed in, or halfway (the second step still to come).
     pub async fn start_session(&self, id_hash: &str, state: &SessionState) -> Result<(), StoreError> {
@@ -110,19 +126,7 @@ impl Store {
         wave: &WaveId,
         expires_at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        const SQL: &str = "INSERT INTO invitations (token_hash, organisation_code, created_at, expires_at, wave_id, reusable)
-            VALUES ($1, $2, $3, $4, $5, TRUE)";
-        with_pool!(self, |pool| {
-            sqlx::query(SQL)
-                .bind(token_hash)
-                .bind(organisation.as_str())
-                .bind(now())
-                .bind(expires_at)
-                .bind(wave.as_str())
-                .execute(pool)
-                .await
-                .map(|_| ())
-        })?;
+        with_pool!(self, |pool| wave_invitation_query!(token_hash, organisation, wave, expires_at, now()).execute(pool).await.map(|_| ()))?;
         Ok(())
     }
 

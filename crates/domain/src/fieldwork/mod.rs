@@ -2,6 +2,7 @@
 //! them.
 
 pub mod contacts;
+pub mod delivery;
 pub mod export;
 pub mod follow_up;
 mod interview;

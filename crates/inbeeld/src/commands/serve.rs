@@ -10,6 +10,13 @@ use crate::cli::MailArgs;
 pub async fn run(store: Store, addr: SocketAddr, demo: bool, state: AppState, mail_settings: &MailArgs) -> anyhow::Result<()> {
     let started = Instant::now();
     let state = state.with_mailer(mail_settings.mailer()?);
+    let (stopping, stop) = tokio::sync::watch::channel(false);
+    // The letters of every wave are sent by a worker beside the web server: a request only queues them.
+    let worker = state.mailer.clone().map(|mailer| {
+        let worker = app::outreach::Worker::new(store.clone(), mailer, mail_settings.delivery(&state.public_url));
+        let stop = stop.clone();
+        tokio::spawn(async move { worker.run(stop).await })
+    });
     tracing::info!(mail = %mail::config_summary(&mail_settings.config()), "letters to municipalities go out through this mail configuration");
     store.migrate().await?;
     if demo && app::demo::fill(&store, &super::command_line_author()).await.context("cannot load the demo")? {
@@ -22,6 +29,11 @@ pub async fn run(store: Store, addr: SocketAddr, demo: bool, state: AppState, ma
         .with_graceful_shutdown(shutdown())
         .await
         .context("the server stopped")?;
+    // The letter at hand is finished and its job left for the next process, rather than cut off halfway.
+    let _ = stopping.send(true);
+    if let Some(worker) = worker {
+        let _ = worker.await;
+    }
     store.close().await;
     Ok(())
 }

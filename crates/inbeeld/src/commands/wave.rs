@@ -3,7 +3,8 @@
 
 use anyhow::bail;
 use app::AppError;
-use app::outreach::{self, Outreach, OutreachReport};
+use app::outreach::{self, Outreach, OutreachReport, Queued};
+use domain::fieldwork::delivery::PAUSE_AFTER_FAILURES_IN_A_ROW;
 use domain::fieldwork::{NewWave, Wave, WaveId, WaveState};
 use domain::register::OrgCode;
 use store::{MessageKind, Store, StoreError};
@@ -66,11 +67,13 @@ pub async fn run(store: &Store, command: WaveCommand) -> anyhow::Result<()> {
             }
             return Ok(());
         }
-        WaveCommand::Invite { id, public_url, mail } => {
-            return letters(store, &id, MessageKind::Invitation, 0, &public_url, &mail).await;
+        WaveCommand::Invite { id, detach, public_url, mail } => {
+            let request = LetterRequest { kind: MessageKind::Invitation, every_days: 0, detach };
+            return letters(store, &id, request, &public_url, &mail).await;
         }
-        WaveCommand::Remind { id, every_days, public_url, mail } => {
-            return letters(store, &id, MessageKind::Reminder, every_days, &public_url, &mail).await;
+        WaveCommand::Remind { id, every_days, detach, public_url, mail } => {
+            let request = LetterRequest { kind: MessageKind::Reminder, every_days, detach };
+            return letters(store, &id, request, &public_url, &mail).await;
         }
         WaveCommand::Open { id } => (id, WaveState::Open),
         WaveCommand::Close { id } => (id, WaveState::Closed),
@@ -113,18 +116,12 @@ async fn stored_wave(store: &Store, id: &str) -> anyhow::Result<Wave> {
     }
 }
 
-/// Sends the invitations or reminders of a wave and prints what happened to each municipality. Fails when a letter
-/// that should have gone did not, so that a script running it sees that a rerun is needed.
-async fn letters(
-    store: &Store,
-    id: &str,
-    kind: MessageKind,
-    every_days: u32,
-    public_url: &str,
-    mail_settings: &MailArgs,
-) -> anyhow::Result<()> {
+/// Queues the invitations or reminders of a wave and, unless `detach`, sends them at once (with every letter of
+/// the wave that waits for a later try) with a progress bar, then prints what happened to each municipality. Fails
+/// when a letter that should have gone did not, so that a script running it sees that a rerun is needed.
+async fn letters(store: &Store, id: &str, request: LetterRequest, public_url: &str, mail_settings: &MailArgs) -> anyhow::Result<()> {
     let wave = stored_wave(store, id).await?;
-    let what = match kind {
+    let what = match request.kind {
         MessageKind::Invitation => "invitations",
         MessageKind::Reminder => "reminders",
     };
@@ -132,37 +129,69 @@ async fn letters(
     if outreach::check_open(&wave).is_err() {
         bail!("wave {} is {}; {what} go out only while a wave is open (`inbeeld wave open {}`)", wave.id, wave.state, wave.id);
     }
-    let mailer = mail_settings.mailer()?;
     let author = super::command_line_author();
-    let outreach = Outreach { kind, public_url, every_days, now: chrono::Utc::now(), author: &author };
-    eprintln!("wave {}: sending {what} through {}", wave.id, mail::config_summary(&mail_settings.config()));
-    let report = outreach::send(store, &mailer, &wave, &outreach).await?;
+    let outreach = Outreach { kind: request.kind, every_days: request.every_days, now: chrono::Utc::now(), author: &author };
+    if request.detach {
+        let queued = outreach::enqueue(store, &wave, &outreach).await?;
+        print_queued(&wave, &queued, what);
+        match queued.job {
+            Some(job) => println!("wave {}: {what}: job {job} queued; a running `inbeeld serve` sends them", wave.id),
+            None => println!("wave {}: {what}: nothing to queue", wave.id),
+        }
+        return Ok(());
+    }
+    let mailer = std::sync::Arc::new(mail_settings.mailer()?);
+    eprintln!(
+        "wave {}: sending {what} through {}, {}",
+        wave.id,
+        mail::config_summary(&mail_settings.config()),
+        mail_settings.letters_per_minute
+    );
+    let (stopping, stop) = tokio::sync::watch::channel(false);
+    // Ctrl-C lets the letter at hand finish and leaves the rest queued, rather than cutting a letter off halfway.
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            let _ = stopping.send(true);
+        }
+    });
+    let bar = crate::progress::bar(0, "letters");
+    let settings = mail_settings.delivery(public_url);
+    let report = outreach::send_now(store, mailer, &wave, &outreach, settings, &stop, &mut |counts| {
+        bar.set_length(u64::from(counts.total()));
+        bar.set_position(u64::from(counts.finished()));
+    })
+    .await;
+    bar.finish_and_clear();
+    let report = report?;
+    print_queued(&wave, &report.queued, what);
     print_report(&wave, &report, what);
     let retry = report.to_retry();
     if retry > 0 {
-        let command = match kind {
+        let command = match request.kind {
             MessageKind::Invitation => format!("inbeeld wave invite {}", wave.id),
             MessageKind::Reminder => format!("inbeeld wave remind {}", wave.id),
         };
+        let when = report.resumes_at.map(|at| format!(" at {}", at.format("%Y-%m-%d %H:%M:%S UTC"))).unwrap_or_default();
         bail!(
-            "{retry} letter(s) did not go out; the failures are recorded with their reason, and `{command}` sends them again \
-             (letters that arrived are not sent twice)"
+            "{retry} letter(s) did not go out; the failures are recorded with their reason; they are tried again{when} by a \
+             running `inbeeld serve`, or now by `{command}` (letters that arrived are not sent twice)"
         );
     }
     Ok(())
+}
+
+/// What the team asked for on the command line.
+pub struct LetterRequest {
+    pub kind: MessageKind,
+    pub every_days: u32,
+    /// Queue only, for a running server to send.
+    pub detach: bool,
 }
 
 /// A list of four hundred codes reads as noise; the first few show what kind of municipality is meant.
 const SHOWN_CODES: usize = 20;
 
 fn print_report(wave: &Wave, report: &OutreachReport, what: &str) {
-    let codes = |list: &[OrgCode]| {
-        let shown: Vec<String> = list.iter().take(SHOWN_CODES).map(ToString::to_string).collect();
-        match list.len().saturating_sub(SHOWN_CODES) {
-            0 => shown.join(", "),
-            more => format!("{} and {more} more", shown.join(", ")),
-        }
-    };
     println!("wave {}: {what}: {} sent, {} bounced, {} failed", wave.id, report.sent.len(), report.bounced.len(), report.failed.len());
     for bounce in &report.bounced {
         println!(
@@ -176,40 +205,63 @@ fn print_report(wave: &Wave, report: &OutreachReport, what: &str) {
     if !report.not_attempted.is_empty() {
         println!(
             "  not tried, because the mail server failed {} times in a row: {} municipality(ies): {}",
-            outreach::GIVE_UP_AFTER,
+            PAUSE_AFTER_FAILURES_IN_A_ROW,
             report.not_attempted.len(),
             codes(&report.not_attempted)
         );
     }
-    if !report.skipped_no_contact.is_empty() {
+    if !report.in_doubt.is_empty() {
+        println!(
+            "  in doubt, because the process sending them stopped halfway; they may have arrived and are not sent again unless \
+             the monitor team decides so on the wave's letters page: {}",
+            codes(&report.in_doubt)
+        );
+    }
+}
+
+/// Why municipalities get no letter from this request.
+fn print_queued(wave: &Wave, queued: &Queued, what: &str) {
+    if !queued.skipped_no_contact.is_empty() {
         println!(
             "  no contact address for {} municipality(ies) (add them with `inbeeld import contacts`): {}",
-            report.skipped_no_contact.len(),
-            codes(&report.skipped_no_contact)
+            queued.skipped_no_contact.len(),
+            codes(&queued.skipped_no_contact)
         );
     }
-    if !report.skipped_bounced_before.is_empty() {
+    if !queued.skipped_bounced_before.is_empty() {
         println!(
             "  address refused before and not changed since, so not tried again: {} municipality(ies) (correct them with `inbeeld import contacts`): {}",
-            report.skipped_bounced_before.len(),
-            codes(&report.skipped_bounced_before)
+            queued.skipped_bounced_before.len(),
+            codes(&queued.skipped_bounced_before)
         );
     }
-    if !report.not_invited.is_empty() {
+    if !queued.not_invited.is_empty() {
         println!(
             "  not invited yet, so no reminder: {} municipality(ies) (`inbeeld wave invite {}`): {}",
-            report.not_invited.len(),
+            queued.not_invited.len(),
             wave.id,
-            codes(&report.not_invited)
+            codes(&queued.not_invited)
         );
     }
-    if report.already_invited > 0 {
-        println!("  already invited: {}", report.already_invited);
+    if queued.already_queued > 0 {
+        println!("  {what} queued or being sent already: {}", queued.already_queued);
     }
-    if report.skipped_not_due > 0 {
-        println!("  last letter too recent for a reminder: {}", report.skipped_not_due);
+    if queued.already_invited > 0 {
+        println!("  already invited: {}", queued.already_invited);
     }
-    if report.already_submitted > 0 {
-        println!("  already submitted: {}", report.already_submitted);
+    if queued.skipped_not_due > 0 {
+        println!("  last letter too recent for a reminder: {}", queued.skipped_not_due);
+    }
+    if queued.already_submitted > 0 {
+        println!("  already submitted: {}", queued.already_submitted);
+    }
+}
+
+/// The first few codes of a list, and how many more.
+fn codes(list: &[OrgCode]) -> String {
+    let shown: Vec<String> = list.iter().take(SHOWN_CODES).map(ToString::to_string).collect();
+    match list.len().saturating_sub(SHOWN_CODES) {
+        0 => shown.join(", "),
+        more => format!("{} and {more} more", shown.join(", ")),
     }
 }

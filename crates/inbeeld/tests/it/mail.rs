@@ -17,7 +17,7 @@ use store::{MessageKind, MessageStatus, SaveAnswers, Store};
 
 /// The mail crate's server, so that both crates test against the same one.
 const SMTP_SERVER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../mail/tests/smtp_server.py");
-const WAVE: &str = "meting-per-mail";
+pub(super) const WAVE: &str = "meting-per-mail";
 const PUBLIC_URL: &str = "http://inbeeld.test";
 
 /// Amsterdam and The Hague get letters; Rotterdam's address is refused by the server (it starts with "bounce").
@@ -27,14 +27,14 @@ GM0599,,bounce@rotterdam.example
 GM0518,H. Aag,info@denhaag.example
 ";
 
-struct Run {
-    ok: bool,
-    stdout: String,
-    stderr: String,
+pub(super) struct Run {
+    pub(super) ok: bool,
+    pub(super) stdout: String,
+    pub(super) stderr: String,
 }
 
 /// Runs the binary in `folder` (where the default outbox lands), with no mail settings from the environment.
-fn inbeeld(folder: &Path, database: &str, args: &[&str]) -> Run {
+pub(super) fn inbeeld(folder: &Path, database: &str, args: &[&str]) -> Run {
     let mut command = Command::new(env!("CARGO_BIN_EXE_inbeeld"));
     command.args(args).current_dir(folder).env("DATABASE_URL", database).env("INBEELD_LOG", "warn");
     for variable in
@@ -49,7 +49,7 @@ fn inbeeld(folder: &Path, database: &str, args: &[&str]) -> Run {
     run
 }
 
-fn ok(run: Run) -> Run {
+pub(super) fn ok(run: Run) -> Run {
     assert!(run.ok, "stdout:\n{}\nstderr:\n{}", run.stdout, run.stderr);
     run
 }
@@ -60,7 +60,7 @@ fn repository_file(path: &str) -> String {
 
 /// A fresh SQLite database with the register, the catalogues, the questionnaire, three contacts and an open wave
 /// that opened before the register begins (October 2010).
-fn open_wave() -> (tempfile::TempDir, String) {
+pub(super) fn open_wave() -> (tempfile::TempDir, String) {
     let folder = tempfile::tempdir().unwrap();
     let database = format!("sqlite://{}", folder.path().join("mail.sqlite").display());
     let dir = folder.path();
@@ -96,10 +96,22 @@ fn open_wave() -> (tempfile::TempDir, String) {
     (folder, database)
 }
 
-fn smtp_args(port: u16) -> Vec<String> {
-    ["--smtp-host", "127.0.0.1", "--smtp-port", &port.to_string(), "--smtp-security", "none", "--public-url", PUBLIC_URL]
-        .map(str::to_owned)
-        .to_vec()
+pub(super) fn smtp_args(port: u16) -> Vec<String> {
+    let port = port.to_string();
+    [
+        "--smtp-host",
+        "127.0.0.1",
+        "--smtp-port",
+        &port,
+        "--smtp-security",
+        "none",
+        "--public-url",
+        PUBLIC_URL,
+        "--letters-per-minute",
+        "60000",
+    ]
+    .map(str::to_owned)
+    .to_vec()
 }
 
 fn wave(folder: &Path, database: &str, command: &[&str], extra: &[String]) -> Run {
@@ -115,7 +127,7 @@ fn link_in(body: &str, base: &str) -> String {
     body.lines().find(|line| line.starts_with(&start)).unwrap_or_else(|| panic!("a link to {start} in:\n{body}")).to_owned()
 }
 
-async fn store(database: &str) -> Store {
+pub(super) async fn store(database: &str) -> Store {
     Store::connect(database).await.unwrap()
 }
 
@@ -245,7 +257,8 @@ async fn a_letter_that_fails_is_recorded_the_command_fails_and_a_rerun_sends_it(
         failed.stdout
     );
     assert!(failed.stderr.contains("5 letter(s) did not go out; the failures are recorded"), "{}", failed.stderr);
-    assert!(failed.stderr.contains(&format!("`inbeeld wave invite {WAVE}` sends them again")), "{}", failed.stderr);
+    assert!(failed.stderr.contains(&format!("or now by `inbeeld wave invite {WAVE}`")), "{}", failed.stderr);
+    assert!(failed.stderr.contains("they are tried again at 20"), "when, so that the team need not guess: {}", failed.stderr);
     let recorded = store(&db).await.messages(&WaveId::parse(WAVE).unwrap()).await.unwrap();
     assert_eq!(recorded.len(), 3, "the letters tried are recorded, those not tried are not: {recorded:?}");
     assert!(recorded.iter().all(|m| m.status == MessageStatus::Failed && m.detail.contains(&format!("127.0.0.1:{closed}"))));
@@ -313,14 +326,23 @@ fn a_bad_contacts_file_is_refused_whole() {
 }
 
 /// An SMTP server process that keeps what it accepts in a folder, and is killed when dropped.
-struct SmtpServer {
+pub(super) struct SmtpServer {
     child: Child,
-    port: u16,
+    pub(super) port: u16,
     folder: tempfile::TempDir,
 }
 
 impl SmtpServer {
     fn start() -> SmtpServer {
+        SmtpServer::with_args(&[])
+    }
+
+    /// A relay that, once it has accepted `after` messages, answers "try again later" for `seconds`.
+    pub(super) fn refusing_for_a_while(after: u32, seconds: f64) -> SmtpServer {
+        SmtpServer::with_args(&[after.to_string(), seconds.to_string()])
+    }
+
+    fn with_args(extra: &[String]) -> SmtpServer {
         let probe = Command::new("python3").args(["-c", "import aiosmtpd"]).output();
         assert!(
             probe.is_ok_and(|output| output.status.success()),
@@ -331,6 +353,7 @@ impl SmtpServer {
             .arg(SMTP_SERVER)
             .arg("serve")
             .arg(folder.path())
+            .args(extra)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -358,7 +381,7 @@ impl SmtpServer {
     }
 
     /// What the server accepted, in order: decoded headers and body, plus `mail_from` and `rcpt_tos`.
-    fn received(&self) -> Vec<Value> {
+    pub(super) fn received(&self) -> Vec<Value> {
         let mut numbered: Vec<(u32, PathBuf)> = std::fs::read_dir(self.folder.path())
             .unwrap()
             .map(|entry| entry.unwrap().path())

@@ -6,5 +6,6 @@ mod backup;
 mod boundaries;
 mod cli;
 mod durability;
+mod letter_jobs;
 mod mail;
 mod papers;

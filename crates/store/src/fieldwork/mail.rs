@@ -32,6 +32,14 @@ impl MessageKind {
             MessageKind::Reminder => "reminder",
         }
     }
+
+    pub(crate) fn parse(code: &str) -> Result<Self, StoreError> {
+        match code {
+            "invitation" => Ok(MessageKind::Invitation),
+            "reminder" => Ok(MessageKind::Reminder),
+            other => Err(StoreError::Corrupt(format!("message kind '{other}'"))),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -64,6 +72,23 @@ pub struct NewMessage<'a> {
     pub status: MessageStatus,
     pub detail: &'a str,
 }
+
+/// The insert of `$message` into the wave's record of messages, at `$at`, to run on a pool or in a transaction.
+macro_rules! message_query {
+    ($message:expr, $at:expr) => {
+        sqlx::query(
+            "INSERT INTO messages (wave_id, organisation_code, kind, recipient, status, detail, at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind($message.wave.as_str())
+        .bind($message.organisation.as_str())
+        .bind($message.kind.code())
+        .bind($message.recipient)
+        .bind($message.status.code())
+        .bind($message.detail)
+        .bind($at)
+    };
+}
+pub(crate) use message_query;
 
 /// A recorded message.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -117,21 +142,7 @@ impl Store {
 
     /// Records a message that went out or failed. Never skipped: a failure shown is a failure that can be resent.
     pub async fn record_message(&self, message: &NewMessage<'_>) -> Result<(), StoreError> {
-        const INSERT: &str = "INSERT INTO messages (wave_id, organisation_code, kind, recipient, status, detail, at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7)";
-        with_pool!(self, |pool| {
-            sqlx::query(INSERT)
-                .bind(message.wave.as_str())
-                .bind(message.organisation.as_str())
-                .bind(message.kind.code())
-                .bind(message.recipient)
-                .bind(message.status.code())
-                .bind(message.detail)
-                .bind(now())
-                .execute(pool)
-                .await
-                .map(|_| ())
-        })?;
+        with_pool!(self, |pool| message_query!(message, now()).execute(pool).await.map(|_| ()))?;
         Ok(())
     }
 
@@ -143,11 +154,7 @@ impl Store {
             with_pool!(self, |pool| sqlx::query_as(SQL).bind(wave.as_str()).fetch_all(pool).await)?;
         rows.into_iter()
             .map(|(code, kind, recipient, status, detail, at)| {
-                let kind = match kind.as_str() {
-                    "invitation" => MessageKind::Invitation,
-                    "reminder" => MessageKind::Reminder,
-                    other => return Err(StoreError::Corrupt(format!("message kind '{other}'"))),
-                };
+                let kind = MessageKind::parse(&kind)?;
                 let status = match status.as_str() {
                     "sent" => MessageStatus::Sent,
                     "failed" => MessageStatus::Failed,

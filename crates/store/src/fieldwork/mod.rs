@@ -7,6 +7,7 @@ mod responses;
 mod stream;
 mod waves;
 
+pub(crate) use mail::message_query;
 pub use mail::{Contact, MessageKind, MessageRecord, MessageStatus, NewMessage};
 pub use questionnaires::{QuestionnaireImport, StoredQuestionnaire};
 pub use responses::{Progress, SaveAnswers};

@@ -167,8 +167,10 @@ fn table() -> Table {
         )
         .route(
             rule("POST", "/beheer/metingen/{wave}/brieven", "/beheer/metingen/eerste-meting/brieven", Access::ADMIN),
-            post(admin::waves::send_letters),
+            post(admin::letters::queue),
         )
+        .route(rule("GET", LETTERS_JOB, EXAMPLE_LETTERS_JOB, Access::STAFF), get(admin::letters::progress))
+        .route(rule("POST", LETTERS_IN_DOUBT, EXAMPLE_LETTERS_IN_DOUBT, Access::ADMIN), post(admin::letters::retry_in_doubt))
         .route(rule("GET", "/beheer/metingen/{wave}/antwoorden.csv", DOWNLOAD_CSV, Access::EXPORT), get(admin::downloads::csv))
         .route(rule("GET", "/beheer/metingen/{wave}/antwoorden.xlsx", DOWNLOAD_XLSX, Access::EXPORT), get(admin::downloads::xlsx))
         .route(rule("GET", "/beheer/metingen/{wave}/antwoorden.json", DOWNLOAD_JSON, Access::EXPORT), get(admin::downloads::json))
@@ -206,6 +208,10 @@ const PROPOSAL: &str = "/beheer/ondersteuning/voorstellen/{id}";
 const EXAMPLE_PROPOSAL: &str = "/beheer/ondersteuning/voorstellen/1";
 const PROPOSAL_ADJUST: &str = "/beheer/ondersteuning/voorstellen/{id}/aanpassing";
 const EXAMPLE_PROPOSAL_ADJUST: &str = "/beheer/ondersteuning/voorstellen/1/aanpassing";
+const LETTERS_JOB: &str = "/beheer/metingen/{wave}/brieven/{job}";
+const EXAMPLE_LETTERS_JOB: &str = "/beheer/metingen/eerste-meting/brieven/1";
+const LETTERS_IN_DOUBT: &str = "/beheer/metingen/{wave}/brieven/{job}/twijfel";
+const EXAMPLE_LETTERS_IN_DOUBT: &str = "/beheer/metingen/eerste-meting/brieven/1/twijfel";
 const PROPOSAL_MAIL: &str = "/beheer/ondersteuning/voorstellen/{id}/uitnodigingen";
 const EXAMPLE_PROPOSAL_MAIL: &str = "/beheer/ondersteuning/voorstellen/1/uitnodigingen";
 const PROPOSAL_CSV: &str = "/beheer/ondersteuning/voorstellen/{id}/genodigden.csv";

@@ -302,6 +302,8 @@ const WHO_MAY_DO_WHAT: &[(&str, &str, [Outcome; 7])] = &[
     ("GET",  "/beheer/metingen/{wave}",                              [S, T, A, A, A, F, F]),
     ("POST", "/beheer/metingen/{wave}/status",                       [S, T, A, F, F, F, F]),
     ("POST", "/beheer/metingen/{wave}/brieven",                      [S, T, A, F, F, F, F]),
+    ("GET",  "/beheer/metingen/{wave}/brieven/{job}",                [S, T, A, A, A, F, F]),
+    ("POST", "/beheer/metingen/{wave}/brieven/{job}/twijfel",        [S, T, A, F, F, F, F]),
     // A wave's raw answers, downloaded: the monitor team and analysts.
     ("GET",  "/beheer/metingen/{wave}/antwoorden.csv",               [S, T, A, A, F, F, F]),
     ("GET",  "/beheer/metingen/{wave}/antwoorden.xlsx",              [S, T, A, A, F, F, F]),

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod collaborations;
 pub mod downloads;
 pub mod knowledge;
+pub mod letters;
 pub mod support;
 pub mod users;
 pub mod waves;

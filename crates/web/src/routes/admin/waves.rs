@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 
 use app::AppError;
-use app::outreach::{self, Outreach};
 use askama::Template;
 use axum::Extension;
 use axum::extract::State;
@@ -14,7 +13,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::access::{Access, Decision};
 use domain::account::Role;
 use domain::fieldwork::follow_up::{Rate, asked, response_rates};
-use domain::fieldwork::letters::ReminderInterval;
 use domain::fieldwork::{NewWave, ResponseState, Wave, WaveId, WaveState};
 use domain::register::{OrgCode, OrganisationKind};
 use serde::Deserialize;
@@ -194,6 +192,7 @@ struct WavePage {
     bounced: usize,
     failed: usize,
     failures: Vec<MessageRow>,
+    jobs: Vec<JobRow>,
     as_of: String,
     notice: Option<String>,
 }
@@ -212,7 +211,7 @@ pub async fn follow_up(
     render_wave(&state, &signed, wave, None).await
 }
 
-async fn load_wave(state: &AppState, id: &str) -> Result<Wave, WebError> {
+pub(super) async fn load_wave(state: &AppState, id: &str) -> Result<Wave, WebError> {
     let not_found = || WebError::NotFound(format!("Er is geen meting ‘{id}’."));
     let id = WaveId::parse(id).map_err(|_| not_found())?;
     match state.store.wave(&id).await {
@@ -222,7 +221,7 @@ async fn load_wave(state: &AppState, id: &str) -> Result<Wave, WebError> {
 }
 
 /// The fieldwork page; `notice` says what a post did, or, with a refusal, why it did not.
-async fn render_wave(state: &AppState, signed: &SignedIn, wave: Wave, notice: Option<Notice>) -> Result<Response, WebError> {
+pub(super) async fn render_wave(state: &AppState, signed: &SignedIn, wave: Wave, notice: Option<Notice>) -> Result<Response, WebError> {
     let (refusal, notice) = match notice {
         None => (None, None),
         Some(Notice::Done(text)) => (None, Some(text)),
@@ -238,6 +237,7 @@ async fn render_wave(state: &AppState, signed: &SignedIn, wave: Wave, notice: Op
     let populations = state.store.populations_on(on).await?;
     let rates = response_rates(&asked, &states, &populations);
     let messages = state.store.messages(&wave.id).await?;
+    let jobs = state.store.wave_jobs(&wave.id).await?;
 
     let last_message: BTreeMap<&OrgCode, &store::MessageRecord> =
         messages.iter().rev().map(|m| (&m.organisation, m)).collect::<BTreeMap<_, _>>();
@@ -297,6 +297,11 @@ async fn render_wave(state: &AppState, signed: &SignedIn, wave: Wave, notice: Op
         bounced: count(MessageStatus::Bounced),
         failed: count(MessageStatus::Failed),
         failures,
+        jobs: jobs
+            .iter()
+            .take(SHOWN_JOBS)
+            .map(|job| JobRow { id: job.id.0, state: job_state_label(job.state), created: when(job.created_at) })
+            .collect(),
         as_of: when(Utc::now()),
         notice,
         wave,
@@ -305,9 +310,26 @@ async fn render_wave(state: &AppState, signed: &SignedIn, wave: Wave, notice: Op
 }
 
 /// What the fieldwork page says after a post.
-enum Notice {
+pub(super) enum Notice {
     Done(String),
     Refused(FormRefusal, String),
+}
+
+/// The newest letter jobs of a wave that its page links to; older ones stay in the database and the audit log.
+const SHOWN_JOBS: usize = 10;
+
+struct JobRow {
+    id: i64,
+    state: &'static str,
+    created: String,
+}
+
+fn job_state_label(state: store::JobState) -> &'static str {
+    match state {
+        store::JobState::Waiting => "wacht",
+        store::JobState::Running => "bezig",
+        store::JobState::Done => "klaar",
+    }
 }
 
 fn kind_label(kind: store::MessageKind) -> &'static str {
@@ -362,65 +384,4 @@ pub async fn change_state(
         }
         Err(other) => Err(other.into()),
     }
-}
-
-#[derive(Deserialize)]
-pub struct LettersForm {
-    soort: String,
-    #[serde(default)]
-    dagen: Option<String>,
-}
-
-/// Sends the invitations, or the reminders, of a wave from the fieldwork page, and shows what happened.
-pub async fn send_letters(
-    State(state): State<AppState>,
-    Extension(signed): Extension<SignedIn>,
-    ChangeAuthor(author): ChangeAuthor,
-    Path(path): Path<WavePath>,
-    Form(form): Form<LettersForm>,
-) -> Result<Response, WebError> {
-    let wave = load_wave(&state, &path.wave).await?;
-    let (kind, every_days) = match (form.soort.as_str(), form.dagen.as_deref()) {
-        ("uitnodiging", _) => (store::MessageKind::Invitation, 0),
-        ("herinnering", Some(days)) => match ReminderInterval::parse(days) {
-            Ok(interval) => (store::MessageKind::Reminder, interval.days()),
-            Err(refused) => {
-                let notice = Notice::Refused(FormRefusal::Invalid, format!("{refused}; er is niets verstuurd."));
-                return render_wave(&state, &signed, wave, Some(notice)).await;
-            }
-        },
-        _ => return Err(WebError::BadRequest("Kies uitnodigingen of herinneringen.".into())),
-    };
-    let Some(mailer) = state.mailer.clone() else {
-        let notice = "Deze server verstuurt geen mail (er is geen outbox of SMTP-server ingesteld); er is niets verstuurd.".to_owned();
-        return render_wave(&state, &signed, wave, Some(Notice::Refused(FormRefusal::Unavailable, notice))).await;
-    };
-    let outreach = Outreach { kind, public_url: &state.public_url, every_days, now: Utc::now(), author: &author };
-    let notice = match outreach::send(&state.store, &mailer, &wave, &outreach).await {
-        Ok(report) => {
-            let what = if kind == store::MessageKind::Invitation { "uitnodigingen" } else { "herinneringen" };
-            let mut text = format!(
-                "{} {what} verstuurd, {} geweigerd door de ontvanger, {} mislukt.",
-                report.sent.len(),
-                report.bounced.len(),
-                report.failed.len() + report.not_attempted.len()
-            );
-            if !report.skipped_no_contact.is_empty() {
-                text.push_str(&format!(" {} gemeenten hebben geen contactadres.", report.skipped_no_contact.len()));
-            }
-            if report.skipped_not_due > 0 {
-                text.push_str(&format!(" {} gemeenten kregen kortgeleden al een bericht.", report.skipped_not_due));
-            }
-            if report.to_retry() > 0 {
-                text.push_str(" Wat mislukte, staat hieronder en gaat bij de volgende keer opnieuw.");
-            }
-            text
-        }
-        Err(AppError::WaveNotOpen { .. }) => {
-            format!("De meting is {}; berichten gaan alleen uit zolang het veldwerk open is.", wave.state.label_nl())
-        }
-        Err(error) => return Err(error.into()),
-    };
-    let fresh = load_wave(&state, &path.wave).await?;
-    render_wave(&state, &signed, fresh, Some(Notice::Done(notice))).await
 }

@@ -1,0 +1,41 @@
+-- The same schema as the SQLite migration of the same number, in PostgreSQL types.
+-- Work that outlives a request: a job is claimed by one process at a time for a lease that the process renews while
+-- it works, so a job whose process died is taken over when its lease has run out.
+CREATE TABLE jobs (
+    id          BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    kind        TEXT NOT NULL CHECK (kind IN ('wave_letters')),
+    wave_id     TEXT NOT NULL REFERENCES waves (id),
+    state       TEXT NOT NULL CHECK (state IN ('waiting', 'running', 'done')),
+    run_after   TIMESTAMPTZ NOT NULL,
+    claimed_by  TEXT,
+    lease_until TIMESTAMPTZ,
+    pauses      INTEGER NOT NULL DEFAULT 0,
+    note        TEXT NOT NULL DEFAULT '',
+    created_by  TEXT NOT NULL,
+    created_at  TIMESTAMPTZ NOT NULL,
+    finished_at TIMESTAMPTZ
+);
+CREATE INDEX jobs_state ON jobs (state, run_after);
+CREATE INDEX jobs_wave ON jobs (wave_id, id);
+
+-- One row per letter a job sends. The idempotency key (wave, organisation, kind, round) is unique, and a letter is
+-- marked 'sending' before it is handed to the mail server, so a letter whose sender died on the way is never sent
+-- again by itself: it is 'in_doubt' until the monitor team decides.
+CREATE TABLE letters (
+    id                BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    job_id            BIGINT NOT NULL REFERENCES jobs (id),
+    idempotency_key   TEXT NOT NULL UNIQUE,
+    wave_id           TEXT NOT NULL REFERENCES waves (id),
+    organisation_code TEXT NOT NULL REFERENCES organisations (code),
+    kind              TEXT NOT NULL CHECK (kind IN ('invitation', 'reminder')),
+    round             INTEGER NOT NULL CHECK (round >= 1),
+    recipient         TEXT NOT NULL,
+    recipient_name    TEXT NOT NULL,
+    state             TEXT NOT NULL CHECK (state IN ('waiting', 'sending', 'sent', 'bounced', 'failed', 'in_doubt')),
+    attempts          INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at   TIMESTAMPTZ NOT NULL,
+    detail            TEXT NOT NULL DEFAULT '',
+    updated_at        TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX letters_job ON letters (job_id, state, next_attempt_at);
+CREATE INDEX letters_wave ON letters (wave_id, organisation_code);
