@@ -54,6 +54,10 @@ pub enum Command {
         /// IP address or localhost).
         #[arg(long, env = "INBEELD_SECURITY_CONTACT", value_parser = web::security_txt::Contact::parse)]
         security_contact: Option<web::security_txt::Contact>,
+        /// The most database connections this process holds at once [default: 4 for SQLite, 10 for PostgreSQL].
+        /// With several processes on one PostgreSQL, keep their sum below the server's max_connections.
+        #[arg(long, env = "INBEELD_DB_MAX_CONNECTIONS")]
+        db_max_connections: Option<std::num::NonZeroU32>,
         #[command(flatten)]
         mail: MailArgs,
     },

@@ -28,7 +28,7 @@ pub mod testing;
 pub use accounts::AccountChange;
 pub use audit::AuditFilter;
 pub use boundaries::BoundaryImport;
-pub use connect::{Backend, Health, Store, sqlite_file};
+pub use connect::{Backend, Health, POSTGRES_MAX_CONNECTIONS, SQLITE_MAX_CONNECTIONS, Store, StoreOptions, sqlite_file};
 pub use error::{Conflict, Record, StoreError, UniqueField};
 pub use fieldwork::{
     Contact, MessageKind, MessageRecord, MessageStatus, NewMessage, Progress, QuestionnaireImport, SaveAnswers, StoredQuestionnaire,
