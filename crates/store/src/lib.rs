@@ -15,6 +15,7 @@ mod error;
 mod fieldwork;
 mod knowledge;
 mod password_links;
+mod pool;
 mod population;
 mod register;
 #[cfg(feature = "testing")]
@@ -35,6 +36,7 @@ pub use fieldwork::{
 };
 pub use knowledge::SEARCH_LIMIT;
 pub use password_links::PasswordLink;
+pub use pool::{PoolStatus, describe_metrics};
 pub use register::OrganisationFilter;
 pub use second_factor::SecondFactor;
 pub use sessions::Redemption;

@@ -23,12 +23,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
     let store = open_with(&cli.database.url, store_options(&cli.command)).await?;
     match cli.command {
-        Command::Serve { addr, demo, public_url, trusted_proxies, security_contact, db_max_connections: _, mail } => {
+        Command::Serve { addr, demo, public_url, trusted_proxies, security_contact, metrics_addr, db_max_connections: _, mail } => {
             let mut state = web::AppState::with_public_url(store.clone(), &public_url).trusting(trusted_proxies);
             if let Some(contact) = security_contact {
                 state = state.with_security_contact(contact);
             }
-            serve::run(store, addr, demo, state, &mail).await
+            serve::run(store, serve::Addresses { site: addr, metrics: metrics_addr }, demo, state, &mail).await
         }
         Command::Demo => {
             store.migrate().await?;

@@ -7,4 +7,5 @@ mod boundaries;
 mod cli;
 mod durability;
 mod mail;
+mod metrics;
 mod papers;
