@@ -56,6 +56,16 @@ pub enum Command {
         /// IP address or localhost).
         #[arg(long, env = "INBEELD_SECURITY_CONTACT", value_parser = web::security_txt::Contact::parse)]
         security_contact: Option<web::security_txt::Contact>,
+        /// Serve the operator's metrics (Prometheus text format) at http://ADDR/metrics: requests, durations,
+        /// caches, database connections, saves and submissions. Off when not given. Never a public address: bind
+        /// loopback or an internal network that only the monitoring reaches; the site itself answers /metrics with
+        /// 404.
+        #[arg(long, env = "INBEELD_METRICS_ADDR")]
+        metrics_addr: Option<SocketAddr>,
+        /// The most database connections this process holds at once [default: 4 for SQLite, 10 for PostgreSQL].
+        /// With several processes on one PostgreSQL, keep their sum below the server's max_connections.
+        #[arg(long, env = "INBEELD_DB_MAX_CONNECTIONS")]
+        db_max_connections: Option<std::num::NonZeroU32>,
         #[command(flatten)]
         mail: MailArgs,
     },

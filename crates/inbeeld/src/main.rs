@@ -4,6 +4,7 @@
 mod cli;
 mod commands;
 mod progress;
+mod prometheus;
 
 use std::process::ExitCode;
 

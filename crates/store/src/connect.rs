@@ -1,8 +1,10 @@
+use std::num::NonZeroU32;
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::pool::PoolOptions;
+use sqlx::postgres::{PgConnectOptions, PgPool};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqliteSynchronous};
 
 use crate::StoreError;
 
@@ -58,9 +60,27 @@ pub struct Health {
     pub expected_schema_version: Option<i64>,
 }
 
+/// How the store connects, beyond the URL.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StoreOptions {
+    /// The most connections the pool opens at once; `None` is the backend's default
+    /// (`SQLITE_MAX_CONNECTIONS`, `POSTGRES_MAX_CONNECTIONS`).
+    pub max_connections: Option<NonZeroU32>,
+}
+
+/// SQLite writes one transaction at a time whatever the pool, so a few connections for readers are enough.
+pub const SQLITE_MAX_CONNECTIONS: u32 = 4;
+pub const POSTGRES_MAX_CONNECTIONS: u32 = 10;
+
 impl Store {
     /// Opens the database at `url`: `sqlite://path` (the file is created if missing) or `postgres://...`.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        Self::connect_with(url, StoreOptions::default()).await
+    }
+
+    /// Opens the database at `url` as `connect` does, with a pool of the size `settings` give.
+    pub async fn connect_with(url: &str, settings: StoreOptions) -> Result<Self, StoreError> {
+        let max = |default: u32| settings.max_connections.map_or(default, NonZeroU32::get);
         let pool = if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)
                 .map_err(|error| StoreError::Configuration(format!("the SQLite URL '{url}' is not usable: {error}")))?
@@ -71,12 +91,12 @@ impl Store {
                 // a crash of the machine too, not only of the process (NORMAL in WAL mode may lose the last ones).
                 .synchronous(SqliteSynchronous::Full)
                 .busy_timeout(Duration::from_secs(5));
-            Pool::Sqlite(SqlitePoolOptions::new().max_connections(4).acquire_timeout(Duration::from_secs(5)).connect_with(options).await?)
+            Pool::Sqlite(pool_options(max(SQLITE_MAX_CONNECTIONS)).connect_with(options).await?)
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options = PgConnectOptions::from_str(url).map_err(|_| {
                 StoreError::Configuration("the PostgreSQL URL is not usable (expected postgres://user@host:port/database)".into())
             })?;
-            Pool::Postgres(PgPoolOptions::new().max_connections(10).acquire_timeout(Duration::from_secs(5)).connect_with(options).await?)
+            Pool::Postgres(pool_options(max(POSTGRES_MAX_CONNECTIONS)).connect_with(options).await?)
         } else {
             return Err(StoreError::Configuration(format!(
                 "the database URL must start with sqlite:// or postgres://, not '{}'",
@@ -135,6 +155,12 @@ impl Store {
     pub async fn close(&self) {
         with_pool!(self, |pool| pool.close().await)
     }
+}
+
+/// A pool of at most `max_connections`, on either backend. A request waits at most 5 seconds for a connection and is
+/// then refused as `StoreError::Unavailable`, rather than hanging while the pool is exhausted.
+fn pool_options<DB: sqlx::Database>(max_connections: u32) -> PoolOptions<DB> {
+    PoolOptions::new().max_connections(max_connections).acquire_timeout(Duration::from_secs(5))
 }
 
 /// The file a `sqlite://` URL names, for what is done to the file itself (a restore copies a backup there).

@@ -17,6 +17,7 @@ use chrono::{DateTime, Utc};
 use domain::audit::Change;
 use domain::fieldwork::WaveId;
 use domain::register::OrgCode;
+use metrics::{Unit, describe_gauge, gauge};
 
 use crate::audit::audit_query;
 use crate::connect::{Pool, now, with_pool};
@@ -24,6 +25,18 @@ use crate::fieldwork::{MessageKind, MessageStatus, NewMessage, message_query};
 use crate::register::stored_code;
 use crate::sessions::wave_invitation_query;
 use crate::{Store, StoreError};
+
+const JOBS: &str = "inbeeld_jobs";
+const LETTERS_BY_STATE: &str = "inbeeld_letters";
+
+pub(crate) fn describe_metrics() {
+    describe_gauge!(JOBS, Unit::Count, "Letter jobs of every process, by state: waiting, running or done.");
+    describe_gauge!(
+        LETTERS_BY_STATE,
+        Unit::Count,
+        "Letters of all jobs by state: waiting, sending, sent, bounced, failed (all tries made) or in_doubt (its sender died while sending)."
+    );
+}
 
 /// A job's number.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
@@ -568,6 +581,31 @@ impl Store {
             tx.commit().await.map(|()| letters)
         })
         .map_err(StoreError::from)
+    }
+
+    /// Sets the gauges of jobs and letters by state to how they are now, for the operator's metrics.
+    pub async fn record_job_counts(&self) -> Result<(), StoreError> {
+        const LETTERS: &str = "SELECT state, COUNT(*) FROM letters GROUP BY state";
+        for (state, count) in self.job_counts().await? {
+            gauge!(JOBS, "state" => state.code()).set(count as f64);
+        }
+        let rows: Vec<(String, i64)> = with_pool!(self, |pool| sqlx::query_as(LETTERS).fetch_all(pool).await)?;
+        let mut counts = LetterCounts::default();
+        for (state, count) in rows {
+            counts.add(LetterState::parse(&state)?, u32::try_from(count).unwrap_or(u32::MAX));
+        }
+        for state in LetterState::ALL {
+            let count = match state {
+                LetterState::Waiting => counts.waiting,
+                LetterState::Sending => counts.sending,
+                LetterState::Sent => counts.sent,
+                LetterState::Bounced => counts.bounced,
+                LetterState::Failed => counts.failed,
+                LetterState::InDoubt => counts.in_doubt,
+            };
+            gauge!(LETTERS_BY_STATE, "state" => state.code()).set(f64::from(count));
+        }
+        Ok(())
     }
 
     /// How many jobs are in each state, for the metrics.

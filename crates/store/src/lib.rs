@@ -16,6 +16,7 @@ mod fieldwork;
 mod jobs;
 mod knowledge;
 mod password_links;
+mod pool;
 mod population;
 mod register;
 #[cfg(feature = "testing")]
@@ -29,7 +30,7 @@ pub mod testing;
 pub use accounts::AccountChange;
 pub use audit::AuditFilter;
 pub use boundaries::BoundaryImport;
-pub use connect::{Backend, Health, Store, sqlite_file};
+pub use connect::{Backend, Health, POSTGRES_MAX_CONNECTIONS, SQLITE_MAX_CONNECTIONS, Store, StoreOptions, sqlite_file};
 pub use error::{Conflict, Record, StoreError, UniqueField};
 pub use fieldwork::{
     Contact, MessageKind, MessageRecord, MessageStatus, NewMessage, Progress, QuestionnaireImport, SaveAnswers, StoredQuestionnaire,
@@ -37,6 +38,7 @@ pub use fieldwork::{
 pub use jobs::{Job, JobId, JobState, Letter, LetterCounts, LetterOutcome, LetterState, LinkToStore, NewLetter};
 pub use knowledge::SEARCH_LIMIT;
 pub use password_links::PasswordLink;
+pub use pool::{PoolStatus, describe_metrics};
 pub use register::OrganisationFilter;
 pub use second_factor::SecondFactor;
 pub use sessions::Redemption;

@@ -25,6 +25,11 @@ impl Compressed {
         Self { content_type, plain, gzip }
     }
 
+    /// The bytes kept: plain and compressed together.
+    pub fn size(&self) -> usize {
+        self.plain.len() + self.gzip.as_ref().map_or(0, Bytes::len)
+    }
+
     /// The answer for a request with these headers: compressed when the client accepts gzip.
     pub fn respond(&self, request: &HeaderMap) -> Response {
         let (body, encoding) = match &self.gzip {

@@ -23,6 +23,8 @@ use store::{OrganisationFilter, Store};
 
 use crate::compressed::Compressed;
 use crate::error::WebError;
+use crate::metrics::{Cache, cache_lookup};
+use crate::written::Written;
 
 /// How long a process trusts its figures before it asks the database whether anything changed.
 const RECHECK: Duration = Duration::from_millis(250);
@@ -57,9 +59,8 @@ pub struct WaveFigures {
     pub standings: Vec<Standing>,
     /// For each municipality, those it shares a registered collaboration with.
     pub partners: BTreeMap<OrgCode, BTreeSet<OrgCode>>,
-    /// Answers already written from these figures (a page, a JSON document), by what was asked: they are the same
-    /// until the data changes, and then these figures are dropped with them.
-    written: Mutex<HashMap<String, Compressed>>,
+    /// Answers already written from these figures.
+    written: Written,
 }
 
 #[derive(Debug)]
@@ -111,16 +112,9 @@ impl WaveFigures {
         self.groups.iter().find(|g| &g.group == group)
     }
 
-    /// The answer written for `key`, writing it the first time. `key` must name everything the answer depends on
-    /// besides these figures, and come from a request that was checked (so the keys are few).
+    /// The answer written for `key` from these figures, written the first time (see `Written::get_or_write`).
     pub fn written<E>(&self, key: String, content_type: &'static str, write: impl FnOnce() -> Result<Bytes, E>) -> Result<Compressed, E> {
-        let lock = || self.written.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(answer) = lock().get(&key) {
-            return Ok(answer.clone());
-        }
-        let answer = Compressed::new(content_type, write()?);
-        lock().insert(key, answer.clone());
-        Ok(answer)
+        self.written.get_or_write(key, content_type, write)
     }
 }
 
@@ -154,8 +148,10 @@ impl FiguresCache {
     pub async fn wave(&self, store: &Store, id: &str) -> Result<Arc<WaveFigures>, WebError> {
         self.forget_if_changed(store).await?;
         if let Some(figures) = self.lock().waves.get(id) {
+            cache_lookup(Cache::Figures, true);
             return Ok(Arc::clone(figures));
         }
+        cache_lookup(Cache::Figures, false);
         let stamp = self.lock().stamp;
         let figures = Arc::new(load(store, id).await?);
         let mut inner = self.lock();
@@ -301,7 +297,7 @@ async fn load_wave(store: &Store, wave: Wave, only: Option<&OrgCode>) -> Result<
         asked_by_group: data.asked,
         standings,
         partners,
-        written: Mutex::default(),
+        written: Written::default(),
         catalogue: data.catalogue,
         wave: data.wave,
     })

@@ -1,5 +1,5 @@
 //! HTTP for inbeeld: the public pages (Dutch, server-rendered, no script needed), the JSON API under `/api/v1`
-//! with its OpenAPI document, and `/health`.
+//! with its OpenAPI document, `/health`, and the operator's metrics on an address of their own.
 //!
 //! Handlers extract, call the store and the domain, and render; they hold no SQL and no rules. Only `error`
 //! chooses status codes for failures.
@@ -11,6 +11,7 @@ mod export;
 mod extract;
 mod figures;
 mod format;
+pub mod metrics;
 mod middleware;
 mod password_link;
 mod qr;
@@ -19,6 +20,7 @@ pub mod security_txt;
 mod session;
 mod state;
 mod support;
+mod written;
 
 pub use routes::{RouteRule, openapi, route_table, router};
 pub use state::AppState;

@@ -1,6 +1,6 @@
 //! Layers every response passes through: a request id of our own, a trace span carrying it, security headers, a
 //! time limit, and a net for panics, so that a bug answers with the error page instead of a dropped connection;
-//! and `keep_private`, which keeps every private response out of caches.
+//! outside them all the request's metrics; and `keep_private`, which keeps every private response out of caches.
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -80,6 +80,7 @@ pub fn wrap(router: Router, over_tls: bool, trusted_proxies: &[IpAddr]) -> Route
             .layer(CatchPanicLayer::custom(|_| crate::error::WebError::Internal("a handler panicked".into()).into_response()))
             .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30))),
     )
+    .layer(middleware::from_fn(crate::metrics::record_request))
 }
 
 /// A client's `X-Request-Id` is removed, so the id set next is always ours: a client could otherwise choose the id

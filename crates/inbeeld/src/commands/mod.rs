@@ -8,7 +8,7 @@ mod user;
 mod wave;
 
 use anyhow::Context;
-use store::Store;
+use store::{Store, StoreOptions};
 
 use crate::cli::{Cli, Command};
 
@@ -21,14 +21,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     if let Command::Restore { file } = &cli.command {
         return backup::restore(&cli.database.url, file).await;
     }
-    let store = open(&cli.database.url).await?;
+    let store = open_with(&cli.database.url, store_options(&cli.command)).await?;
     match cli.command {
-        Command::Serve { addr, demo, public_url, trusted_proxies, security_contact, mail } => {
+        Command::Serve { addr, demo, public_url, trusted_proxies, security_contact, metrics_addr, db_max_connections: _, mail } => {
             let mut state = web::AppState::with_public_url(store.clone(), &public_url).trusting(trusted_proxies);
             if let Some(contact) = security_contact {
                 state = state.with_security_contact(contact);
             }
-            serve::run(store, addr, demo, state, &mail).await
+            serve::run(store, serve::Addresses { site: addr, metrics: metrics_addr }, demo, state, &mail).await
         }
         Command::Demo => {
             store.migrate().await?;
@@ -73,13 +73,25 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
+/// Only the server answers many requests at once, so only it is given a pool size.
+fn store_options(command: &Command) -> StoreOptions {
+    match command {
+        Command::Serve { db_max_connections, .. } => StoreOptions { max_connections: *db_max_connections },
+        _ => StoreOptions::default(),
+    }
+}
+
 /// Opens the database and says which one, without printing a password.
 async fn open(url: &str) -> anyhow::Result<Store> {
+    open_with(url, StoreOptions::default()).await
+}
+
+async fn open_with(url: &str, options: StoreOptions) -> anyhow::Result<Store> {
     let shown = match url.split_once('@') {
         Some((before, after)) if before.contains("://") => format!("{}://…@{after}", before.split("://").next().unwrap_or_default()),
         _ => url.to_owned(),
     };
-    Store::connect(url).await.with_context(|| format!("cannot open the database {shown}"))
+    Store::connect_with(url, options).await.with_context(|| format!("cannot open the database {shown}"))
 }
 
 /// The person at the command line, named by the operating-system account, as the audit log records them.

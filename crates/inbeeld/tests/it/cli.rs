@@ -70,6 +70,8 @@ fn help_lists_every_command_and_each_has_its_own() {
     }
     let serve = inbeeld(&db, &["serve", "--help"]);
     assert!(serve.stdout.contains("INBEELD_ADDR") && serve.stdout.contains("--demo"));
+    assert!(serve.stdout.contains("INBEELD_DB_MAX_CONNECTIONS"), "the pool's size is a setting of serve");
+    assert!(serve.stdout.contains("INBEELD_METRICS_ADDR"), "metrics are served only when asked for");
     assert!(help.stdout.contains("DATABASE_URL"));
 }
 

@@ -16,12 +16,12 @@ fn inbeeld(database: &str, args: &[&str]) -> String {
     String::from_utf8(output.stdout).unwrap()
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 /// Kills the server when the test ends, however it ends.
-struct Server(Child);
+pub(crate) struct Server(Child);
 
 impl Drop for Server {
     fn drop(&mut self) {
@@ -30,9 +30,11 @@ impl Drop for Server {
     }
 }
 
-async fn start(database: &str, port: u16) -> Server {
+/// `inbeeld serve` on `port` of loopback, with `more` arguments, once it is ready.
+pub(crate) async fn start(database: &str, port: u16, more: &[&str]) -> Server {
     let child = Command::new(env!("CARGO_BIN_EXE_inbeeld"))
         .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+        .args(more)
         .env("DATABASE_URL", database)
         .env("INBEELD_LOG", "warn")
         .stdout(Stdio::null())
@@ -51,30 +53,40 @@ async fn start(database: &str, port: u16) -> Server {
 }
 
 /// The revision the form carries, as the page shows it.
-fn revision_on(page: &str) -> String {
+pub(crate) fn revision_on(page: &str) -> String {
     let start = page.find("name=\"revisie\" value=\"").expect("the form carries its revision") + "name=\"revisie\" value=\"".len();
     page[start..].chars().take_while(char::is_ascii_digit).collect()
+}
+
+/// The demo and an open wave `proef` of the first wave's questionnaire; returns Amsterdam's personal link on `base`.
+pub(crate) fn demo_with_open_wave(database: &str, base: &str) -> String {
+    inbeeld(database, &["demo"]);
+    let opens = ["--opens", "2026-10-01", "--closes", "2027-03-31"];
+    let create =
+        ["wave", "create", "--id", "proef", "--title", "Proef", "--catalogue", "nup-2008", "--questionnaire", "eerste-meting-2010"];
+    inbeeld(database, &[&create[..], &opens[..]].concat());
+    inbeeld(database, &["wave", "open", "proef"]);
+    inbeeld(database, &["invite", "--organisation", "GM0363", "--public-url", base]).trim().to_owned()
+}
+
+/// Follows a personal link; returns the session cookie it sets.
+pub(crate) async fn signed_in(client: &reqwest::Client, link: &str) -> String {
+    let opened = client.get(link).send().await.unwrap();
+    assert_eq!(opened.status(), 303);
+    opened.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned()
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_acknowledged_submission_survives_killing_the_server() {
     let folder = tempfile::tempdir().unwrap();
     let database = format!("sqlite://{}", folder.path().join("durable.sqlite").display());
-    inbeeld(&database, &["demo"]);
-    let opens = ["--opens", "2026-10-01", "--closes", "2027-03-31"];
-    let create =
-        ["wave", "create", "--id", "proef", "--title", "Proef", "--catalogue", "nup-2008", "--questionnaire", "eerste-meting-2010"];
-    inbeeld(&database, &[&create[..], &opens[..]].concat());
-    inbeeld(&database, &["wave", "open", "proef"]);
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
-    let link = inbeeld(&database, &["invite", "--organisation", "GM0363", "--public-url", &base]).trim().to_owned();
+    let link = demo_with_open_wave(&database, &base);
 
-    let mut server = start(&database, port).await;
+    let mut server = start(&database, port, &[]).await;
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let opened = client.get(&link).send().await.unwrap();
-    assert_eq!(opened.status(), 303);
-    let cookie = opened.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let cookie = signed_in(&client, &link).await;
 
     let form = format!("{base}/invullen/proef/GM0363");
     let blocks = store_blocks(&database).await;

@@ -4,42 +4,26 @@
 //! have been handing over, which is kept "in doubt" for the team rather than sent a second time.
 
 use std::collections::BTreeMap;
-use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use domain::fieldwork::WaveId;
 use domain::register::{OrgCode, OrganisationKind};
 use store::{JobId, JobState, LetterState, MessageStatus, OrganisationFilter};
 
+use super::durability::{Server, free_port, start};
 use super::mail::{SmtpServer, WAVE, inbeeld, ok, open_wave, smtp_args, store};
 
 const LETTERS: usize = 400;
 
-/// `inbeeld serve` sending through `smtp_port` at 1,200 letters a minute, taking over a dead process's job after two
-/// seconds and trying a refused letter again after one.
-fn serve(database: &str, folder: &Path, smtp_port: u16) -> Child {
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let mut args = vec!["serve".to_owned(), "--addr".to_owned(), format!("127.0.0.1:{port}")];
-    args.extend(smtp_args(smtp_port).into_iter().filter(|arg| arg != "--letters-per-minute" && arg != "60000"));
+/// `inbeeld serve` sending through `smtp_port` at 1,200 letters a minute, taking over a dead process's
+/// job after two seconds and trying a refused letter again after one.
+async fn serve(database: &str, smtp_port: u16) -> Server {
+    let mut args = smtp_args(smtp_port);
+    args.retain(|arg| arg != "--letters-per-minute" && arg != "60000");
     args.extend(["--letters-per-minute", "1200", "--letters-retry-after", "1", "--job-lease", "2"].map(str::to_owned));
-    let child = Command::new(env!("CARGO_BIN_EXE_inbeeld"))
-        .args(&args)
-        .current_dir(folder)
-        .env("DATABASE_URL", database)
-        .env("INBEELD_LOG", "warn")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the binary starts");
-    let started = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(started.elapsed() < Duration::from_secs(30), "inbeeld serve did not listen within 30 seconds");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    child
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    start(database, free_port(), &args).await
 }
 
 /// Contacts for the first `LETTERS` municipalities of the wave's register.
@@ -82,19 +66,18 @@ async fn four_hundred_letters_go_once_each_through_a_refusing_relay_and_a_killed
     let codes = contacts_for_four_hundred(&db, dir).await;
     let relay = SmtpServer::refusing_for_a_while(100, 3.0);
 
-    let mut server = serve(&db, dir, relay.port);
+    let server = serve(&db, relay.port).await;
     let queued = ok(inbeeld(dir, &db, &["wave", "invite", WAVE, "--detach"]));
     assert!(queued.stdout.contains(&format!("wave {WAVE}: invitations: job 1 queued")), "{}", queued.stdout);
     let job = JobId(1);
 
     // Past the relay's refusals, then killed halfway through the rest.
     wait_for("150 letters received", Duration::from_secs(120), || relay.received().len() >= 150);
-    server.kill().unwrap();
-    server.wait().unwrap();
+    drop(server); // SIGKILL, and waited for
     let at_the_kill = relay.received().len();
     assert!(at_the_kill < LETTERS, "the server was killed before it was done ({at_the_kill} letters)");
 
-    let mut restarted = serve(&db, dir, relay.port);
+    let restarted = serve(&db, relay.port).await;
     let watching = store(&db).await;
     let started = Instant::now();
     loop {
@@ -104,8 +87,7 @@ async fn four_hundred_letters_go_once_each_through_a_refusing_relay_and_a_killed
         assert!(started.elapsed() < Duration::from_secs(120), "the restarted server did not finish the job within two minutes");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    restarted.kill().unwrap();
-    restarted.wait().unwrap();
+    drop(restarted);
 
     let mut received: BTreeMap<String, usize> = BTreeMap::new();
     for message in relay.received() {

@@ -8,4 +8,5 @@ mod cli;
 mod durability;
 mod letter_jobs;
 mod mail;
+mod metrics;
 mod papers;

@@ -9,6 +9,7 @@ mod collaborations;
 mod contract;
 mod fieldwork;
 mod knowledge;
+mod pool;
 mod schema_parity;
 mod stream;
 mod support_plans;

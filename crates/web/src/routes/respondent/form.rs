@@ -95,7 +95,7 @@ pub async fn save(
     let mode = context.response.as_ref().map_or(Mode::Online, |r| r.mode.clone());
     let save = context.save(&answers, &mode, based_on, edit, false);
     match state.store.save_answers(&save, &author).await {
-        Ok(_) => {}
+        Ok(_) => crate::metrics::answers_saved(edit),
         Err(StoreError::Conflict(_)) => {
             // Someone saved in between (another tab, or the interviewer): show what was typed, saved nothing.
             let notice = "Deze antwoorden zijn intussen elders gewijzigd en daarom nu niet bewaard. Uw invoer staat hieronder nog; \

@@ -109,7 +109,10 @@ pub async fn submit(
     let kept = context.questionnaire.without_hidden(&response.answers);
     let save = context.save(&kept, &response.mode, Some(form.revisie), edit, true);
     match state.store.save_answers(&save, &author).await {
-        Ok(_) => Ok(Redirect::to(&format!("{}?ingediend=1", context.base())).into_response()),
+        Ok(_) => {
+            crate::metrics::submitted(&response.mode);
+            Ok(Redirect::to(&format!("{}?ingediend=1", context.base())).into_response())
+        }
         Err(StoreError::Conflict(_)) => {
             let error = "De antwoorden zijn intussen elders gewijzigd en daarom niet ingediend. Bekijk ze hieronder en dien opnieuw in.";
             let fresh = context.reload(&state).await?;
@@ -170,7 +173,10 @@ pub async fn interview(
     let mode = Mode::from(interview);
     let save = context.save(&answers, &mode, Some(form.revisie).filter(|r| *r > 0), edit, false);
     match state.store.save_answers(&save, &author).await {
-        Ok(_) => Ok(Redirect::to(&format!("{}?interview=1", context.base())).into_response()),
+        Ok(_) => {
+            crate::metrics::answers_saved(edit);
+            Ok(Redirect::to(&format!("{}?interview=1", context.base())).into_response())
+        }
         Err(StoreError::Conflict(_)) => {
             let error = "De antwoorden zijn intussen elders gewijzigd. Vul de gegevens van het interview opnieuw in.".to_owned();
             let fresh = context.reload(&state).await?;
