@@ -4,7 +4,7 @@
                                           listens on a free port of 127.0.0.1, prints that port on one line, and
                                           keeps every accepted message in FOLDER as N.eml (the bytes as received)
                                           and N.json (what a mail client would show: decoded headers and body, and
-                                          the SMTP envelope). Refuses recipients whose address starts with
+                                          the SMTP envelope and the client's port). Refuses recipients whose address starts with
                                           "bounce" with 550 5.1.1, as a real server refuses an unknown mailbox.
                                           With REFUSE_AFTER, once it has accepted that many messages it answers
                                           every recipient with 451 4.7.1 ("try again later", as a relay does when a
@@ -74,6 +74,8 @@ class Keeper:
         seen = read(raw)
         seen["mail_from"] = envelope.mail_from
         seen["rcpt_tos"] = list(envelope.rcpt_tos)
+        # The client's port tells one connection from another: a client that reuses a connection keeps its port.
+        seen["client_port"] = session.peer[1]
         (self.folder / f"{number}.eml").write_bytes(raw)
         # Written last and renamed into place, so that a reader never sees half a message.
         partial = self.folder / f"{number}.json.partial"

@@ -247,8 +247,8 @@ macro_rules! letter_columns {
 }
 
 type JobRow =
-    (i64, String, String, DateTime<Utc>, Option<String>, Option<DateTime<Utc>>, i32, String, String, DateTime<Utc>, Option<DateTime<Utc>>);
-type LetterRow = (i64, i64, String, String, i32, String, String, String, i32, DateTime<Utc>, String, DateTime<Utc>);
+    (i64, String, String, DateTime<Utc>, Option<String>, Option<DateTime<Utc>>, i64, String, String, DateTime<Utc>, Option<DateTime<Utc>>);
+type LetterRow = (i64, i64, String, String, i64, String, String, String, i64, DateTime<Utc>, String, DateTime<Utc>);
 
 fn job_from_row(row: JobRow) -> Result<Job, StoreError> {
     let (id, wave, state, run_after, claimed_by, lease_until, pauses, note, created_by, created_at, finished_at) = row;
@@ -286,7 +286,7 @@ fn letter_from_row(row: LetterRow) -> Result<Letter, StoreError> {
 }
 
 /// The idempotency key of a letter: the same letter always has the same key, and the table keeps one row per key.
-fn idempotency_key(wave: &WaveId, organisation: &OrgCode, kind: MessageKind, round: i32) -> String {
+fn idempotency_key(wave: &WaveId, organisation: &OrgCode, kind: MessageKind, round: i64) -> String {
     format!("{wave}/{organisation}/{}/{round}", kind.code())
 }
 
@@ -314,7 +314,7 @@ impl Store {
             let job: i64 = sqlx::query_scalar(JOB).bind(wave.as_str()).bind(at).bind(created_by).fetch_one(&mut *tx).await?;
             let mut queued = Vec::new();
             for letter in letters {
-                let round: i32 = sqlx::query_scalar(ROUND)
+                let round: i64 = sqlx::query_scalar(ROUND)
                     .bind(wave.as_str())
                     .bind(letter.organisation.as_str())
                     .bind(letter.kind.code())
@@ -490,7 +490,7 @@ impl Store {
         const SQL: &str = "UPDATE jobs SET state = 'waiting', run_after = $3, note = $4, pauses = pauses + $5,
                 claimed_by = NULL, lease_until = NULL
             WHERE id = $1 AND claimed_by = $2 AND state = 'running'";
-        let pause: i32 = i32::from(paused);
+        let pause = i64::from(paused);
         with_pool!(self, |pool| {
             sqlx::query(SQL).bind(job.0).bind(worker).bind(run_after).bind(note).bind(pause).execute(pool).await.map(|_| ())
         })?;

@@ -12,7 +12,9 @@ use domain::register::{OrgCode, OrganisationKind};
 use store::{JobId, JobState, LetterState, MessageStatus, OrganisationFilter};
 
 use super::durability::{Server, free_port, start};
-use super::mail::{SmtpServer, WAVE, inbeeld, ok, open_wave, smtp_args, store};
+use mail::testing::SmtpServer;
+
+use super::mail::{WAVE, inbeeld, ok, open_wave, smtp_args, store};
 
 const LETTERS: usize = 400;
 

@@ -2,21 +2,18 @@
 //! (Python's aiosmtpd, run by the mail crate's `tests/smtp_server.py`), and the link from a received letter
 //! redeemed against a real `inbeeld serve`.
 
-use std::io::{BufRead, BufReader, Read};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use domain::fieldwork::{Edit, Mode, WaveId};
 use domain::questionnaire::Answers;
 use domain::register::OrgCode;
+use mail::testing::{SmtpServer, parse_eml};
 use serde_json::Value;
 use store::{MessageKind, MessageStatus, SaveAnswers, Store};
 
-/// The mail crate's server, so that both crates test against the same one.
-const SMTP_SERVER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../mail/tests/smtp_server.py");
 pub(super) const WAVE: &str = "meting-per-mail";
 const PUBLIC_URL: &str = "http://inbeeld.test";
 
@@ -323,88 +320,6 @@ fn a_bad_contacts_file_is_refused_whole() {
     assert!(run.stderr.contains("2 row(s) are invalid, so nothing was imported"), "{}", run.stderr);
     let skipped = ok(inbeeld(dir, &db, &["import", "contacts", "--skip-invalid", file.to_str().unwrap()]));
     assert!(skipped.stdout.contains("contacts: 1 added"), "{}", skipped.stdout);
-}
-
-/// An SMTP server process that keeps what it accepts in a folder, and is killed when dropped.
-pub(super) struct SmtpServer {
-    child: Child,
-    pub(super) port: u16,
-    folder: tempfile::TempDir,
-}
-
-impl SmtpServer {
-    fn start() -> SmtpServer {
-        SmtpServer::with_args(&[])
-    }
-
-    /// A relay that, once it has accepted `after` messages, answers "try again later" for `seconds`.
-    pub(super) fn refusing_for_a_while(after: u32, seconds: f64) -> SmtpServer {
-        SmtpServer::with_args(&[after.to_string(), seconds.to_string()])
-    }
-
-    fn with_args(extra: &[String]) -> SmtpServer {
-        let probe = Command::new("python3").args(["-c", "import aiosmtpd"]).output();
-        assert!(
-            probe.is_ok_and(|output| output.status.success()),
-            "the mail tests need python3 with aiosmtpd for a real SMTP server: pip install aiosmtpd"
-        );
-        let folder = tempfile::tempdir().unwrap();
-        let mut child = Command::new("python3")
-            .arg(SMTP_SERVER)
-            .arg("serve")
-            .arg(folder.path())
-            .args(extra)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("python3 starts");
-        // Read on a thread, so that a server that never prints its port fails the test instead of hanging it.
-        let stdout = child.stdout.take().unwrap();
-        let (sender, receiver) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut line = String::new();
-            let _ = BufReader::new(stdout).read_line(&mut line);
-            let _ = sender.send(line);
-        });
-        let line = receiver.recv_timeout(Duration::from_secs(20)).unwrap_or_default();
-        let Ok(port) = line.trim().parse::<u16>() else {
-            let _ = child.kill();
-            let mut stderr = String::new();
-            if let Some(mut pipe) = child.stderr.take() {
-                let _ = pipe.read_to_string(&mut stderr);
-            }
-            let _ = child.wait();
-            panic!("the SMTP server did not start:\n{stderr}");
-        };
-        SmtpServer { child, port, folder }
-    }
-
-    /// What the server accepted, in order: decoded headers and body, plus `mail_from` and `rcpt_tos`.
-    pub(super) fn received(&self) -> Vec<Value> {
-        let mut numbered: Vec<(u32, PathBuf)> = std::fs::read_dir(self.folder.path())
-            .unwrap()
-            .map(|entry| entry.unwrap().path())
-            .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
-            .map(|path| (path.file_stem().unwrap().to_str().unwrap().parse().unwrap(), path))
-            .collect();
-        numbered.sort();
-        numbered.into_iter().map(|(_, path)| serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()).collect()
-    }
-}
-
-impl Drop for SmtpServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// An `.eml` file as Python's email package reads it.
-fn parse_eml(path: &Path) -> Value {
-    let output = Command::new("python3").arg(SMTP_SERVER).arg("parse").arg(path).output().expect("python3 starts");
-    assert!(output.status.success(), "reading {} failed: {}", path.display(), String::from_utf8_lossy(&output.stderr));
-    serde_json::from_slice(&output.stdout).unwrap()
 }
 
 /// `inbeeld serve` on a free port of loopback, stopped when dropped.

@@ -2,7 +2,5 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a test that cannot go on should stop loudly
 
-mod common;
-
 mod outbox;
 mod smtp;

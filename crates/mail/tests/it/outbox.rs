@@ -1,10 +1,8 @@
 //! The outbox transport: one `.eml` file per message, read back by an independent reader (Python's email package).
 
-use crate::common;
-
 use std::path::Path;
 
-use common::parse_eml;
+use inbeeld_mail::testing::parse_eml;
 use inbeeld_mail::{Envelope, MailError, Mailer, MailerConfig};
 
 fn letter(to: &str) -> Envelope {

@@ -1,11 +1,9 @@
 //! The SMTP transport against a real SMTP server process on loopback (aiosmtpd; see `smtp_server.py`).
 
-use crate::common;
-
 use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
-use common::SmtpServer;
+use inbeeld_mail::testing::SmtpServer;
 use inbeeld_mail::{Envelope, MailError, Mailer, MailerConfig, SmtpSecurity};
 
 fn smtp(port: u16) -> MailerConfig {
@@ -161,4 +159,28 @@ fn an_invalid_sender_is_refused_when_the_mailer_is_made() {
         error.to_string(),
         "'monitorteam' is not an e-mail address: it needs an @ with a name before it and a domain after it, as in naam@gemeente.nl"
     );
+}
+
+#[tokio::test]
+async fn letters_in_a_row_share_one_connection_unless_asked_otherwise() {
+    let server = SmtpServer::start();
+    // A job leaves time between two letters (its pace, and the database between them); lettre gives a connection
+    // back to its pool in a task of its own, which needs a moment of that time.
+    let between = Duration::from_millis(50);
+    let pooled = mailer(server.port);
+    for n in 0..3 {
+        pooled.send(&letter(&format!("gemeente{n}@example.nl"))).await.unwrap();
+        tokio::time::sleep(between).await;
+    }
+    let alone = Mailer::one_connection_per_message(&smtp(server.port), "monitor@inbeeld.example").unwrap();
+    for n in 3..6 {
+        alone.send(&letter(&format!("gemeente{n}@example.nl"))).await.unwrap();
+        tokio::time::sleep(between).await;
+    }
+    let ports: Vec<u64> = server.received().iter().map(|m| m["client_port"].as_u64().unwrap()).collect();
+    assert_eq!(ports.len(), 6);
+    assert!(ports[..3].iter().all(|port| *port == ports[0]), "one connection for the three letters: {ports:?}");
+    let mut own: Vec<u64> = ports[3..].to_vec();
+    own.dedup();
+    assert_eq!(own.len(), 3, "a connection per letter: {ports:?}");
 }

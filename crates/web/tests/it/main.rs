@@ -11,6 +11,7 @@ mod figures_api;
 mod figures_pages;
 mod http;
 mod knowledge;
+mod letters;
 mod openapi;
 mod profiles;
 mod public_answers;

@@ -6,7 +6,7 @@ use crate::support;
 
 use domain::access::Secret;
 use domain::account::Role;
-use domain::fieldwork::{NewWave, ResponseState, WaveId, WaveState};
+use domain::fieldwork::{ResponseState, WaveId};
 use domain::questionnaire::{Answer, parse_questionnaire_toml};
 use domain::register::OrgCode;
 use reqwest::{Response, StatusCode};
@@ -20,19 +20,7 @@ const BASE: &str = "/invullen/eerste-meting/GM0363";
 /// The demo's register and catalogues, the shipped questionnaire, and an open wave.
 async fn open_wave(store: &Store) -> Site {
     let site = Site::start(store, false).await;
-    let questionnaire = parse_questionnaire_toml(QUESTIONNAIRE, "eerste-meting-2010.toml").unwrap();
-    store.import_questionnaire(&questionnaire.id, &questionnaire.version, &questionnaire.title.nl, QUESTIONNAIRE, &author()).await.unwrap();
-    let wave = NewWave {
-        id: WaveId::parse("eerste-meting").unwrap(),
-        title: "Eerste meting".into(),
-        catalogue_id: "nup-2008".into(),
-        catalogue_version: "2008".into(),
-        questionnaire_id: questionnaire.id.clone(),
-        opens_on: "2010-10-01".parse().unwrap(),
-        closes_on: "2011-03-31".parse().unwrap(),
-    };
-    let draft = store.create_wave(&wave, false, &author()).await.unwrap();
-    store.set_wave_state(&draft, WaveState::Open, &author()).await.unwrap();
+    support::store_open_wave(store).await;
     site
 }
 

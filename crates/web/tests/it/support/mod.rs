@@ -30,6 +30,12 @@ impl Site {
         Self::serve(inbeeld_web::AppState::new(store.clone())).await
     }
 
+    /// As `start` with the demo data, with letters going to `mailer`.
+    pub async fn start_mailing(store: &Store, mailer: mail::Mailer) -> Site {
+        app::demo::store_reference_data(store, &domain::demo::data().unwrap(), &author()).await.unwrap();
+        Self::serve(inbeeld_web::AppState::new(store.clone()).with_mailer(mailer)).await
+    }
+
     /// Serves the site with the given state on a free port.
     pub async fn serve(state: inbeeld_web::AppState) -> Site {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -200,4 +206,23 @@ pub async fn store_demo_wave(store: &Store, simulated: &domain::demo::SimulatedW
 /// Stores the demo's questionnaire, as `inbeeld demo` does.
 pub async fn import_demo_questionnaire(store: &Store) {
     app::demo::store_questionnaire(store, &domain::demo::data().unwrap(), &author()).await.unwrap();
+}
+
+/// The shipped questionnaire and an open wave `eerste-meting` of October 2010 to March 2011 on the NUP 2008
+/// catalogue (which the demo data holds).
+pub async fn store_open_wave(store: &Store) {
+    const QUESTIONNAIRE: &str = include_str!("../../../../../data/questionnaires/eerste-meting-2010.toml");
+    let questionnaire = domain::questionnaire::parse_questionnaire_toml(QUESTIONNAIRE, "eerste-meting-2010.toml").unwrap();
+    store.import_questionnaire(&questionnaire.id, &questionnaire.version, &questionnaire.title.nl, QUESTIONNAIRE, &author()).await.unwrap();
+    let wave = domain::fieldwork::NewWave {
+        id: domain::fieldwork::WaveId::parse("eerste-meting").unwrap(),
+        title: "Eerste meting".into(),
+        catalogue_id: "nup-2008".into(),
+        catalogue_version: "2008".into(),
+        questionnaire_id: questionnaire.id.clone(),
+        opens_on: "2010-10-01".parse().unwrap(),
+        closes_on: "2011-03-31".parse().unwrap(),
+    };
+    let draft = store.create_wave(&wave, false, &author()).await.unwrap();
+    store.set_wave_state(&draft, domain::fieldwork::WaveState::Open, &author()).await.unwrap();
 }

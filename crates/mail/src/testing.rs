@@ -1,5 +1,8 @@
-//! A real SMTP server on loopback (Python's aiosmtpd, run by `smtp_server.py`) and a reader of `.eml` files, shared by
-//! the integration tests.
+//! For tests and benchmarks, here and in the crates that send mail (the `testing` feature): a real SMTP server on
+//! loopback (Python's aiosmtpd, run by `tests/smtp_server.py`) and a reader of `.eml` files. Python's email package
+//! decodes what arrives, so that tests check what an independent reader sees, not what the sender meant to write.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test that cannot go on should stop loudly
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -34,12 +37,22 @@ pub struct SmtpServer {
 
 impl SmtpServer {
     pub fn start() -> SmtpServer {
+        SmtpServer::with_args(&[])
+    }
+
+    /// A relay that, once it has accepted `after` messages, answers "try again later" (451) for `seconds`.
+    pub fn refusing_for_a_while(after: u32, seconds: f64) -> SmtpServer {
+        SmtpServer::with_args(&[after.to_string(), seconds.to_string()])
+    }
+
+    fn with_args(extra: &[String]) -> SmtpServer {
         require_aiosmtpd();
         let folder = tempfile::tempdir().unwrap();
         let mut child = Command::new("python3")
             .arg(SCRIPT)
             .arg("serve")
             .arg(folder.path())
+            .args(extra)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
