@@ -154,6 +154,10 @@ function prepareAccounts(bin, database, cwd) {
   run(['wave', 'create', '--id', id, '--title', title, '--catalogue', catalogue, '--questionnaire', questionnaire,
     '--opens', '2026-10-01', '--closes', '2027-03-31']);
   run(['wave', 'open', id]);
+  // Contact addresses, so that the monitor team's invitations have somewhere to go (the outbox folder in `cwd`).
+  const contacts = join(cwd, 'contacts.csv');
+  writeFileSync(contacts, 'organisation_code,name,email\nGM0344,,info@utrecht.example\nGM0599,,info@rotterdam.example\n');
+  run(['import', 'contacts', contacts]);
 }
 
 async function waitForHealth(baseURL, exitState) {

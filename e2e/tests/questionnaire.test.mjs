@@ -103,6 +103,17 @@ app.test('the monitor team follows the fieldwork and an interviewer records an i
   await page.getByRole('table', { name: 'Respons per provincie' }).waitFor();
   await expectNoAxeViolations(page);
 
+  // The invitations are queued at once; their job's page reloads itself (no script) until the server sent them.
+  await pressButton(page, 'Uitnodigingen versturen');
+  await page.waitForURL((url) => new RegExp(`^/beheer/metingen/${OPEN_WAVE.id}/brieven/\\d+$`).test(url.pathname));
+  await page.getByRole('heading', { name: /^Verzending \d+: uitnodigingen$/ }).waitFor();
+  // Checked once done: a check while the page may reload under it would test the timing, not the page.
+  await page.getByText('Klaar sinds').waitFor({ timeout: 30_000 });
+  assert.equal(await page.locator('dt:has-text("Verstuurd") + dd').innerText(), '2', 'Utrecht and Rotterdam');
+  await expectNoAxeViolations(page);
+  await page.getByRole('link', { name: OPEN_WAVE.title }).click();
+  await page.getByRole('link', { name: /^Verzending \d+$/ }).waitFor();
+
   const interviewer = await page.context().browser().newContext({ locale: 'nl-NL' });
   const other = await interviewer.newPage();
   try {
