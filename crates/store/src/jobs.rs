@@ -76,10 +76,37 @@ impl JobState {
     }
 }
 
+/// What a job sends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobKind {
+    /// A wave's invitations or reminders.
+    WaveLetters,
+    /// The invitations to the meetings of a support proposal.
+    MeetingLetters,
+}
+
+impl JobKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            JobKind::WaveLetters => "wave_letters",
+            JobKind::MeetingLetters => "meeting_letters",
+        }
+    }
+
+    fn parse(code: &str) -> Result<Self, StoreError> {
+        [JobKind::WaveLetters, JobKind::MeetingLetters]
+            .into_iter()
+            .find(|kind| kind.code() == code)
+            .ok_or_else(|| StoreError::Corrupt(format!("job kind '{code}'")))
+    }
+}
+
 /// A wave's letters, sent in the background.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Job {
     pub id: JobId,
+    pub kind: JobKind,
     pub wave: WaveId,
     pub state: JobState,
     /// When a waiting job may be claimed: at once, or after a pause.
@@ -136,17 +163,76 @@ impl LetterState {
     }
 }
 
+/// What a letter is: a wave's invitation or reminder, with a personal link, or an invitation to a meeting of a
+/// support proposal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LetterKind {
+    Invitation,
+    Reminder,
+    Meeting { plan: i64, meeting: u32 },
+}
+
+impl LetterKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            LetterKind::Invitation => "invitation",
+            LetterKind::Reminder => "reminder",
+            LetterKind::Meeting { .. } => "meeting",
+        }
+    }
+
+    /// The wave's kind of letter, for a fieldwork letter.
+    pub fn fieldwork(self) -> Option<MessageKind> {
+        match self {
+            LetterKind::Invitation => Some(MessageKind::Invitation),
+            LetterKind::Reminder => Some(MessageKind::Reminder),
+            LetterKind::Meeting { .. } => None,
+        }
+    }
+
+    fn meeting(self) -> (Option<i64>, Option<i64>) {
+        match self {
+            LetterKind::Meeting { plan, meeting } => (Some(plan), Some(i64::from(meeting))),
+            _ => (None, None),
+        }
+    }
+
+    fn read(code: &str, plan: Option<i64>, meeting: Option<i64>) -> Result<Self, StoreError> {
+        match (code, plan, meeting) {
+            ("meeting", Some(plan), Some(meeting)) => {
+                let meeting = u32::try_from(meeting).map_err(|_| StoreError::Corrupt(format!("meeting number {meeting}")))?;
+                Ok(LetterKind::Meeting { plan, meeting })
+            }
+            _ => MessageKind::parse(code).map(LetterKind::from),
+        }
+    }
+}
+
+impl From<MessageKind> for LetterKind {
+    fn from(kind: MessageKind) -> Self {
+        match kind {
+            MessageKind::Invitation => LetterKind::Invitation,
+            MessageKind::Reminder => LetterKind::Reminder,
+        }
+    }
+}
+
 /// One letter of a job.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Letter {
     pub id: i64,
     pub job: JobId,
+    pub wave: WaveId,
     pub organisation: OrgCode,
-    pub kind: MessageKind,
+    pub kind: LetterKind,
     /// 1 for the first letter of this kind to this municipality in this wave, 2 for the next, and so on.
     pub round: u32,
     pub recipient: String,
     pub recipient_name: String,
+    /// The letter as queued, for a letter that is written then; empty for a fieldwork letter.
+    pub subject: String,
+    pub body: String,
     pub state: LetterState,
     pub attempts: u32,
     pub next_attempt_at: DateTime<Utc>,
@@ -159,9 +245,13 @@ pub struct Letter {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewLetter {
     pub organisation: OrgCode,
-    pub kind: MessageKind,
+    pub kind: LetterKind,
     pub recipient: String,
     pub recipient_name: String,
+    /// The letter itself when it holds no secret (an invitation to a meeting); empty for a fieldwork letter, which
+    /// is written when it is sent, with a link made then.
+    pub subject: String,
+    pub body: String,
 }
 
 /// How many letters of a job are in each state.
@@ -235,25 +325,58 @@ pub struct LinkToStore<'a> {
 /// The columns `job_from_row` reads, as a literal for `concat!`.
 macro_rules! job_columns {
     () => {
-        "id, wave_id, state, run_after, claimed_by, lease_until, pauses, note, created_by, created_at, finished_at"
+        "id, kind, wave_id, state, run_after, claimed_by, lease_until, pauses, note, created_by, created_at, finished_at"
     };
 }
 
 /// The columns `letter_from_row` reads, as a literal for `concat!`.
 macro_rules! letter_columns {
     () => {
-        "id, job_id, organisation_code, kind, round, recipient, recipient_name, state, attempts, next_attempt_at, detail, updated_at"
+        "id, job_id, wave_id, organisation_code, kind, support_plan_id, meeting_number, round, recipient, recipient_name, subject, body,
+        state, attempts, next_attempt_at, detail, updated_at"
     };
 }
 
-type JobRow =
-    (i64, String, String, DateTime<Utc>, Option<String>, Option<DateTime<Utc>>, i64, String, String, DateTime<Utc>, Option<DateTime<Utc>>);
-type LetterRow = (i64, i64, String, String, i64, String, String, String, i64, DateTime<Utc>, String, DateTime<Utc>);
+type JobRow = (
+    i64,
+    String,
+    String,
+    String,
+    DateTime<Utc>,
+    Option<String>,
+    Option<DateTime<Utc>>,
+    i64,
+    String,
+    String,
+    DateTime<Utc>,
+    Option<DateTime<Utc>>,
+);
+#[derive(sqlx::FromRow)]
+struct LetterRow {
+    id: i64,
+    job_id: i64,
+    wave_id: String,
+    organisation_code: String,
+    kind: String,
+    support_plan_id: Option<i64>,
+    meeting_number: Option<i64>,
+    round: i64,
+    recipient: String,
+    recipient_name: String,
+    subject: String,
+    body: String,
+    state: String,
+    attempts: i64,
+    next_attempt_at: DateTime<Utc>,
+    detail: String,
+    updated_at: DateTime<Utc>,
+}
 
 fn job_from_row(row: JobRow) -> Result<Job, StoreError> {
-    let (id, wave, state, run_after, claimed_by, lease_until, pauses, note, created_by, created_at, finished_at) = row;
+    let (id, kind, wave, state, run_after, claimed_by, lease_until, pauses, note, created_by, created_at, finished_at) = row;
     Ok(Job {
         id: JobId(id),
+        kind: JobKind::parse(&kind)?,
         wave: WaveId::parse(&wave).map_err(|error| StoreError::Corrupt(format!("job {id}: {error}")))?,
         state: JobState::parse(&state)?,
         run_after,
@@ -268,26 +391,32 @@ fn job_from_row(row: JobRow) -> Result<Job, StoreError> {
 }
 
 fn letter_from_row(row: LetterRow) -> Result<Letter, StoreError> {
-    let (id, job, organisation, kind, round, recipient, recipient_name, state, attempts, next_attempt_at, detail, updated_at) = row;
+    let id = row.id;
     Ok(Letter {
         id,
-        job: JobId(job),
-        organisation: stored_code(&organisation)?,
-        kind: MessageKind::parse(&kind)?,
-        round: u32::try_from(round).unwrap_or_default(),
-        recipient,
-        recipient_name,
-        state: LetterState::parse(&state)?,
-        attempts: u32::try_from(attempts).unwrap_or_default(),
-        next_attempt_at,
-        detail,
-        updated_at,
+        job: JobId(row.job_id),
+        wave: WaveId::parse(&row.wave_id).map_err(|error| StoreError::Corrupt(format!("letter {id}: {error}")))?,
+        organisation: stored_code(&row.organisation_code)?,
+        kind: LetterKind::read(&row.kind, row.support_plan_id, row.meeting_number)?,
+        round: u32::try_from(row.round).unwrap_or_default(),
+        recipient: row.recipient,
+        recipient_name: row.recipient_name,
+        subject: row.subject,
+        body: row.body,
+        state: LetterState::parse(&row.state)?,
+        attempts: u32::try_from(row.attempts).unwrap_or_default(),
+        next_attempt_at: row.next_attempt_at,
+        detail: row.detail,
+        updated_at: row.updated_at,
     })
 }
 
 /// The idempotency key of a letter: the same letter always has the same key, and the table keeps one row per key.
-fn idempotency_key(wave: &WaveId, organisation: &OrgCode, kind: MessageKind, round: i64) -> String {
-    format!("{wave}/{organisation}/{}/{round}", kind.code())
+fn idempotency_key(wave: &WaveId, organisation: &OrgCode, kind: LetterKind, round: i64) -> String {
+    match kind {
+        LetterKind::Meeting { plan, meeting } => format!("{wave}/{organisation}/meeting-{plan}-{meeting}/{round}"),
+        _ => format!("{wave}/{organisation}/{}/{round}", kind.code()),
+    }
 }
 
 impl Store {
@@ -298,26 +427,32 @@ impl Store {
     pub async fn enqueue_letters(
         &self,
         wave: &WaveId,
+        kind: JobKind,
         letters: &[NewLetter],
         created_by: &str,
         change: &Change,
     ) -> Result<Option<(JobId, Vec<OrgCode>)>, StoreError> {
         const JOB: &str = "INSERT INTO jobs (kind, wave_id, state, run_after, created_by, created_at)
-            VALUES ('wave_letters', $1, 'waiting', $2, $3, $2) RETURNING id";
-        const ROUND: &str = "SELECT COALESCE(MAX(round), 0) FROM letters WHERE wave_id = $1 AND organisation_code = $2 AND kind = $3";
-        const LETTER: &str = "INSERT INTO letters (job_id, idempotency_key, wave_id, organisation_code, kind, round, recipient,
-                recipient_name, state, next_attempt_at, updated_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'waiting', $9, $9) ON CONFLICT (idempotency_key) DO NOTHING";
+            VALUES ($4, $1, 'waiting', $2, $3, $2) RETURNING id";
+        const ROUND: &str = "SELECT COALESCE(MAX(round), 0) FROM letters WHERE wave_id = $1 AND organisation_code = $2 AND kind = $3
+            AND COALESCE(support_plan_id, 0) = COALESCE($4, 0) AND COALESCE(meeting_number, 0) = COALESCE($5, 0)";
+        const LETTER: &str = "INSERT INTO letters (job_id, idempotency_key, wave_id, organisation_code, kind, support_plan_id,
+                meeting_number, round, recipient, recipient_name, subject, body, state, next_attempt_at, updated_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'waiting', $13, $13) ON CONFLICT (idempotency_key) DO NOTHING";
         let at = now();
         with_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
-            let job: i64 = sqlx::query_scalar(JOB).bind(wave.as_str()).bind(at).bind(created_by).fetch_one(&mut *tx).await?;
+            let job: i64 =
+                sqlx::query_scalar(JOB).bind(wave.as_str()).bind(at).bind(created_by).bind(kind.code()).fetch_one(&mut *tx).await?;
             let mut queued = Vec::new();
             for letter in letters {
+                let (plan, meeting) = letter.kind.meeting();
                 let round: i64 = sqlx::query_scalar(ROUND)
                     .bind(wave.as_str())
                     .bind(letter.organisation.as_str())
                     .bind(letter.kind.code())
+                    .bind(plan)
+                    .bind(meeting)
                     .fetch_one(&mut *tx)
                     .await?;
                 let round = round + 1;
@@ -327,9 +462,13 @@ impl Store {
                     .bind(wave.as_str())
                     .bind(letter.organisation.as_str())
                     .bind(letter.kind.code())
+                    .bind(plan)
+                    .bind(meeting)
                     .bind(round)
                     .bind(&letter.recipient)
                     .bind(&letter.recipient_name)
+                    .bind(&letter.subject)
+                    .bind(&letter.body)
                     .bind(at)
                     .execute(&mut *tx)
                     .await?
@@ -423,9 +562,9 @@ impl Store {
         Ok(with_pool!(self, |pool| sqlx::query_scalar(SQL).bind(job.0).fetch_one(pool).await)?)
     }
 
-    /// Marks `letter` as being sent, and stores its link's hash, in one transaction, if its job is still
+    /// Marks `letter` as being sent, and stores its link's hash (a fieldwork letter's), in one transaction, if its job is still
     /// `worker`'s and the letter still waits. `false` means neither was done and the letter must not be sent.
-    pub async fn start_letter(&self, letter: &Letter, worker: &str, wave: &WaveId, link: LinkToStore<'_>) -> Result<bool, StoreError> {
+    pub async fn start_letter(&self, letter: &Letter, worker: &str, link: Option<LinkToStore<'_>>) -> Result<bool, StoreError> {
         const START: &str = "UPDATE letters SET state = 'sending', attempts = attempts + 1, updated_at = $3
             WHERE id = $1 AND state = 'waiting'
               AND EXISTS (SELECT 1 FROM jobs WHERE jobs.id = letters.job_id AND jobs.claimed_by = $2 AND jobs.state = 'running')";
@@ -437,28 +576,57 @@ impl Store {
                 tx.rollback().await?;
                 return Ok(false);
             }
-            wave_invitation_query!(link.token_hash, &letter.organisation, wave, link.expires_at, at).execute(&mut *tx).await?;
+            if let Some(link) = link {
+                wave_invitation_query!(link.token_hash, &letter.organisation, &letter.wave, link.expires_at, at).execute(&mut *tx).await?;
+            }
             tx.commit().await?;
             Ok(true)
         })
     }
 
-    /// Records what became of a letter that was being sent, and the attempt in the wave's record of messages, in one
-    /// transaction.
-    pub async fn finish_letter(&self, letter: &Letter, outcome: &LetterOutcome, message: &NewMessage<'_>) -> Result<(), StoreError> {
+    /// Records what became of a letter that was being sent, and the attempt beside the wave's messages or the
+    /// proposal's invitations, in one transaction.
+    pub async fn finish_letter(&self, letter: &Letter, outcome: &LetterOutcome) -> Result<(), StoreError> {
         const FINISH: &str =
             "UPDATE letters SET state = $2, detail = $3, next_attempt_at = COALESCE($4, next_attempt_at), updated_at = $5 WHERE id = $1";
-        let (state, detail, next_attempt_at) = match outcome {
-            LetterOutcome::Sent { detail } => (LetterState::Sent, detail, None),
-            LetterOutcome::Bounced { detail } => (LetterState::Bounced, detail, None),
-            LetterOutcome::NotYet { detail, next_attempt_at: Some(at) } => (LetterState::Waiting, detail, Some(*at)),
-            LetterOutcome::NotYet { detail, next_attempt_at: None } => (LetterState::Failed, detail, None),
+        const MEETING: &str = "INSERT INTO support_messages (plan_id, meeting_number, organisation_code, recipient, status, detail, at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7)";
+        let (state, detail, next_attempt_at, status) = match outcome {
+            LetterOutcome::Sent { detail } => (LetterState::Sent, detail, None, MessageStatus::Sent),
+            LetterOutcome::Bounced { detail } => (LetterState::Bounced, detail, None, MessageStatus::Bounced),
+            LetterOutcome::NotYet { detail, next_attempt_at: Some(at) } => (LetterState::Waiting, detail, Some(*at), MessageStatus::Failed),
+            LetterOutcome::NotYet { detail, next_attempt_at: None } => (LetterState::Failed, detail, None, MessageStatus::Failed),
         };
         let at = now();
         with_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
             sqlx::query(FINISH).bind(letter.id).bind(state.code()).bind(detail).bind(next_attempt_at).bind(at).execute(&mut *tx).await?;
-            message_query!(message, at).execute(&mut *tx).await?;
+            match letter.kind.fieldwork() {
+                Some(kind) => {
+                    let message = NewMessage {
+                        wave: &letter.wave,
+                        organisation: &letter.organisation,
+                        kind,
+                        recipient: &letter.recipient,
+                        status,
+                        detail,
+                    };
+                    message_query!(message, at).execute(&mut *tx).await?;
+                }
+                None => {
+                    let (plan, meeting) = letter.kind.meeting();
+                    sqlx::query(MEETING)
+                        .bind(plan)
+                        .bind(meeting)
+                        .bind(letter.organisation.as_str())
+                        .bind(&letter.recipient)
+                        .bind(status.code())
+                        .bind(detail)
+                        .bind(at)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
             tx.commit().await
         })?;
         Ok(())

@@ -35,7 +35,7 @@ pub use error::{Conflict, Record, StoreError, UniqueField};
 pub use fieldwork::{
     Contact, MessageKind, MessageRecord, MessageStatus, NewMessage, Progress, QuestionnaireImport, SaveAnswers, StoredQuestionnaire,
 };
-pub use jobs::{Job, JobId, JobState, Letter, LetterCounts, LetterOutcome, LetterState, LinkToStore, NewLetter};
+pub use jobs::{Job, JobId, JobKind, JobState, Letter, LetterCounts, LetterKind, LetterOutcome, LetterState, LinkToStore, NewLetter};
 pub use knowledge::SEARCH_LIMIT;
 pub use password_links::PasswordLink;
 pub use pool::{PoolStatus, describe_metrics};

@@ -11,10 +11,10 @@ use chrono::{DateTime, TimeDelta, Utc};
 use domain::access::Secret;
 use domain::fieldwork::delivery::{PAUSE_AFTER_FAILURES_IN_A_ROW, Pace, RetrySchedule};
 use domain::fieldwork::letters::{self, LetterFacts};
-use domain::fieldwork::{Wave, WaveId, WaveState};
+use domain::fieldwork::{Wave, WaveState};
 use domain::register::OrgCode;
 use mail::{Envelope, MailError, Mailer};
-use store::{Job, JobId, Letter, LetterOutcome, LinkToStore, MessageKind, MessageStatus, NewMessage, Store};
+use store::{Job, JobId, JobKind, Letter, LetterOutcome, LinkToStore, MessageKind, MessageStatus, Store};
 use tokio::sync::watch;
 use tokio::time::MissedTickBehavior;
 
@@ -119,7 +119,7 @@ impl Worker {
     /// the job was left. `watch` hears of each letter tried.
     pub async fn work(&self, job: &Job, stop: &watch::Receiver<bool>, watch: &mut (dyn FnMut(&Tried) + Send)) -> Result<Left, AppError> {
         let wave = self.store.wave(&job.wave).await?;
-        if wave.state != WaveState::Open {
+        if job.kind == JobKind::WaveLetters && wave.state != WaveState::Open {
             return self.give_up_closed(job, &wave).await;
         }
         let names: BTreeMap<OrgCode, String> = asked(&self.store, &wave).await?.into_iter().map(|o| (o.code, o.name)).collect();
@@ -140,14 +140,36 @@ impl Worker {
             let Some(letter) = self.store.next_letter(job.id, now).await? else {
                 return self.leave(job).await;
             };
-            let secret = Secret::generate().map_err(AppError::Secret)?;
-            let link = LinkToStore { token_hash: &secret.hash, expires_at: link_expiry(wave.closes_on, now) };
-            if !self.store.start_letter(&letter, &self.name, &wave.id, link).await? {
-                return Ok(Left::TakenOver);
-            }
-            let name = names.get(&letter.organisation).map_or_else(|| letter.organisation.to_string(), Clone::clone);
-            let envelope = envelope(&letter, &wave, &name, &invitation_link(&self.settings.public_url, &secret.token), &signature);
-            let (tried, way_out_blocked) = self.send(&letter, &wave.id, &envelope).await?;
+            let envelope = match letter.kind.fieldwork() {
+                Some(kind) => {
+                    let secret = Secret::generate().map_err(AppError::Secret)?;
+                    let link = LinkToStore { token_hash: &secret.hash, expires_at: link_expiry(wave.closes_on, now) };
+                    if !self.store.start_letter(&letter, &self.name, Some(link)).await? {
+                        return Ok(Left::TakenOver);
+                    }
+                    let name = names.get(&letter.organisation).map_or_else(|| letter.organisation.to_string(), Clone::clone);
+                    let link = invitation_link(&self.settings.public_url, &secret.token);
+                    let facts = LetterFacts {
+                        organisation_name: &name,
+                        wave_title: &wave.title,
+                        link: &link,
+                        closes_on: wave.closes_on,
+                        sender: &signature,
+                    };
+                    let text = match kind {
+                        MessageKind::Invitation => letters::invitation(&facts),
+                        MessageKind::Reminder => letters::reminder(&facts),
+                    };
+                    envelope(&letter, text.subject, text.body)
+                }
+                None => {
+                    if !self.store.start_letter(&letter, &self.name, None).await? {
+                        return Ok(Left::TakenOver);
+                    }
+                    envelope(&letter, letter.subject.clone(), letter.body.clone())
+                }
+            };
+            let (tried, way_out_blocked) = self.send(&letter, &envelope).await?;
             failures_in_a_row = if way_out_blocked { failures_in_a_row + 1 } else { 0 };
             watch(&tried);
             if failures_in_a_row >= PAUSE_AFTER_FAILURES_IN_A_ROW {
@@ -163,7 +185,7 @@ impl Worker {
     /// Hands one started letter to the mail server and records the outcome with the attempt. `true` beside it when
     /// the failure was about the way out (the server down, refusing for now or refusing us, the outbox not
     /// writable) rather than about this one letter.
-    async fn send(&self, letter: &Letter, wave: &WaveId, envelope: &Envelope) -> Result<(Tried, bool), AppError> {
+    async fn send(&self, letter: &Letter, envelope: &Envelope) -> Result<(Tried, bool), AppError> {
         let mut way_out_blocked = false;
         let (outcome, status) = match self.mailer.send(envelope).await {
             Ok(delivery) => {
@@ -184,15 +206,7 @@ impl Worker {
         let detail = match &outcome {
             LetterOutcome::Sent { detail } | LetterOutcome::Bounced { detail } | LetterOutcome::NotYet { detail, .. } => detail.clone(),
         };
-        let message = NewMessage {
-            wave,
-            organisation: &letter.organisation,
-            kind: letter.kind,
-            recipient: &letter.recipient,
-            status,
-            detail: &detail,
-        };
-        self.store.finish_letter(letter, &outcome, &message).await?;
+        self.store.finish_letter(letter, &outcome).await?;
         Ok((Tried { organisation: letter.organisation.clone(), status, detail }, way_out_blocked))
     }
 
@@ -225,14 +239,8 @@ impl Worker {
     }
 }
 
-/// The letter of `letter`'s kind to its municipality, with its own link.
-fn envelope(letter: &Letter, wave: &Wave, name: &str, link: &str, signature: &str) -> Envelope {
-    let facts = LetterFacts { organisation_name: name, wave_title: &wave.title, link, closes_on: wave.closes_on, sender: signature };
-    let text = match letter.kind {
-        MessageKind::Invitation => letters::invitation(&facts),
-        MessageKind::Reminder => letters::reminder(&facts),
-    };
-    Envelope { to: letter.recipient.clone(), to_name: Some(letter.recipient_name.clone()), subject: text.subject, body: text.body }
+fn envelope(letter: &Letter, subject: String, body: String) -> Envelope {
+    Envelope { to: letter.recipient.clone(), to_name: Some(letter.recipient_name.clone()), subject, body }
 }
 
 fn to_delta(duration: Duration) -> TimeDelta {

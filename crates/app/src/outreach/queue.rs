@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use domain::fieldwork::letters;
 use domain::fieldwork::{ResponseState, Wave};
 use domain::register::OrgCode;
-use store::{JobId, MessageKind, NewLetter, Store};
+use store::{JobId, JobKind, LetterKind, MessageKind, NewLetter, Store};
 
 use super::{History, Outreach, asked, check_open};
 use crate::AppError;
@@ -80,8 +80,9 @@ pub async fn enqueue(store: &Store, wave: &Wave, outreach: &Outreach<'_>) -> Res
         store.progress(&wave.id).await?.into_iter().filter(|p| p.state == ResponseState::Submitted).map(|p| p.organisation).collect();
     let contacts: BTreeMap<OrgCode, store::Contact> = store.contacts().await?.into_iter().map(|c| (c.organisation.clone(), c)).collect();
     let history = History::read(store, &wave.id).await?;
+    let kind = LetterKind::from(outreach.kind);
     let pending: BTreeSet<OrgCode> =
-        store.pending_letters(&wave.id).await?.into_iter().filter(|l| l.kind == outreach.kind).map(|l| l.organisation).collect();
+        store.pending_letters(&wave.id).await?.into_iter().filter(|l| l.kind == kind).map(|l| l.organisation).collect();
 
     let mut queued = Queued::new(outreach.kind);
     let mut letters = Vec::new();
@@ -119,7 +120,9 @@ pub async fn enqueue(store: &Store, wave: &Wave, outreach: &Outreach<'_>) -> Res
             _ => {}
         }
         let recipient_name = if contact.name.trim().is_empty() { format!("Gemeente {}", municipality.name) } else { contact.name.clone() };
-        letters.push(NewLetter { organisation: code.clone(), kind: outreach.kind, recipient: contact.email.clone(), recipient_name });
+        // Written when it is sent, with a personal link made then.
+        let (subject, body) = (String::new(), String::new());
+        letters.push(NewLetter { organisation: code.clone(), kind, recipient: contact.email.clone(), recipient_name, subject, body });
     }
 
     queued.letters = letters.iter().map(|letter| letter.organisation.clone()).collect();
@@ -133,7 +136,7 @@ pub async fn enqueue(store: &Store, wave: &Wave, outreach: &Outreach<'_>) -> Res
         return Ok(queued);
     }
     // A letter that another request queued at the same moment goes once, with that request's job.
-    match store.enqueue_letters(&wave.id, &letters, &outreach.author.actor.describe(), &change).await? {
+    match store.enqueue_letters(&wave.id, JobKind::WaveLetters, &letters, &outreach.author.actor.describe(), &change).await? {
         Some((job, organisations)) => {
             queued.already_queued += queued.letters.len() - organisations.len();
             queued.letters = organisations;

@@ -155,7 +155,7 @@ both_backends!(a_letter_whose_sender_died_is_in_doubt_and_goes_again_only_when_t
     let amsterdam = store.next_letter(job, Utc::now()).await.unwrap().unwrap();
     assert_eq!(amsterdam.organisation, code("GM0363"));
     let link = LinkToStore { token_hash: "hash-of-a-link-in-a-letter-that-may-have-gone", expires_at: Utc::now() + TimeDelta::days(30) };
-    assert!(store.start_letter(&amsterdam, "dead process", &wave.id, link).await.unwrap());
+    assert!(store.start_letter(&amsterdam, "dead process", Some(link)).await.unwrap());
 
     let worker = Worker::new(store.clone(), mailer.clone(), settings(Duration::from_secs(30)));
     let (_keep, stop) = tokio::sync::watch::channel(false);

@@ -3,7 +3,7 @@
 -- it works, so a job whose process died is taken over when its lease has run out.
 CREATE TABLE jobs (
     id          BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    kind        TEXT NOT NULL CHECK (kind IN ('wave_letters')),
+    kind        TEXT NOT NULL CHECK (kind IN ('wave_letters', 'meeting_letters')),
     wave_id     TEXT NOT NULL REFERENCES waves (id),
     state       TEXT NOT NULL CHECK (state IN ('waiting', 'running', 'done')),
     run_after   TIMESTAMPTZ NOT NULL,
@@ -18,24 +18,31 @@ CREATE TABLE jobs (
 CREATE INDEX jobs_state ON jobs (state, run_after);
 CREATE INDEX jobs_wave ON jobs (wave_id, id);
 
--- One row per letter a job sends. The idempotency key (wave, organisation, kind, round) is unique, and a letter is
--- marked 'sending' before it is handed to the mail server, so a letter whose sender died on the way is never sent
--- again by itself: it is 'in_doubt' until the monitor team decides.
+-- One row per letter a job sends. The idempotency key (wave, organisation, kind, round; for an invitation to a meeting
+-- the proposal and the meeting too) is unique, and a letter is marked 'sending' before it is handed to the mail
+-- server, so a letter whose sender died on the way is never sent again by itself: it is 'in_doubt' until the monitor
+-- team decides. An invitation to a meeting is written when it is queued (subject, body); a fieldwork letter is
+-- written when it is sent, because its personal link is made then and stored only as a hash.
 CREATE TABLE letters (
     id                BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     job_id            BIGINT NOT NULL REFERENCES jobs (id),
     idempotency_key   TEXT NOT NULL UNIQUE,
     wave_id           TEXT NOT NULL REFERENCES waves (id),
     organisation_code TEXT NOT NULL REFERENCES organisations (code),
-    kind              TEXT NOT NULL CHECK (kind IN ('invitation', 'reminder')),
+    kind              TEXT NOT NULL CHECK (kind IN ('invitation', 'reminder', 'meeting')),
+    support_plan_id   BIGINT REFERENCES support_plans (id),
+    meeting_number    BIGINT,
     round             BIGINT NOT NULL CHECK (round >= 1),
     recipient         TEXT NOT NULL,
     recipient_name    TEXT NOT NULL,
+    subject           TEXT NOT NULL DEFAULT '',
+    body              TEXT NOT NULL DEFAULT '',
     state             TEXT NOT NULL CHECK (state IN ('waiting', 'sending', 'sent', 'bounced', 'failed', 'in_doubt')),
     attempts          BIGINT NOT NULL DEFAULT 0,
     next_attempt_at   TIMESTAMPTZ NOT NULL,
     detail            TEXT NOT NULL DEFAULT '',
-    updated_at        TIMESTAMPTZ NOT NULL
+    updated_at        TIMESTAMPTZ NOT NULL,
+    CHECK ((kind = 'meeting') = (support_plan_id IS NOT NULL AND meeting_number IS NOT NULL))
 );
 CREATE INDEX letters_job ON letters (job_id, state, next_attempt_at);
 CREATE INDEX letters_wave ON letters (wave_id, organisation_code);

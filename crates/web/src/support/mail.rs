@@ -1,49 +1,56 @@
 //! Invitations to the meetings of a proposal: one letter per invitee, to the contact address the fieldwork keeps
-//! (the imported contact of the municipality, or else the e-mail address its respondent gave in the wave), through
-//! the site's mailer (the outbox folder, or SMTP when configured). Every outcome is recorded, an invitee without an
-//! address too; an invitation that went is never sent again, so a second run sends only what is new or failed.
+//! (the imported contact of the municipality, or else the e-mail address its respondent gave in the wave), queued as
+//! a job that a worker sends through the site's mailer (the outbox folder, or SMTP when configured), like a wave's
+//! letters. An invitee without an address is recorded as such; an invitation that went, or may still go, is never
+//! queued again, so a second run queues only what is new or failed.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::Utc;
 use domain::audit::Author;
 use domain::questionnaire::Answer;
 use domain::register::OrgCode;
 use domain::support::letter::{InvitationFacts, meeting_invitation};
-use mail::{Envelope, Mailer};
-use store::{InvitationOutcome, MeetingInvitation, Store, StoreError};
+use store::{InvitationOutcome, JobId, JobKind, LetterKind, MeetingInvitation, NewLetter, Store, StoreError};
 
 use super::Loaded;
 
 /// The question in which a respondent gives the e-mail address to reach the municipality on.
 const CONTACT_EMAIL: &str = "contact_email";
 
-/// What one run did. Every invitee of the proposal is in exactly one of the lists or counts.
+/// What one request queued. Every invitee of the proposal is in exactly one of the lists or counts.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct MailReport {
-    pub sent: usize,
-    /// Not delivered: the municipality and the mail server's answer.
-    pub undelivered: Vec<(OrgCode, String)>,
+    /// The job that sends the invitations, if any was queued.
+    pub job: Option<JobId>,
+    pub queued: usize,
     /// No contact address anywhere: nothing was sent.
     pub no_address: Vec<OrgCode>,
-    /// Sent by an earlier run, so not again.
+    /// Sent by an earlier request, or queued and not yet sent, so not again.
     pub already_sent: usize,
 }
 
-pub async fn send(store: &Store, mailer: &Mailer, loaded: &Loaded, author: &Author) -> Result<MailReport, StoreError> {
+pub async fn queue(store: &Store, sender: &str, loaded: &Loaded, author: &Author) -> Result<MailReport, StoreError> {
     let plan = &loaded.stored;
     let labels = &loaded.labels;
-    let reached: BTreeSet<(u32, OrgCode)> = store
+    let mut reached: BTreeSet<(u32, OrgCode)> = store
         .meeting_invitations(plan.id)
         .await?
         .into_iter()
         .filter(|i| i.outcome == InvitationOutcome::Sent)
         .map(|i| (i.meeting, i.organisation))
         .collect();
+    for letter in store.pending_letters(&loaded.wave.id).await? {
+        if let LetterKind::Meeting { plan: of, meeting } = letter.kind
+            && of == plan.id
+        {
+            reached.insert((meeting, letter.organisation));
+        }
+    }
     let addresses = addresses(store, loaded).await?;
-    let signature = app::outreach::signature(&mailer.sender());
+    let signature = app::outreach::signature(sender);
 
     let mut report = MailReport::default();
+    let mut letters = Vec::new();
     for meeting in &plan.proposal.meetings {
         let topic = labels.block(&meeting.block);
         let region = labels.region(meeting, &plan.proposal.settings);
@@ -55,15 +62,15 @@ pub async fn send(store: &Store, mailer: &Mailer, loaded: &Loaded, author: &Auth
                 continue;
             }
             let name = labels.name(code);
-            let mut record = MeetingInvitation {
-                meeting: meeting.number,
-                organisation: code.clone(),
-                recipient: String::new(),
-                outcome: InvitationOutcome::NoAddress,
-                detail: "geen contactadres bekend".to_owned(),
-                at: Utc::now(),
-            };
             let Some(address) = addresses.get(code) else {
+                let record = MeetingInvitation {
+                    meeting: meeting.number,
+                    organisation: code.clone(),
+                    recipient: String::new(),
+                    outcome: InvitationOutcome::NoAddress,
+                    detail: "geen contactadres bekend".to_owned(),
+                    at: chrono::Utc::now(),
+                };
                 store.record_meeting_invitation(plan.id, &record).await?;
                 report.no_address.push(code.clone());
                 continue;
@@ -80,34 +87,35 @@ pub async fn send(store: &Store, mailer: &Mailer, loaded: &Loaded, author: &Auth
                 wave_title: &loaded.wave.title,
                 sender: &signature,
             });
-            let envelope =
-                Envelope { to: address.clone(), to_name: Some(format!("Gemeente {name}")), subject: letter.subject, body: letter.body };
-            let (outcome, detail) = match mailer.send(&envelope).await {
-                Ok(delivery) => (InvitationOutcome::Sent, format!("{}, Message-ID {}", delivery.where_to, delivery.message_id)),
-                Err(error) if error.is_bounce() => (InvitationOutcome::Bounced, error.to_string()),
-                Err(error) => {
-                    tracing::warn!(organisation = %code, error = %error, "an invitation to a meeting was not sent");
-                    (InvitationOutcome::Failed, error.to_string())
-                }
-            };
-            record.recipient = address.clone();
-            record.outcome = outcome;
-            record.detail = detail.clone();
-            record.at = Utc::now();
-            store.record_meeting_invitation(plan.id, &record).await?;
-            match outcome {
-                InvitationOutcome::Sent => report.sent += 1,
-                _ => report.undelivered.push((code.clone(), detail)),
-            }
+            letters.push(NewLetter {
+                organisation: code.clone(),
+                kind: LetterKind::Meeting { plan: plan.id, meeting: meeting.number },
+                recipient: address.clone(),
+                recipient_name: format!("Gemeente {name}"),
+                subject: letter.subject,
+                body: letter.body,
+            });
         }
     }
     let summary = serde_json::json!({
-        "sent": report.sent,
-        "undelivered": report.undelivered.iter().map(|(code, _)| code.as_str()).collect::<Vec<_>>(),
+        "queued": letters.len(),
         "no_address": report.no_address.iter().map(OrgCode::as_str).collect::<Vec<_>>(),
         "already_sent": report.already_sent,
     });
-    store.record(&author.change("support_plan.mail", format!("support_plan:{}", plan.id), None, Some(summary))).await?;
+    let change = author.change("support_plan.mail", format!("support_plan:{}", plan.id), None, Some(summary));
+    if letters.is_empty() {
+        store.record(&change).await?;
+        return Ok(report);
+    }
+    let queued = store.enqueue_letters(&loaded.wave.id, JobKind::MeetingLetters, &letters, &author.actor.describe(), &change).await?;
+    if let Some((job, organisations)) = queued {
+        report.job = Some(job);
+        report.queued = organisations.len();
+        report.already_sent += letters.len() - organisations.len();
+    } else {
+        report.already_sent += letters.len();
+        store.record(&change).await?;
+    }
     Ok(report)
 }
 

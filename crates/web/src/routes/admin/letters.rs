@@ -14,7 +14,7 @@ use domain::account::Role;
 use domain::fieldwork::Wave;
 use domain::fieldwork::letters::ReminderInterval;
 use serde::Deserialize;
-use store::{Job, JobId, JobState, Letter, LetterCounts, LetterState, MessageKind, StoreError};
+use store::{Job, JobId, JobKind, JobState, Letter, LetterCounts, LetterState, MessageKind, StoreError};
 
 use super::waves::{Notice, load_wave, render_wave};
 use crate::AppState;
@@ -155,7 +155,11 @@ pub async fn progress(
     let refreshing = job.state != JobState::Done && refresh.verversen.as_deref() != Some("nee");
     let html = page(JobPage {
         job: job.id.0,
-        what: letters.first().map_or("berichten", |letter| kind_plural(letter.kind)),
+        what: match (job.kind, letters.first().and_then(|letter| letter.kind.fieldwork())) {
+            (JobKind::MeetingLetters, _) => "uitnodigingen voor bijeenkomsten",
+            (JobKind::WaveLetters, Some(kind)) => kind_plural(kind),
+            (JobKind::WaveLetters, None) => "berichten",
+        },
         state: state_text(&job, &counts),
         note: job.note.clone(),
         created: format!("{} door {}", when(job.created_at), job.created_by),

@@ -279,7 +279,8 @@ pub struct MailForm {
     revisie: String,
 }
 
-/// E-mails the invitees who have not been sent their invitation yet, and says what happened.
+/// Queues an invitation for every invitee who has not been sent one yet, and leads to the job that sends them; says
+/// why when nothing was queued.
 pub async fn send(
     State(state): State<AppState>,
     ChangeAuthor(author): ChangeAuthor,
@@ -294,13 +295,13 @@ pub async fn send(
         let text = "Deze server verstuurt geen mail (er is geen outbox of SMTP-server ingesteld); er is niets verstuurd.".to_owned();
         return render(&state, &loaded, refused(text), Some(FormRefusal::Unavailable)).await;
     };
-    let report = mail::send(&state.store, &mailer, &loaded, &author).await?;
-    let mut text = format!("{} uitnodiging(en) verstuurd.", report.sent);
-    if report.already_sent > 0 {
-        text.push_str(&format!(" {} genodigde(n) hadden hun uitnodiging al en kregen die niet nog eens.", report.already_sent));
+    let report = mail::queue(&state.store, &mailer.sender(), &loaded, &author).await?;
+    if let Some(job) = report.job {
+        return Ok(Redirect::to(&format!("/beheer/metingen/{}/brieven/{job}", loaded.wave.id)).into_response());
     }
-    if !report.undelivered.is_empty() {
-        text.push_str(&format!(" {} niet aangekomen; die worden bij een volgende keer opnieuw geprobeerd.", report.undelivered.len()));
+    let mut text = "Er zijn geen uitnodigingen klaargezet.".to_owned();
+    if report.already_sent > 0 {
+        text.push_str(&format!(" {} genodigde(n) hebben hun uitnodiging al, of die is onderweg.", report.already_sent));
     }
     if !report.no_address.is_empty() {
         text.push_str(&format!(" {} genodigde(n) zonder e-mailadres kregen niets:", report.no_address.len()));
