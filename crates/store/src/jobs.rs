@@ -665,9 +665,11 @@ impl Store {
         Ok(())
     }
 
-    /// Marks `worker`'s `job` as done: every letter has an outcome.
+    /// Marks `worker`'s `job` as done: every letter has an outcome. The job keeps the name of the worker that
+    /// finished it.
     pub async fn finish_job(&self, job: JobId, worker: &str) -> Result<(), StoreError> {
-        const SQL: &str = "UPDATE jobs SET state = 'done', note = '', finished_at = $3, claimed_by = NULL, lease_until = NULL
+        // `claimed_by` stays: it says which process finished the job.
+        const SQL: &str = "UPDATE jobs SET state = 'done', note = '', finished_at = $3, lease_until = NULL
             WHERE id = $1 AND claimed_by = $2 AND state = 'running'";
         with_pool!(self, |pool| sqlx::query(SQL).bind(job.0).bind(worker).bind(now()).execute(pool).await.map(|_| ()))?;
         Ok(())

@@ -95,8 +95,10 @@ impl Worker {
         while !*stop.borrow() {
             match self.claim(None).await {
                 Ok(Some(job)) => {
-                    if let Err(error) = self.work(&job, &stop, &mut |_| {}).await {
-                        tracing::warn!(job = %job.id, error = %error, "a letter job stopped on an error; it is taken up again");
+                    tracing::info!(job = %job.id, wave = %job.wave, worker = %self.name, "claimed a letter job");
+                    match self.work(&job, &stop, &mut |_| {}).await {
+                        Ok(left) => tracing::info!(job = %job.id, left = ?left, "left a letter job"),
+                        Err(error) => tracing::warn!(job = %job.id, error = %error, "a letter job stopped on an error; it is taken up again"),
                     }
                     continue;
                 }
