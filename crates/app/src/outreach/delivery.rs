@@ -98,7 +98,9 @@ impl Worker {
                     tracing::info!(job = %job.id, wave = %job.wave, worker = %self.name, "claimed a letter job");
                     match self.work(&job, &stop, &mut |_| {}).await {
                         Ok(left) => tracing::info!(job = %job.id, left = ?left, "left a letter job"),
-                        Err(error) => tracing::warn!(job = %job.id, error = %error, "a letter job stopped on an error; it is taken up again"),
+                        Err(error) => {
+                            tracing::warn!(job = %job.id, error = %error, "a letter job stopped on an error; it is taken up again")
+                        }
                     }
                     continue;
                 }
