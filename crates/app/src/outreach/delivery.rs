@@ -131,8 +131,14 @@ impl Worker {
         let mut pace = tokio::time::interval(self.settings.pace.interval());
         pace.set_missed_tick_behavior(MissedTickBehavior::Delay);
         let mut failures_in_a_row = 0;
+        // A stop does not wait for the next tick: at a slow pace that could outlast the service manager's patience.
+        let mut stopping = stop.clone();
         loop {
-            pace.tick().await;
+            // A stop whose sender is gone never comes: then only the pace counts.
+            tokio::select! {
+                _ = pace.tick() => {}
+                Ok(()) = stopping.changed() => {}
+            }
             if *stop.borrow() {
                 self.store.release_job(job.id, &self.name, Utc::now(), "", false).await?;
                 return Ok(Left::Stopped);

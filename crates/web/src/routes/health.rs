@@ -20,12 +20,21 @@ pub async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
             StatusCode::OK,
             Json(json!({"status": "ok", "database": {"backend": backend, "status": "bereikbaar", "schemaVersie": health.schema_version}})),
         ),
-        Ok(health) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            Json(json!({"status": "unavailable", "database": {
-                "backend": backend, "status": "migratie nodig: voer inbeeld migrate uit",
-                "schemaVersie": health.schema_version, "verwachteSchemaVersie": health.expected_schema_version}})),
-        ),
+        Ok(health) => {
+            // A database ahead of the binary was migrated by a newer one (an upgrade under way): this process is the
+            // one to replace, and migrating with it would fail.
+            let status = if health.schema_version > health.expected_schema_version {
+                "database is nieuwer dan dit programma: vervang dit proces door de nieuwe versie"
+            } else {
+                "migratie nodig: voer inbeeld migrate uit"
+            };
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({"status": "unavailable", "database": {
+                    "backend": backend, "status": status,
+                    "schemaVersie": health.schema_version, "verwachteSchemaVersie": health.expected_schema_version}})),
+            )
+        }
         Err(error) => {
             tracing::warn!(%error, "health check failed");
             (
