@@ -212,8 +212,8 @@ pub struct MailArgs {
     #[arg(long, env = "INBEELD_LETTERS_RETRY_AFTER", default_value_t = 60)]
     pub letters_retry_after: u64,
     /// Seconds that a process holds a letter job without renewing its claim: a job whose process died is taken over
-    /// by another process (or the restarted one) after this.
-    #[arg(long, env = "INBEELD_JOB_LEASE", default_value_t = 60)]
+    /// by another process (or the restarted one) after this. Keep it above the minute one letter may take.
+    #[arg(long, env = "INBEELD_JOB_LEASE", default_value_t = 120)]
     pub job_lease: u64,
 }
 

@@ -35,7 +35,9 @@ pub struct DeliverySettings {
 }
 
 impl DeliverySettings {
-    pub const DEFAULT_LEASE: Duration = Duration::from_secs(60);
+    /// Above the minute that one letter may take (the mailer's limit), so that a slow mail server does not make a live
+    /// process look dead.
+    pub const DEFAULT_LEASE: Duration = Duration::from_secs(120);
     pub const DEFAULT_POLL: Duration = Duration::from_secs(2);
 
     pub fn new(public_url: &str) -> DeliverySettings {
