@@ -286,16 +286,33 @@ impl LetterCounts {
         }
     }
 
-    fn add(&mut self, state: LetterState, count: u32) {
-        let slot = match state {
-            LetterState::Waiting => &mut self.waiting,
-            LetterState::Sending => &mut self.sending,
-            LetterState::Sent => &mut self.sent,
-            LetterState::Bounced => &mut self.bounced,
-            LetterState::Failed => &mut self.failed,
-            LetterState::InDoubt => &mut self.in_doubt,
-        };
-        *slot += count;
+    /// How many letters are in `state`.
+    pub fn of(&self, state: LetterState) -> u32 {
+        match state {
+            LetterState::Waiting => self.waiting,
+            LetterState::Sending => self.sending,
+            LetterState::Sent => self.sent,
+            LetterState::Bounced => self.bounced,
+            LetterState::Failed => self.failed,
+            LetterState::InDoubt => self.in_doubt,
+        }
+    }
+
+    /// Counts from the rows of a `SELECT state, COUNT(*) … GROUP BY state`.
+    fn from_rows(rows: Vec<(String, i64)>) -> Result<Self, StoreError> {
+        let mut counts = LetterCounts::default();
+        for (state, count) in rows {
+            let count = u32::try_from(count).unwrap_or(u32::MAX);
+            match LetterState::parse(&state)? {
+                LetterState::Waiting => counts.waiting += count,
+                LetterState::Sending => counts.sending += count,
+                LetterState::Sent => counts.sent += count,
+                LetterState::Bounced => counts.bounced += count,
+                LetterState::Failed => counts.failed += count,
+                LetterState::InDoubt => counts.in_doubt += count,
+            }
+        }
+        Ok(counts)
     }
 }
 
@@ -505,28 +522,27 @@ impl Store {
             WHERE job_id = $1 AND state = 'sending'";
         let at = now();
         let only = only.map(|job| job.0);
+        // The same steps on either backend, inside a transaction that each begins its own way.
+        macro_rules! claim_in {
+            ($tx:ident, $due:expr) => {{
+                let due: Option<i64> = sqlx::query_scalar($due).bind(at).bind(only).fetch_optional(&mut *$tx).await?;
+                if let Some(id) = due {
+                    sqlx::query(CLAIM).bind(id).bind(worker).bind(lease_until).execute(&mut *$tx).await?;
+                    sqlx::query(IN_DOUBT).bind(id).bind(at).execute(&mut *$tx).await?;
+                }
+                $tx.commit().await?;
+                due
+            }};
+        }
         let claimed: Option<i64> = match &self.pool {
             Pool::Postgres(pool) => {
                 let mut tx = pool.begin().await?;
-                let due: Option<i64> =
-                    sqlx::query_scalar(concat!(due!(), " FOR UPDATE SKIP LOCKED")).bind(at).bind(only).fetch_optional(&mut *tx).await?;
-                if let Some(id) = due {
-                    sqlx::query(CLAIM).bind(id).bind(worker).bind(lease_until).execute(&mut *tx).await?;
-                    sqlx::query(IN_DOUBT).bind(id).bind(at).execute(&mut *tx).await?;
-                }
-                tx.commit().await?;
-                due
+                claim_in!(tx, concat!(due!(), " FOR UPDATE SKIP LOCKED"))
             }
             Pool::Sqlite(pool) => {
                 // BEGIN IMMEDIATE takes the write lock first, so the job read is the job claimed.
                 let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-                let due: Option<i64> = sqlx::query_scalar(due!()).bind(at).bind(only).fetch_optional(&mut *tx).await?;
-                if let Some(id) = due {
-                    sqlx::query(CLAIM).bind(id).bind(worker).bind(lease_until).execute(&mut *tx).await?;
-                    sqlx::query(IN_DOUBT).bind(id).bind(at).execute(&mut *tx).await?;
-                }
-                tx.commit().await?;
-                due
+                claim_in!(tx, due!())
             }
         };
         match claimed {
@@ -699,11 +715,7 @@ impl Store {
     pub async fn letter_counts(&self, job: JobId) -> Result<LetterCounts, StoreError> {
         const SQL: &str = "SELECT state, COUNT(*) FROM letters WHERE job_id = $1 GROUP BY state";
         let rows: Vec<(String, i64)> = with_pool!(self, |pool| sqlx::query_as(SQL).bind(job.0).fetch_all(pool).await)?;
-        let mut counts = LetterCounts::default();
-        for (state, count) in rows {
-            counts.add(LetterState::parse(&state)?, u32::try_from(count).unwrap_or(u32::MAX));
-        }
-        Ok(counts)
+        LetterCounts::from_rows(rows)
     }
 
     /// The letters of `wave` that may still reach their municipality (waiting, being sent, or in doubt).
@@ -760,20 +772,9 @@ impl Store {
             gauge!(JOBS, "state" => state.code()).set(count as f64);
         }
         let rows: Vec<(String, i64)> = with_pool!(self, |pool| sqlx::query_as(LETTERS).fetch_all(pool).await)?;
-        let mut counts = LetterCounts::default();
-        for (state, count) in rows {
-            counts.add(LetterState::parse(&state)?, u32::try_from(count).unwrap_or(u32::MAX));
-        }
+        let counts = LetterCounts::from_rows(rows)?;
         for state in LetterState::ALL {
-            let count = match state {
-                LetterState::Waiting => counts.waiting,
-                LetterState::Sending => counts.sending,
-                LetterState::Sent => counts.sent,
-                LetterState::Bounced => counts.bounced,
-                LetterState::Failed => counts.failed,
-                LetterState::InDoubt => counts.in_doubt,
-            };
-            gauge!(LETTERS_BY_STATE, "state" => state.code()).set(f64::from(count));
+            gauge!(LETTERS_BY_STATE, "state" => state.code()).set(f64::from(counts.of(state)));
         }
         Ok(())
     }

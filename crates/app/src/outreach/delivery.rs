@@ -128,7 +128,11 @@ impl Worker {
         if job.kind == JobKind::WaveLetters && wave.state != WaveState::Open {
             return self.give_up_closed(job, &wave).await;
         }
-        let names: BTreeMap<OrgCode, String> = asked(&self.store, &wave).await?.into_iter().map(|o| (o.code, o.name)).collect();
+        // Only a fieldwork letter is written when it is sent, and names its municipality.
+        let names: BTreeMap<OrgCode, String> = match job.kind {
+            JobKind::WaveLetters => asked(&self.store, &wave).await?.into_iter().map(|o| (o.code, o.name)).collect(),
+            JobKind::MeetingLetters => BTreeMap::new(),
+        };
         let signature = signature(&self.mailer.sender());
         let mut pace = tokio::time::interval(self.settings.pace.interval());
         pace.set_missed_tick_behavior(MissedTickBehavior::Delay);

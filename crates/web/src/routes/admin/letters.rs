@@ -16,7 +16,7 @@ use domain::fieldwork::letters::ReminderInterval;
 use serde::Deserialize;
 use store::{Job, JobId, JobKind, JobState, Letter, LetterCounts, LetterState, MessageKind, StoreError};
 
-use super::waves::{Notice, load_wave, render_wave};
+use super::waves::{Notice, WavePath, load_wave, render_wave};
 use crate::AppState;
 use crate::error::{FormRefusal, WebError, page};
 use crate::extract::{ChangeAuthor, Form, Path};
@@ -83,11 +83,6 @@ pub async fn queue(
     reason(queued.skipped_no_contact.len(), "gemeenten hebben geen contactadres");
     reason(queued.skipped_bounced_before.len(), "gemeenten hebben een adres dat eerder werd geweigerd");
     render_wave(&state, &signed, wave, Some(Notice::Done(text))).await
-}
-
-#[derive(Deserialize)]
-pub struct WavePath {
-    wave: String,
 }
 
 #[derive(Deserialize)]

@@ -199,7 +199,7 @@ struct WavePage {
 
 #[derive(Deserialize)]
 pub struct WavePath {
-    wave: String,
+    pub(super) wave: String,
 }
 
 pub async fn follow_up(
