@@ -10,6 +10,7 @@ pub mod audit;
 pub mod benchmark;
 pub mod catalogue;
 pub mod collaboration;
+pub mod data_version;
 pub mod demo;
 pub mod fieldwork;
 mod form_error;

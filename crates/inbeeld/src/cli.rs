@@ -27,6 +27,8 @@ pub struct DatabaseArgs {
     pub url: String,
 }
 
+pub const MEGABYTE: u64 = 1024 * 1024;
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum LogFormat {
     Text,
@@ -66,6 +68,11 @@ pub enum Command {
         /// With several processes on one PostgreSQL, keep their sum below the server's max_connections.
         #[arg(long, env = "INBEELD_DB_MAX_CONNECTIONS")]
         db_max_connections: Option<std::num::NonZeroU32>,
+        /// Megabytes of public pages, API documents and open-data files this process keeps in memory, plain and
+        /// compressed together; beyond it the least used are dropped. Each is written again only when the data it
+        /// shows changes.
+        #[arg(long, env = "INBEELD_CACHE_MB", default_value_t = web::DEFAULT_BUDGET_BYTES / MEGABYTE)]
+        cache_mb: u64,
         #[command(flatten)]
         mail: MailArgs,
     },

@@ -31,8 +31,8 @@ struct AuditRow {
 }
 
 pub(crate) const INSERT_AUDIT: &str =
-    "INSERT INTO audit_log (at, actor, action, target, before, after, address, request_id, upstream_request_id)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+    "INSERT INTO audit_log (at, actor, action, target, before, after, address, request_id, upstream_request_id, scope)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
 
 /// Binds a change to `INSERT_AUDIT`, for use inside the transaction that makes the change. `$change` is read
 /// several times: pass a variable, not an expression that builds one.
@@ -48,6 +48,7 @@ macro_rules! audit_query {
             .bind($change.origin.address.as_deref())
             .bind($change.origin.request_id.as_deref())
             .bind($change.origin.upstream_request_id.as_deref())
+            .bind(domain::data_version::Scope::of($change.action, &$change.target).map(|scope| scope.key()))
     };
 }
 pub(crate) use audit_query;

@@ -11,6 +11,7 @@ mod boundaries;
 mod catalogue;
 mod collaborations;
 mod connect;
+mod data_versions;
 mod error;
 mod fieldwork;
 mod jobs;

@@ -1,19 +1,19 @@
-//! The published figures of a wave, computed once per change of the data and then served from memory. Every change
-//! writes an entry to the audit log in its own transaction, so the newest entry's id (`Store::change_stamp`) tells
-//! every `inbeeld serve` process sharing the database that its figures are stale; a process looks at most every
-//! `RECHECK` and so serves the new figures within a second of a submission anywhere.
+//! The published figures of a wave, computed once per version of the data they show and then served from memory.
+//! Every change writes an entry to the audit log in its own transaction, scoped to the part of the data it
+//! touched (`domain::data_version`); a wave's figures are kept for the versions of its register, catalogues,
+//! collaborations and trend, which every `inbeeld serve` process sharing the database reads through its
+//! `VersionWatch`, so each serves the new figures within a second of a correction anywhere.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex, PoisonError};
 
-use axum::body::Bytes;
 use chrono::NaiveDate;
 use domain::analysis::indicators::{Asked, Group, Indicators, WaveInput, compute, compute_group, group_response, groups};
 use domain::analysis::trend::{Division, Trend, TrendWave, trend};
 use domain::analysis::{IN_USE_BYTE, Proportion, status_byte};
 use domain::benchmark::{Comparison, Profile, Standing, preliminary_profile, profile, standings};
 use domain::catalogue::Catalogue;
+use domain::data_version::{Data, Shows, WavesShown};
 use domain::fieldwork::follow_up::asked;
 use domain::fieldwork::{Wave, WaveId, WaveState};
 use domain::geo::Boundaries;
@@ -21,13 +21,15 @@ use domain::questionnaire::{Answer, Answers, Questionnaire};
 use domain::register::{Centroid, OrgCode, Organisation, OrganisationKind, Register};
 use store::{OrganisationFilter, Store};
 
-use crate::compressed::Compressed;
+use tokio::sync::OnceCell;
+
+use crate::data_versions::VersionWatch;
 use crate::error::WebError;
 use crate::metrics::{Cache, cache_lookup};
-use crate::written::Written;
 
-/// How long a process trusts its figures before it asks the database whether anything changed.
-const RECHECK: Duration = Duration::from_millis(250);
+/// What a wave's figures show: names, sizes, places and boundaries from the register, its catalogue, the partners
+/// in each profile, and the trend over the published waves up to it.
+pub const WAVE_FIGURES: Shows = Shows { data: &[Data::Register, Data::Catalogues, Data::Collaborations], waves: WavesShown::Named };
 
 /// Everything the public pages, downloads and API show of one published wave.
 #[derive(Debug)]
@@ -59,8 +61,6 @@ pub struct WaveFigures {
     pub standings: Vec<Standing>,
     /// For each municipality, those it shares a registered collaboration with.
     pub partners: BTreeMap<OrgCode, BTreeSet<OrgCode>>,
-    /// Answers already written from these figures.
-    written: Written,
 }
 
 #[derive(Debug)]
@@ -111,26 +111,28 @@ impl WaveFigures {
     pub fn group(&self, group: &Group) -> Option<&GroupFigures> {
         self.groups.iter().find(|g| &g.group == group)
     }
-
-    /// The answer written for `key` from these figures, written the first time (see `Written::get_or_write`).
-    pub fn written<E>(&self, key: String, content_type: &'static str, write: impl FnOnce() -> Result<Bytes, E>) -> Result<Compressed, E> {
-        self.written.get_or_write(key, content_type, write)
-    }
 }
 
-#[derive(Debug, Default)]
+/// The figures of the published waves, each kept for the versions it was computed for.
+#[derive(Debug)]
 pub struct FiguresCache {
-    inner: Mutex<CacheInner>,
+    versions: Arc<VersionWatch>,
+    waves: Mutex<HashMap<String, Kept>>,
 }
 
-#[derive(Debug, Default)]
-struct CacheInner {
-    stamp: Option<i64>,
-    checked: Option<Instant>,
-    waves: HashMap<String, Arc<WaveFigures>>,
+/// A wave's figures for one list of versions: computed by the first request that needs them, while the others
+/// that need them meanwhile wait for that one computation.
+#[derive(Debug)]
+struct Kept {
+    versions: Vec<i64>,
+    figures: Arc<OnceCell<Arc<WaveFigures>>>,
 }
 
 impl FiguresCache {
+    pub fn new(versions: Arc<VersionWatch>) -> Self {
+        Self { versions, waves: Mutex::default() }
+    }
+
     /// The newest published wave with the same catalogue as `wave`, to compare a profile with before `wave` is
     /// published; `None` when there is none.
     pub async fn comparison_for(&self, store: &Store, wave: &Wave) -> Result<Option<Arc<WaveFigures>>, WebError> {
@@ -146,41 +148,28 @@ impl FiguresCache {
 
     /// The figures of a published wave; a wave that does not exist or is not published is not found.
     pub async fn wave(&self, store: &Store, id: &str) -> Result<Arc<WaveFigures>, WebError> {
-        self.forget_if_changed(store).await?;
-        if let Some(figures) = self.lock().waves.get(id) {
+        let versions = self.versions.current(store).await?;
+        let Some(shown) = versions.of(&WAVE_FIGURES, Some(id)) else {
+            return Err(not_published());
+        };
+        let cell = {
+            let mut waves = self.waves.lock().unwrap_or_else(PoisonError::into_inner);
+            // Figures of a wave no longer published are not kept for the day it is published again.
+            waves.retain(|kept, _| versions.published.iter().any(|w| w.id.as_str() == kept));
+            let kept = waves.entry(id.to_owned()).or_insert_with(|| Kept { versions: shown.clone(), figures: Arc::default() });
+            if kept.versions != shown {
+                *kept = Kept { versions: shown, figures: Arc::default() };
+            }
+            Arc::clone(&kept.figures)
+        };
+        if let Some(figures) = cell.get() {
             cache_lookup(Cache::Figures, true);
             return Ok(Arc::clone(figures));
         }
         cache_lookup(Cache::Figures, false);
-        let stamp = self.lock().stamp;
-        let figures = Arc::new(load(store, id).await?);
-        let mut inner = self.lock();
-        // A change seen while loading may have come after this load read the data: keep the figures only while
-        // the stamp they were loaded under is still the newest known, so that stale figures are never kept.
-        if inner.stamp == stamp {
-            inner.waves.insert(id.to_owned(), Arc::clone(&figures));
-        }
-        Ok(figures)
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, CacheInner> {
-        // A panic while holding the lock leaves only a cache behind: it is safe to go on with it.
-        self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    async fn forget_if_changed(&self, store: &Store) -> Result<(), WebError> {
-        let due = self.lock().checked.is_none_or(|at| at.elapsed() >= RECHECK);
-        if !due {
-            return Ok(());
-        }
-        let stamp = store.change_stamp().await?;
-        let mut inner = self.lock();
-        if inner.stamp != Some(stamp) {
-            inner.waves.clear();
-            inner.stamp = Some(stamp);
-        }
-        inner.checked = Some(Instant::now());
-        Ok(())
+        // Read after the versions were, so the figures are never older than the versions they are kept for.
+        let figures = cell.get_or_try_init(|| async { load(store, id).await.map(Arc::new) }).await?;
+        Ok(Arc::clone(figures))
     }
 }
 
@@ -297,7 +286,6 @@ async fn load_wave(store: &Store, wave: Wave, only: Option<&OrgCode>) -> Result<
         asked_by_group: data.asked,
         standings,
         partners,
-        written: Written::default(),
         catalogue: data.catalogue,
         wave: data.wave,
     })

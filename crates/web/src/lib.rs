@@ -5,7 +5,7 @@
 //! chooses status codes for failures.
 
 mod charts;
-mod compressed;
+mod data_versions;
 mod error;
 mod export;
 mod extract;
@@ -14,13 +14,14 @@ mod format;
 pub mod metrics;
 mod middleware;
 mod password_link;
+mod public_cache;
 mod qr;
 mod routes;
 pub mod security_txt;
 mod session;
 mod state;
 mod support;
-mod written;
 
+pub use public_cache::DEFAULT_BUDGET_BYTES;
 pub use routes::{RouteRule, openapi, route_table, router};
 pub use state::AppState;

@@ -1,6 +1,7 @@
 //! Layers every response passes through: a request id of our own, a trace span carrying it, security headers, a
 //! time limit, and a net for panics, so that a bug answers with the error page instead of a dropped connection;
-//! outside them all the request's metrics; and `keep_private`, which keeps every private response out of caches.
+//! compression of whatever was not kept compressed already (`public_cache`); outside them all the request's
+//! metrics; and `keep_private`, which keeps every private response out of caches.
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -14,6 +15,8 @@ use axum::response::{IntoResponse, Response};
 use domain::audit::Origin;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
+use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::csrf::CsrfLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -55,6 +58,13 @@ pub fn wrap(router: Router, over_tls: bool, trusted_proxies: &[IpAddr]) -> Route
     for (name, value) in headers {
         router = router.layer(SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)));
     }
+    // A page written for one visitor is compressed as it is sent, at a level that costs little time (a kept
+    // public answer arrives compressed already and passes through). Spreadsheets are zip files.
+    router = router.layer(
+        CompressionLayer::new()
+            .quality(CompressionLevel::Precise(4))
+            .compress_when(DefaultPredicate::new().and(NotForContentType::const_new("application/vnd.openxmlformats"))),
+    );
     if over_tls {
         router = router.layer(SetResponseHeaderLayer::if_not_present(
             header::STRICT_TRANSPORT_SECURITY,

@@ -4,14 +4,17 @@ use std::sync::Arc;
 use mail::Mailer;
 use store::Store;
 
+use crate::data_versions::VersionWatch;
 use crate::figures::FiguresCache;
+use crate::public_cache::{DEFAULT_BUDGET_BYTES, PublicCache};
 use crate::security_txt::{self, Contact};
 
 /// The public address when none is given: where `inbeeld serve` listens by default.
 const LOCAL_URL: &str = "http://127.0.0.1:8080";
 
-/// What every handler may use. Holds nothing that lives in one process only, except the figures cache, which is
-/// invalidated through the database; so several `inbeeld serve` processes can share one database.
+/// What every handler may use. Holds nothing that lives in one process only, except the figures and the public
+/// answers kept in memory, which follow the data's versions in the database; so several `inbeeld serve`
+/// processes can share one database.
 #[derive(Clone, Debug)]
 pub struct AppState {
     pub store: Store,
@@ -25,8 +28,12 @@ pub struct AppState {
     pub public_url: String,
     /// How letters leave (an outbox folder or an SMTP server); none when the site sends no mail.
     pub mailer: Option<Arc<Mailer>>,
-    /// The published figures, computed once per change of the data (see `figures`).
+    /// The published figures, computed once per change of the data they show (see `figures`).
     pub figures: Arc<FiguresCache>,
+    /// The public answers, written once per change of the data they show (see `public_cache`).
+    pub public_cache: Arc<PublicCache>,
+    /// The data's versions, which both follow.
+    versions: Arc<VersionWatch>,
     /// Where to report a vulnerability, in `/.well-known/security.txt`.
     pub security_contact: Contact,
     /// When `/.well-known/security.txt` stops holding: a year after the process started.
@@ -35,13 +42,16 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(store: Store) -> Self {
+        let versions = Arc::new(VersionWatch::default());
         Self {
             store,
             secure_cookies: false,
             trusted_proxies: Vec::new(),
             public_url: LOCAL_URL.to_owned(),
             mailer: None,
-            figures: Arc::default(),
+            figures: Arc::new(FiguresCache::new(Arc::clone(&versions))),
+            public_cache: Arc::new(PublicCache::new(Arc::clone(&versions), DEFAULT_BUDGET_BYTES)),
+            versions,
             security_contact: Contact::for_site(LOCAL_URL),
             security_expires: chrono::Utc::now() + security_txt::VALIDITY,
         }
@@ -66,6 +76,12 @@ impl AppState {
     /// Vulnerabilities are reported to `contact` rather than to security@ the public URL's host.
     pub fn with_security_contact(mut self, contact: Contact) -> Self {
         self.security_contact = contact;
+        self
+    }
+
+    /// Public answers are kept in memory up to `bytes` (plain and compressed together).
+    pub fn with_cache_budget(mut self, bytes: u64) -> Self {
+        self.public_cache = Arc::new(PublicCache::new(Arc::clone(&self.versions), bytes));
         self
     }
 

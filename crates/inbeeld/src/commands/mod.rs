@@ -23,8 +23,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
     let store = open_with(&cli.database.url, store_options(&cli.command)).await?;
     match cli.command {
-        Command::Serve { addr, demo, public_url, trusted_proxies, security_contact, metrics_addr, db_max_connections: _, mail } => {
-            let mut state = web::AppState::with_public_url(store.clone(), &public_url).trusting(trusted_proxies);
+        Command::Serve {
+            addr,
+            demo,
+            public_url,
+            trusted_proxies,
+            security_contact,
+            metrics_addr,
+            db_max_connections: _,
+            cache_mb,
+            mail,
+        } => {
+            let mut state = web::AppState::with_public_url(store.clone(), &public_url)
+                .trusting(trusted_proxies)
+                .with_cache_budget(cache_mb.saturating_mul(crate::cli::MEGABYTE));
             if let Some(contact) = security_contact {
                 state = state.with_security_contact(contact);
             }

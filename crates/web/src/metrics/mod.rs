@@ -34,10 +34,10 @@ pub fn describe() {
     describe_counter!(
         CACHE_HITS,
         Unit::Count,
-        "Answers served from memory: figures (a published wave's figures) or documents (pages and files written from them)."
+        "Answers served from memory: figures (a published wave's figures) or responses (public pages, API documents and open-data files)."
     );
-    describe_counter!(CACHE_MISSES, Unit::Count, "Answers that had to be computed or written first, by cache (figures, documents).");
-    describe_gauge!(CACHE_BYTES, Unit::Bytes, "Bytes of written documents held in memory, plain and gzip-compressed together.");
+    describe_counter!(CACHE_MISSES, Unit::Count, "Answers that had to be computed or written first, by cache (figures, responses).");
+    describe_gauge!(CACHE_BYTES, Unit::Bytes, "Bytes of public responses held in memory, plain and compressed together, with their keys.");
     describe_counter!(
         ANSWERS_SAVED,
         Unit::Count,
@@ -51,15 +51,15 @@ pub fn describe() {
 pub(crate) enum Cache {
     /// A published wave's figures, computed once per change of the data.
     Figures,
-    /// Pages and files written from those figures.
-    Documents,
+    /// Public answers: pages, API documents and open-data files.
+    Responses,
 }
 
 impl Cache {
     fn label(self) -> &'static str {
         match self {
             Cache::Figures => "figures",
-            Cache::Documents => "documents",
+            Cache::Responses => "responses",
         }
     }
 }

@@ -1,6 +1,6 @@
 //! The route table: every route is added with its access rule, here and nowhere else, and the rule is enforced
 //! by the same layer for all. A route cannot be added without a rule, and `route_table` lists them for the tests
-//! that try each as every kind of visitor.
+//! that try each as every kind of visitor. A public route whose answers may be kept says what it shows (`cached`).
 
 use axum::RequestPartsExt;
 use axum::Router;
@@ -10,10 +10,12 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::MethodRouter;
 use domain::access::{Access, Decision, ReturnPath};
+use domain::data_version::Shows;
 
 use crate::AppState;
 use crate::error::WebError;
 use crate::middleware::NotPublic;
+use crate::public_cache::{self, Cached};
 use crate::session::{HalfwaySignIn, SignedIn};
 
 /// One route and who may use it; `example` is the path with its parameters filled in, for the tests.
@@ -23,6 +25,8 @@ pub struct RouteRule {
     pub path: &'static str,
     pub example: &'static str,
     pub access: Access,
+    /// What a public route shows, when its answers are kept (`public_cache`).
+    pub shows: Option<Shows>,
 }
 
 pub struct Table {
@@ -41,6 +45,12 @@ impl Table {
         self.router = self.router.route(rule.path, guarded);
         self.rules.push(rule);
         self
+    }
+
+    /// A public route whose answers are kept until the data it shows changes.
+    pub fn cached(self, rule: RouteRule, cached: Cached, handler: MethodRouter<AppState>) -> Self {
+        debug_assert!(rule.access == Access::Public, "{} is not public: its answers must never be kept", rule.path);
+        self.route(RouteRule { shows: Some(cached.shows), ..rule }, public_cache::keep(cached, handler))
     }
 }
 

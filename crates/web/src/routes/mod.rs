@@ -15,16 +15,37 @@ mod respondent;
 use axum::Router;
 use axum::routing::{get, post};
 use domain::access::Access;
+use domain::data_version::{Data, Shows, WavesShown};
 
 use access::Table;
 pub use access::{RouteRule, own_address};
 
 use crate::AppState;
 use crate::error::WebError;
+use crate::figures::WAVE_FIGURES;
+use crate::public_cache::Cached;
 
 const fn rule(method: &'static str, path: &'static str, example: &'static str, access: Access) -> RouteRule {
-    RouteRule { method, path, example, access }
+    RouteRule { method, path, example, access, shows: None }
 }
+
+// What the public routes show, and so which changes make their kept answers stale.
+const REGISTER: Shows = Shows { data: &[Data::Register], waves: WavesShown::None };
+const CATALOGUES: Shows = Shows { data: &[Data::Catalogues], waves: WavesShown::None };
+const HOME: Shows = Shows { data: &[Data::Register, Data::Catalogues], waves: WavesShown::None };
+/// Articles name the blocks they are about.
+const KNOWLEDGE: Shows = Shows { data: &[Data::Knowledge, Data::Catalogues], waves: WavesShown::None };
+/// A block's page lists its articles.
+const BLOCK: Shows = KNOWLEDGE;
+/// Members are named from the register and drawn at their centroids.
+const COLLABORATIONS: Shows = Shows { data: &[Data::Register, Data::Collaborations], waves: WavesShown::None };
+/// A wave's pages, downloads and API documents: its figures.
+const WAVE: Shows = WAVE_FIGURES;
+/// A wave's public answers, with the names of those who gave them.
+const ANSWERS: Shows = Shows { data: &[Data::Register], waves: WavesShown::Named };
+/// What draws on every published wave's figures: their list, and a municipality's profile from the newest wave
+/// that asked it.
+const PUBLISHED: Shows = Shows { data: WAVE_FIGURES.data, waves: WavesShown::Published };
 
 // One municipality's questionnaire in one wave; `{code}` is the organisation the access rule checks.
 const QUESTIONNAIRE: &str = "/invullen/{wave}/{code}";
@@ -60,59 +81,94 @@ pub const SECOND_STEP: &str = "/inloggen/tweede-stap";
 /// Every route of the site with its rule. The JSON API under `/api/v1` is open data and public as a whole.
 fn table() -> Table {
     Table::new()
-        .route(rule("GET", "/", "/", Access::Public), get(public::home::page))
-        .route(rule("GET", "/gemeenten", "/gemeenten", Access::Public), get(public::register::list))
-        .route(rule("GET", "/gemeenten/{code}", "/gemeenten/GM0363", Access::Public), get(public::register::detail))
-        .route(rule("GET", "/bouwstenen", "/bouwstenen", Access::Public), get(public::catalogue::list))
-        .route(rule("GET", "/bouwstenen/{code}", "/bouwstenen/digid", Access::Public), get(public::catalogue::block))
-        .route(rule("GET", "/metingen", "/metingen", Access::Public), get(public::figures::list))
-        .route(rule("GET", "/metingen/{wave}", "/metingen/eerste-meting", Access::Public), get(public::figures::dashboard))
-        .route(
+        .cached(rule("GET", "/", "/", Access::Public), Cached::without_query(HOME), get(public::home::page))
+        .cached(
+            rule("GET", "/gemeenten", "/gemeenten", Access::Public),
+            Cached::new::<public::register::ListQuery>(REGISTER),
+            get(public::register::list),
+        )
+        .cached(
+            rule("GET", "/gemeenten/{code}", "/gemeenten/GM0363", Access::Public),
+            Cached::without_query(PUBLISHED),
+            get(public::register::detail),
+        )
+        .cached(rule("GET", "/bouwstenen", "/bouwstenen", Access::Public), Cached::without_query(CATALOGUES), get(public::catalogue::list))
+        .cached(
+            rule("GET", "/bouwstenen/{code}", "/bouwstenen/digid", Access::Public),
+            Cached::new::<public::catalogue::BlockQuery>(BLOCK),
+            get(public::catalogue::block),
+        )
+        .cached(rule("GET", "/metingen", "/metingen", Access::Public), Cached::without_query(PUBLISHED), get(public::figures::list))
+        .cached(
+            rule("GET", "/metingen/{wave}", "/metingen/eerste-meting", Access::Public),
+            Cached::new::<public::figures::DashboardQuery>(WAVE),
+            get(public::figures::dashboard),
+        )
+        .cached(
             rule("GET", "/metingen/{wave}/provincies/{group}", "/metingen/eerste-meting/provincies/PV27", Access::Public),
+            Cached::without_query(WAVE),
             get(public::figures::province),
         )
-        .route(
+        .cached(
             rule("GET", "/metingen/{wave}/grootteklassen/{group}", "/metingen/eerste-meting/grootteklassen/onbekend", Access::Public),
+            Cached::without_query(WAVE),
             get(public::figures::size_class),
         )
-        .route(
+        .cached(
             rule("GET", "/metingen/{wave}/bouwstenen/{block}", "/metingen/eerste-meting/bouwstenen/digid", Access::Public),
+            Cached::without_query(WAVE),
             get(public::figures::block),
         )
-        .route(
+        .cached(
             rule("GET", "/metingen/{wave}/indicatoren.csv", "/metingen/eerste-meting/indicatoren.csv", Access::Public),
+            Cached::without_query(WAVE),
             get(public::open_data::csv),
         )
-        .route(
+        .cached(
             rule("GET", "/metingen/{wave}/indicatoren.json", "/metingen/eerste-meting/indicatoren.json", Access::Public),
+            Cached::without_query(WAVE),
             get(public::open_data::json),
         )
-        .route(
+        .cached(
             rule("GET", "/metingen/{wave}/indicatoren.xlsx", "/metingen/eerste-meting/indicatoren.xlsx", Access::Public),
+            Cached::without_query(WAVE),
             get(public::open_data::xlsx),
         )
-        .route(
+        .cached(
             rule("GET", "/metingen/{wave}/indicatoren-codeboek.csv", "/metingen/eerste-meting/indicatoren-codeboek.csv", Access::Public),
+            Cached::without_query(WAVE),
             get(public::open_data::codebook),
         )
-        .route(
+        .cached(
             rule("GET", "/metingen/{wave}/antwoorden.csv", "/metingen/eerste-meting/antwoorden.csv", Access::Public),
+            Cached::without_query(ANSWERS),
             get(public::answers::csv),
         )
-        .route(
+        .cached(
             rule("GET", "/metingen/{wave}/antwoorden.json", "/metingen/eerste-meting/antwoorden.json", Access::Public),
+            Cached::without_query(ANSWERS),
             get(public::answers::json),
         )
-        .route(
+        .cached(
             rule("GET", "/metingen/{wave}/antwoorden.xlsx", "/metingen/eerste-meting/antwoorden.xlsx", Access::Public),
+            Cached::without_query(ANSWERS),
             get(public::answers::xlsx),
         )
-        .route(
+        .cached(
             rule("GET", "/metingen/{wave}/antwoorden-codeboek.csv", "/metingen/eerste-meting/antwoorden-codeboek.csv", Access::Public),
+            Cached::without_query(ANSWERS),
             get(public::answers::codebook),
         )
-        .route(rule("GET", "/samenwerkingen", "/samenwerkingen", Access::Public), get(public::collaborations::list))
-        .route(rule("GET", "/samenwerkingen/{id}", "/samenwerkingen/1", Access::Public), get(public::collaborations::detail))
+        .cached(
+            rule("GET", "/samenwerkingen", "/samenwerkingen", Access::Public),
+            Cached::new::<public::collaborations::ListQuery>(COLLABORATIONS),
+            get(public::collaborations::list),
+        )
+        .cached(
+            rule("GET", "/samenwerkingen/{id}", "/samenwerkingen/1", Access::Public),
+            Cached::without_query(COLLABORATIONS),
+            get(public::collaborations::detail),
+        )
         .route(rule("GET", "/beheer/samenwerkingen", "/beheer/samenwerkingen", Access::ADMIN), get(admin::collaborations::review))
         .route(
             rule(
@@ -133,7 +189,11 @@ fn table() -> Table {
         )
         .route(rule("GET", "/beheer/samenwerkingen/{id}", "/beheer/samenwerkingen/1", Access::ADMIN), get(admin::collaborations::edit_form))
         .route(rule("POST", "/beheer/samenwerkingen/{id}", "/beheer/samenwerkingen/1", Access::ADMIN), post(admin::collaborations::update))
-        .route(rule("GET", "/toegankelijkheid", "/toegankelijkheid", Access::Public), get(public::accessibility::page))
+        .cached(
+            rule("GET", "/toegankelijkheid", "/toegankelijkheid", Access::Public),
+            Cached::without_query(Shows::FIXED),
+            get(public::accessibility::page),
+        )
         .route(rule("GET", SECURITY_TXT, SECURITY_TXT, Access::Public), get(public::security_txt::file))
         .route(rule("GET", "/health", "/health", Access::Public), get(health::live))
         .route(rule("GET", "/health/ready", "/health/ready", Access::Public), get(health::ready))
@@ -175,8 +235,16 @@ fn table() -> Table {
         .route(rule("GET", "/beheer/metingen/{wave}/antwoorden.xlsx", DOWNLOAD_XLSX, Access::EXPORT), get(admin::downloads::xlsx))
         .route(rule("GET", "/beheer/metingen/{wave}/antwoorden.json", DOWNLOAD_JSON, Access::EXPORT), get(admin::downloads::json))
         .route(rule("GET", "/beheer/metingen/{wave}/codeboek.csv", DOWNLOAD_CODEBOOK, Access::EXPORT), get(admin::downloads::codebook))
-        .route(rule("GET", "/kennisbank", "/kennisbank", Access::Public), get(public::knowledge::list))
-        .route(rule("GET", "/kennisbank/{slug}", ARTICLE, Access::Public), get(public::knowledge::article))
+        .cached(
+            rule("GET", "/kennisbank", "/kennisbank", Access::Public),
+            Cached::new::<public::knowledge::ListQuery>(KNOWLEDGE),
+            get(public::knowledge::list),
+        )
+        .cached(
+            rule("GET", "/kennisbank/{slug}", ARTICLE, Access::Public),
+            Cached::without_query(KNOWLEDGE),
+            get(public::knowledge::article),
+        )
         .route(rule("GET", "/beheer/kennisbank", "/beheer/kennisbank", Access::ARTICLE_EDITORS), get(admin::knowledge::list))
         .route(rule("GET", NEW_ARTICLE, NEW_ARTICLE, Access::ARTICLE_EDITORS), get(admin::knowledge::new))
         .route(rule("POST", NEW_ARTICLE, NEW_ARTICLE, Access::ARTICLE_EDITORS), post(admin::knowledge::create))
@@ -248,6 +316,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api.fallback(api::not_found))
         .fallback(not_found)
         .layer(axum::middleware::from_fn(crate::middleware::keep_private))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::public_cache::provide))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::session::load));
     crate::middleware::wrap(site.with_state(state.clone()), state.secure_cookies, &state.trusted_proxies)
 }

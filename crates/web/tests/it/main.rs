@@ -15,6 +15,7 @@ mod letters;
 mod openapi;
 mod profiles;
 mod public_answers;
+mod public_cache;
 mod questionnaire;
 mod second_factor;
 mod snapshots;

@@ -57,7 +57,7 @@ pub struct BouwsteenLijst {
     bouwstenen: Vec<Bouwsteen>,
 }
 
-#[derive(Deserialize, IntoParams)]
+#[derive(Deserialize, Serialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct VersionQuery {
     /// De versie van de catalogus; zonder versie de nieuwste.

@@ -13,7 +13,7 @@ use crate::error::{ApiError, Problem, WebError};
 use crate::extract::{ApiPath, ApiQuery};
 use crate::routes::public::collaborations::RegisterFacts;
 
-#[derive(Deserialize, IntoParams)]
+#[derive(Deserialize, Serialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CollaborationQuery {
     /// Alleen samenwerkingen waarvan deze gemeente lid is (CBS-code, bijvoorbeeld GM0363).

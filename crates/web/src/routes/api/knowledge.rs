@@ -49,7 +49,7 @@ pub struct Artikel {
     bijgewerkt: DateTime<Utc>,
 }
 
-#[derive(Deserialize, IntoParams)]
+#[derive(Deserialize, Serialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct KennisbankQuery {
     /// Zoekwoorden, in het Nederlands; andere vormen van een woord worden ook gevonden. Leestekens en operatoren

@@ -15,13 +15,17 @@ use std::sync::LazyLock;
 use axum::Json;
 use axum::http::{HeaderName, HeaderValue};
 use axum::response::{IntoResponse, Response};
+use domain::data_version::Shows;
 use tower_http::set_header::SetResponseHeaderLayer;
 use utoipa::OpenApi;
-use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter};
 use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::error::WebError;
+use crate::public_cache::{self, Cached};
+
+use super::{ANSWERS, CATALOGUES, COLLABORATIONS, KNOWLEDGE, PUBLISHED, REGISTER, WAVE};
 
 pub const API_VERSION: &str = "1.0.0";
 
@@ -44,23 +48,29 @@ pub const API_VERSION: &str = "1.0.0";
 )]
 struct ApiDoc;
 
+/// Every resource of the API, each with what it shows: the API is open data, and all its answers are kept.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .routes(routes!(organisations::list))
-        .routes(routes!(organisations::one))
-        .routes(routes!(catalogues::list))
-        .routes(routes!(catalogues::blocks))
-        .routes(routes!(waves::list))
-        .routes(routes!(waves::one))
-        .routes(routes!(waves::indicators))
-        .routes(routes!(answers::one))
-        .routes(routes!(profiles::one))
-        .routes(routes!(collaborations::list))
-        .routes(routes!(collaborations::one))
-        .routes(routes!(knowledge::list))
-        .routes(routes!(knowledge::one))
-        .route("/openapi.json", axum::routing::get(openapi_json))
+        .routes(kept(routes!(organisations::list), Cached::new::<organisations::OrganisationQuery>(REGISTER)))
+        .routes(kept(routes!(organisations::one), Cached::without_query(REGISTER)))
+        .routes(kept(routes!(catalogues::list), Cached::without_query(CATALOGUES)))
+        .routes(kept(routes!(catalogues::blocks), Cached::new::<catalogues::VersionQuery>(CATALOGUES)))
+        .routes(kept(routes!(waves::list), Cached::without_query(PUBLISHED)))
+        .routes(kept(routes!(waves::one), Cached::without_query(WAVE)))
+        .routes(kept(routes!(waves::indicators), Cached::new::<waves::IndicatorQuery>(WAVE)))
+        .routes(kept(routes!(answers::one), Cached::without_query(ANSWERS)))
+        .routes(kept(routes!(profiles::one), Cached::without_query(WAVE)))
+        .routes(kept(routes!(collaborations::list), Cached::new::<collaborations::CollaborationQuery>(COLLABORATIONS)))
+        .routes(kept(routes!(collaborations::one), Cached::without_query(COLLABORATIONS)))
+        .routes(kept(routes!(knowledge::list), Cached::new::<knowledge::KennisbankQuery>(KNOWLEDGE)))
+        .routes(kept(routes!(knowledge::one), Cached::without_query(KNOWLEDGE)))
+        .route("/openapi.json", public_cache::keep(Cached::without_query(Shows::FIXED), axum::routing::get(openapi_json)))
         .layer(SetResponseHeaderLayer::overriding(HeaderName::from_static("api-version"), HeaderValue::from_static(API_VERSION)))
+}
+
+fn kept(routes: UtoipaMethodRouter<AppState>, cached: Cached) -> UtoipaMethodRouter<AppState> {
+    let (schemas, paths, handler) = routes;
+    (schemas, paths, public_cache::keep(cached, handler))
 }
 
 static DOCUMENT: LazyLock<utoipa::openapi::OpenApi> = LazyLock::new(|| router().split_for_parts().1);

@@ -12,7 +12,7 @@ use crate::error::{ApiError, Problem, WebError};
 use crate::extract::{ApiPath, ApiQuery};
 use crate::routes::register_view::{Entry, entries, today};
 
-#[derive(Deserialize, IntoParams)]
+#[derive(Deserialize, Serialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct OrganisationQuery {
     /// Alleen organisaties die op deze datum bestaan (JJJJ-MM-DD). Zonder datum: alle organisaties, ook opgeheven.

@@ -4,10 +4,7 @@
 use std::sync::Arc;
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::HeaderMap;
-use axum::response::Response;
 use domain::analysis::Proportion;
 use domain::analysis::figures::{FigureRow, Indicator, group_code, headline_rows, parse_group_code, response_row, rows};
 use domain::analysis::indicators::{Group, MIN_N};
@@ -95,7 +92,7 @@ pub struct IndicatorLijst {
     definities: Vec<Definitie>,
 }
 
-#[derive(Deserialize, IntoParams)]
+#[derive(Deserialize, Serialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct IndicatorQuery {
     /// Alleen de cijfers van deze groep: `nederland`, `provincie:<CBS-code>` (bijvoorbeeld `provincie:PV27`),
@@ -202,19 +199,16 @@ pub async fn one(State(state): State<AppState>, ApiPath(id): ApiPath<String>) ->
 )]
 pub async fn indicators(
     State(state): State<AppState>,
-    request: HeaderMap,
     ApiPath(id): ApiPath<String>,
     ApiQuery(query): ApiQuery<IndicatorQuery>,
-) -> Result<Response, ApiError> {
+) -> Result<Json<IndicatorLijst>, ApiError> {
     let text = |value: &Option<String>| value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
     let indicator = text(&query.indicator).map(|code| Indicator::parse(&code).map_err(|e| bad("indicator", e.to_string()))).transpose()?;
     // `None`: every group; `Some(None)`: the national figures only.
     let group = text(&query.groep).map(|code| parse_group_code(&code).map_err(|e| bad("groep", e.to_string()))).transpose()?;
 
     let figures = published(&state, &id).await?;
-    // The same question gets the same answer until the data changes: it is written once.
-    let key = format!("api:indicatoren:{group:?}:{indicator:?}");
-    Ok(figures.written(key, "application/json", || indicator_document(&figures, &id, group.as_ref(), indicator))?.respond(&request))
+    indicator_document(&figures, &id, group.as_ref(), indicator).map(Json)
 }
 
 fn indicator_document(
@@ -222,7 +216,7 @@ fn indicator_document(
     id: &str,
     group: Option<&Option<Group>>,
     indicator: Option<Indicator>,
-) -> Result<Bytes, ApiError> {
+) -> Result<IndicatorLijst, ApiError> {
     let block_name = |code: &str| figures.block_name(code);
     let mut found: Vec<FigureRow> = match &group {
         None => table(figures),
@@ -260,7 +254,7 @@ fn indicator_document(
         found.retain(|row| row.indicator == indicator);
     }
     let definities = definitions_of(found.iter().map(|row| row.indicator).chain(indicator));
-    let document = IndicatorLijst {
+    Ok(IndicatorLijst {
         meting: meting(&figures.wave),
         groep: group.as_ref().map(|g| group_code(g.as_ref())),
         indicator: indicator.map(|i| i.code().to_owned()),
@@ -269,8 +263,5 @@ fn indicator_document(
         aantal: found.len(),
         indicatoren: found.into_iter().map(Cijfer::from).collect(),
         definities,
-    };
-    serde_json::to_vec(&document)
-        .map(Bytes::from)
-        .map_err(|e| ApiError(WebError::Internal(format!("the indicators of {id} do not serialise: {e}"))))
+    })
 }

@@ -5,7 +5,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
 use domain::catalogue::Catalogue;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::AppState;
 use crate::error::{WebError, page as render};
@@ -73,7 +73,7 @@ pub async fn list(State(state): State<AppState>) -> Result<Html<String>, WebErro
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 pub struct BlockQuery {
     catalogus: Option<String>,
 }

@@ -9,7 +9,7 @@ use axum::extract::State;
 use axum::response::Html;
 use domain::collaboration::{Area, Collaboration, Source, edges, partners};
 use domain::register::{OrgCode, Organisation, OrganisationKind};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use store::{OrganisationFilter, Store, StoreError};
 
 use crate::AppState;
@@ -18,7 +18,7 @@ use crate::error::{WebError, page};
 use crate::extract::{Path, Query};
 use crate::routes::register_view::today;
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Serialize, Default)]
 pub struct ListQuery {
     gebied: Option<String>,
     provincie: Option<String>,

@@ -5,17 +5,15 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::HeaderMap;
-use axum::response::{Html, Response};
+use axum::response::Html;
 use chrono::NaiveDate;
-use domain::analysis::figures::{DEFINITIONS, Definition, FigureRow, Indicator, group_code, headline_rows, rows};
+use domain::analysis::figures::{DEFINITIONS, Definition, FigureRow, Indicator, headline_rows, rows};
 use domain::analysis::indicators::{CategoryShare, Group, Indicators, MIN_N};
 use domain::analysis::trend::{MAPPING_RULE, Trend};
 use domain::analysis::{Proportion, Summary};
 use domain::register::{OrgCode, SizeClass};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::AppState;
 use crate::charts::bars::{Bar, horizontal_bars};
@@ -484,7 +482,7 @@ pub struct WavePath {
     wave: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 pub struct DashboardQuery {
     /// The division the trend is shown on (JJJJ-MM-DD): one of the waves' register dates.
     indeling: Option<String>,
@@ -493,10 +491,9 @@ pub struct DashboardQuery {
 /// `/metingen/{wave}`: the national dashboard.
 pub async fn dashboard(
     State(state): State<AppState>,
-    request: HeaderMap,
     Path(path): Path<WavePath>,
     Query(query): Query<DashboardQuery>,
-) -> Result<Response, WebError> {
+) -> Result<Html<String>, WebError> {
     let figures = state.figures.wave(&state.store, &path.wave).await?;
     let division = match query.indeling.as_deref().map(str::trim).filter(|text| !text.is_empty()) {
         None => figures.wave.register_date(),
@@ -508,13 +505,7 @@ pub async fn dashboard(
             ))
         })?,
     };
-    Ok(figures.written(format!("dashboard:{division}"), HTML, || written(dashboard_page(&figures, division)))?.respond(&request))
-}
-
-const HTML: &str = "text/html; charset=utf-8";
-
-fn written(page: impl Template) -> Result<Bytes, WebError> {
-    render(page).map(|html| Bytes::from(html.0))
+    render(dashboard_page(&figures, division))
 }
 
 pub struct DivisionOption {
@@ -569,18 +560,18 @@ pub struct GroupPath {
 }
 
 /// `/metingen/{wave}/provincies/{code}`.
-pub async fn province(State(state): State<AppState>, request: HeaderMap, Path(path): Path<GroupPath>) -> Result<Response, WebError> {
+pub async fn province(State(state): State<AppState>, Path(path): Path<GroupPath>) -> Result<Html<String>, WebError> {
     let code = OrgCode::parse(&path.group).ok().filter(|code| code.as_str().starts_with("PV")).ok_or_else(|| {
         WebError::BadRequest(format!(
             "‘{}’ is geen provinciecode; een provinciecode is PV gevolgd door twee cijfers, zoals PV27.",
             path.group
         ))
     })?;
-    group_page(&state, &request, &path.wave, Group::Province(code), "Provincie").await
+    group_page(&state, &path.wave, Group::Province(code), "Provincie").await
 }
 
 /// `/metingen/{wave}/grootteklassen/{class}`: 1 to 8, or `onbekend`.
-pub async fn size_class(State(state): State<AppState>, request: HeaderMap, Path(path): Path<GroupPath>) -> Result<Response, WebError> {
+pub async fn size_class(State(state): State<AppState>, Path(path): Path<GroupPath>) -> Result<Html<String>, WebError> {
     let class = match path.group.as_str() {
         "onbekend" => None,
         text => Some(
@@ -590,15 +581,15 @@ pub async fn size_class(State(state): State<AppState>, request: HeaderMap, Path(
                 .ok_or_else(|| WebError::BadRequest(format!("‘{text}’ is geen grootteklasse; kies 1 tot en met 8, of ‘onbekend’.")))?,
         ),
     };
-    group_page(&state, &request, &path.wave, Group::SizeClass(class), "Grootteklasse").await
+    group_page(&state, &path.wave, Group::SizeClass(class), "Grootteklasse").await
 }
 
-async fn group_page(state: &AppState, request: &HeaderMap, wave: &str, group: Group, kind: &'static str) -> Result<Response, WebError> {
+async fn group_page(state: &AppState, wave: &str, group: Group, kind: &'static str) -> Result<Html<String>, WebError> {
     let figures = state.figures.wave(&state.store, wave).await?;
     let found = figures
         .group(&group)
         .ok_or_else(|| WebError::NotFound(format!("De meting ‘{}’ vroeg geen gemeenten in deze groep.", figures.wave.title)))?;
-    let page = || GroupPage {
+    render(GroupPage {
         header: WaveHeader::of(&figures),
         kind,
         name: group_name(&figures, &group),
@@ -607,8 +598,7 @@ async fn group_page(state: &AppState, request: &HeaderMap, wave: &str, group: Gr
         sections: found.indicators.as_ref().map(|i| Sections::of(i, &figures)),
         minimum_n: MIN_N,
         definitions: &DEFINITIONS,
-    };
-    Ok(figures.written(format!("groep:{}", group_code(Some(&group))), HTML, || written(page()))?.respond(request))
+    })
 }
 
 pub struct BlockGroupRow {
@@ -665,7 +655,7 @@ pub struct BlockPath {
 }
 
 /// `/metingen/{wave}/bouwstenen/{block}`: one block's statuses, nationally and per group.
-pub async fn block(State(state): State<AppState>, request: HeaderMap, Path(path): Path<BlockPath>) -> Result<Response, WebError> {
+pub async fn block(State(state): State<AppState>, Path(path): Path<BlockPath>) -> Result<Html<String>, WebError> {
     let figures = state.figures.wave(&state.store, &path.wave).await?;
     let national =
         figures.national.blocks.iter().find(|b| b.code == path.block).ok_or_else(|| {
@@ -688,7 +678,7 @@ pub async fn block(State(state): State<AppState>, request: HeaderMap, Path(path)
             })
             .collect()
     };
-    let page = || BlockPage {
+    render(BlockPage {
         header: WaveHeader::of(&figures),
         code: national.code.clone(),
         name: figures.block_name(&national.code),
@@ -701,6 +691,5 @@ pub async fn block(State(state): State<AppState>, request: HeaderMap, Path(path)
         mapping_rule: MAPPING_RULE,
         minimum_n: MIN_N,
         definitions: &DEFINITIONS,
-    };
-    Ok(figures.written(format!("bouwsteen:{}", national.code), HTML, || written(page()))?.respond(&request))
+    })
 }

@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::response::Html;
 use domain::access::{Access, Decision};
 use domain::knowledge::{BlockDirectory, SearchQuery, group_by_block};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use store::StoreError;
 
 use crate::AppState;
@@ -17,7 +17,7 @@ use crate::format;
 use crate::routes::knowledge_view::{ArticleItem, BlockLink, block_links};
 use crate::session::SignedIn;
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Serialize, Default)]
 pub struct ListQuery {
     #[serde(default)]
     zoek: String,

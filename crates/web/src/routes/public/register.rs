@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::response::Html;
 use chrono::{Datelike, NaiveDate};
 use domain::register::{OrgCode, Organisation, OrganisationKind, Register, SizeClass};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use store::{OrganisationFilter, StoreError};
 
 use crate::AppState;
@@ -19,7 +19,7 @@ use crate::format;
 use crate::routes::public::profile::{ProfileView, profile_view};
 use crate::routes::register_view::{Entries, entries, today};
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Serialize, Default)]
 pub struct ListQuery {
     zoek: Option<String>,
     provincie: Option<String>,

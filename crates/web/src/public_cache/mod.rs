@@ -1,0 +1,261 @@
+//! One cache for every public answer (pages, API documents, open-data files): each is a function of its address
+//! and the versions of the data it shows (`domain::data_version`), so it is written once per change of that data
+//! and kept, as it is and compressed, within a byte budget. A route declares what it shows when the route table
+//! adds it (`Cached`); `serve` then answers from memory, says `304 Not Modified` to a client that holds the same
+//! version, and lets one request write an answer that many ask for at once while the others wait for it.
+//! Answers to signed-in visitors are never kept: they are written for them alone.
+
+mod encoded;
+mod key;
+
+use std::sync::Arc;
+
+use axum::RequestPartsExt;
+use axum::body::{Body, Bytes};
+use axum::extract::{RawPathParams, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::MethodRouter;
+use domain::data_version::Shows;
+use futures_util::{StreamExt, stream};
+use moka::future::Cache as Moka;
+use moka::ops::compute::{CompResult, Op};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use store::Store;
+
+use crate::AppState;
+use crate::data_versions::VersionWatch;
+use crate::error::WebError;
+use crate::metrics::{Cache, cache_bytes_changed, cache_lookup};
+use crate::session::{HalfwaySignIn, SignedIn};
+use encoded::Encoded;
+
+/// The budget when none is given: 64 MB holds every page of a national wave many times over.
+pub const DEFAULT_BUDGET_BYTES: u64 = 64 * 1024 * 1024;
+/// Public answers may be kept by browsers and proxies, but must be checked with us before each use.
+const PUBLIC: HeaderValue = HeaderValue::from_static("public, no-cache");
+/// The path parameters that name a wave, for what a route shows of it.
+const WAVE_PARAMETERS: [&str; 2] = ["wave", "id"];
+
+/// What a route shows, and how it reads its query: the handler's own query type (`NoQuery` for none).
+#[derive(Clone, Copy, Debug)]
+pub struct Cached {
+    pub shows: Shows,
+    normalise: fn(Option<&str>) -> Option<String>,
+}
+
+impl Cached {
+    pub fn new<Q: DeserializeOwned + Serialize>(shows: Shows) -> Self {
+        Self { shows, normalise: key::normalised_query::<Q> }
+    }
+
+    /// A route that reads no query: any query gives the same answer.
+    pub fn without_query(shows: Shows) -> Self {
+        Self::new::<NoQuery>(shows)
+    }
+}
+
+/// The query of a route that reads none.
+#[derive(serde::Deserialize, Serialize)]
+struct NoQuery {}
+
+#[derive(Debug)]
+pub struct PublicCache {
+    versions: Arc<VersionWatch>,
+    answers: Moka<String, Arc<Kept>>,
+    /// The largest answer kept: a larger one (a very large download) is streamed to the client instead.
+    largest: usize,
+}
+
+/// An answer, written for these versions of the data it shows.
+#[derive(Debug)]
+struct Kept {
+    versions: Vec<i64>,
+    tag: HeaderValue,
+    encoded: Encoded,
+}
+
+impl Kept {
+    fn weight(&self, key: &str) -> u32 {
+        u32::try_from(key.len() + self.encoded.size()).unwrap_or(u32::MAX)
+    }
+
+    fn respond(&self, request: &axum::http::HeaderMap) -> Response {
+        let mut response = self.encoded.respond(request);
+        response.headers_mut().insert(header::ETAG, self.tag.clone());
+        response.headers_mut().insert(header::CACHE_CONTROL, PUBLIC);
+        response
+    }
+}
+
+impl PublicCache {
+    /// A cache that keeps at most `budget` bytes of answers (plain and compressed together).
+    pub fn new(versions: Arc<VersionWatch>, budget: u64) -> Self {
+        let answers = Moka::builder()
+            .max_capacity(budget)
+            .weigher(|key: &String, kept: &Arc<Kept>| kept.weight(key))
+            .eviction_listener(|key: Arc<String>, kept: Arc<Kept>, _| cache_bytes_changed(Cache::Responses, -f64::from(kept.weight(&key))))
+            .build();
+        let largest = usize::try_from(budget / 16).unwrap_or(usize::MAX);
+        Self { versions, answers, largest }
+    }
+}
+
+/// What `serve` needs of the application, handed to each request by `provide`.
+#[derive(Clone)]
+struct Serving {
+    store: Store,
+    cache: Arc<PublicCache>,
+}
+
+/// Gives every request what the routes' `serve` layers need; the route table's layers cannot hold the state.
+pub async fn provide(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    request.extensions_mut().insert(Serving { store: state.store.clone(), cache: Arc::clone(&state.public_cache) });
+    next.run(request).await
+}
+
+/// `handler` with its answers kept as `cached` says.
+pub fn keep(cached: Cached, handler: MethodRouter<AppState>) -> MethodRouter<AppState> {
+    handler.route_layer(axum::middleware::from_fn(move |request: Request, next: Next| serve(cached, request, next)))
+}
+
+/// Answers a public route's request from the cache, or writes the answer and keeps it.
+async fn serve(cached: Cached, request: Request, next: Next) -> Response {
+    let signed_in = request.extensions().get::<SignedIn>().is_some_and(|signed| signed.0.is_some())
+        || request.extensions().get::<HalfwaySignIn>().is_some_and(|halfway| halfway.0.is_some());
+    let method = request.method().clone();
+    let serving = request.extensions().get::<Serving>().cloned();
+    let (Some(serving), false, true) = (serving, signed_in, method == Method::GET || method == Method::HEAD) else {
+        return next.run(request).await;
+    };
+    let Some(query) = (cached.normalise)(request.uri().query()) else {
+        return next.run(request).await;
+    };
+    let (mut parts, body) = request.into_parts();
+    let wave = match parts.extract::<RawPathParams>().await {
+        Ok(params) => params.iter().find(|(name, _)| WAVE_PARAMETERS.contains(name)).map(|(_, value)| value.to_owned()),
+        Err(_) => None,
+    };
+    let request = Request::from_parts(parts, body);
+    // Without the versions nothing can be kept; the handler answers as it would without a cache.
+    let Ok(versions) = serving.cache.versions.current(&serving.store).await else {
+        return next.run(request).await;
+    };
+    let Some(shown) = versions.of(&cached.shows, wave.as_deref()) else {
+        return next.run(request).await;
+    };
+    let key = key::key(request.uri(), &query);
+    let tag = key::entity_tag(&key, &shown);
+    if key::not_modified(request.headers(), &tag) {
+        return not_modified(tag);
+    }
+    if let Some(kept) = serving.cache.answers.get(&key).await
+        && kept.versions == shown
+    {
+        cache_lookup(Cache::Responses, true);
+        return kept.respond(request.headers());
+    }
+    // A HEAD request's answer has no body to keep: it is answered, and the next GET writes the answer.
+    if method == Method::HEAD {
+        return next.run(request).await;
+    }
+    write_once(&serving.cache, key, (shown, tag), request, next).await
+}
+
+/// Writes the answer for `key` for the versions `shown` (tagged `tag`), while other requests for it wait and then
+/// take what it wrote: one writing per change of the data, however many ask at once.
+async fn write_once(cache: &PublicCache, key: String, (shown, tag): (Vec<i64>, HeaderValue), request: Request, next: Next) -> Response {
+    let headers = request.headers().clone();
+    let mut not_kept: Option<Response> = None;
+    let largest = cache.largest;
+    let not_kept_slot = &mut not_kept;
+    let outcome = cache
+        .answers
+        .entry(key.clone())
+        .and_compute_with(|existing| async move {
+            if existing.is_some_and(|kept| kept.value().versions == shown) {
+                return Op::Nop;
+            }
+            cache_lookup(Cache::Responses, false);
+            match keepable(next.run(request).await, largest).await {
+                Ok((response_headers, body)) => {
+                    Op::Put(Arc::new(Kept { versions: shown, tag, encoded: Encoded::new(response_headers, body) }))
+                }
+                Err(response) => {
+                    *not_kept_slot = Some(response);
+                    Op::Nop
+                }
+            }
+        })
+        .await;
+    if let Some(response) = not_kept {
+        return response;
+    }
+    match outcome {
+        CompResult::Inserted(entry) | CompResult::ReplacedWith(entry) => {
+            let kept = entry.into_value();
+            cache_bytes_changed(Cache::Responses, f64::from(kept.weight(&key)));
+            kept.respond(&headers)
+        }
+        CompResult::Unchanged(entry) => entry.into_value().respond(&headers),
+        CompResult::StillNone(_) | CompResult::Removed(_) => {
+            WebError::Internal(format!("the public answer for {key} was neither written nor kept")).into_response()
+        }
+    }
+}
+
+/// The headers and body of an answer that may be kept: a whole `200 OK` that sets no cookie, no larger than
+/// `largest`, and that its handler did not mark private. Any other answer is given back to be sent as it is.
+async fn keepable(response: Response, largest: usize) -> Result<(axum::http::HeaderMap, Bytes), Response> {
+    let private = response
+        .headers()
+        .get(header::CACHE_CONTROL)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.contains("no-store") || value.contains("private"));
+    if response.status() != StatusCode::OK || response.headers().contains_key(header::SET_COOKIE) || private {
+        return Err(response);
+    }
+    let (parts, body) = response.into_parts();
+    match collect(body, largest).await {
+        Ok(bytes) => Ok((parts.headers, bytes)),
+        Err(body) => Err(Response::from_parts(parts, body)),
+    }
+}
+
+/// The whole body, or, when it grows past `largest` or fails on the way, a body that sends what was read and
+/// then the rest as it comes.
+async fn collect(body: Body, largest: usize) -> Result<Bytes, Body> {
+    let mut chunks = body.into_data_stream();
+    let mut read: Vec<Bytes> = Vec::new();
+    let mut size = 0;
+    while let Some(chunk) = chunks.next().await {
+        match chunk {
+            Ok(chunk) if size + chunk.len() <= largest => {
+                size += chunk.len();
+                read.push(chunk);
+            }
+            other => {
+                let already = stream::iter(read.into_iter().map(Ok)).chain(stream::iter([other]));
+                return Err(Body::from_stream(already.chain(chunks)));
+            }
+        }
+    }
+    Ok(match read.len() {
+        1 => read.remove(0),
+        _ => Bytes::from(read.concat()),
+    })
+}
+
+fn not_modified(tag: HeaderValue) -> Response {
+    let mut response = StatusCode::NOT_MODIFIED.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::ETAG, tag);
+    headers.insert(header::CACHE_CONTROL, PUBLIC);
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    response
+}
+
+#[cfg(test)]
+mod tests;

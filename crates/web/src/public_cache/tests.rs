@@ -1,0 +1,127 @@
+//! The cache between a route and its handler, on a real SQLite database: a handler that counts how often it is
+//! asked shows how often an answer is written.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use axum::routing::get;
+use domain::audit::{Actor, Author, Origin};
+use domain::data_version::{Data, Shows, WavesShown};
+use serde::{Deserialize, Serialize};
+use store::Store;
+use store::testing::{TestDatabase, fresh};
+use tower::ServiceExt;
+
+use super::{Cached, keep, provide};
+use crate::AppState;
+
+const REGISTER: Shows = Shows { data: &[Data::Register], waves: WavesShown::None };
+
+#[derive(Deserialize, Serialize)]
+struct SearchQuery {
+    zoek: Option<String>,
+}
+
+struct Counted {
+    app: Router,
+    written: Arc<AtomicUsize>,
+    store: Store,
+    _database: TestDatabase,
+}
+
+/// A route that shows the register, whose handler takes a moment and answers `size` bytes.
+async fn counted(budget: u64, size: usize) -> Counted {
+    let (store, database) = fresh(store::Backend::Sqlite).await.unwrap_or_else(|e| panic!("{e}"));
+    let written = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&written);
+    let handler = get(move || {
+        let counter = Arc::clone(&counter);
+        async move {
+            counter.fetch_add(1, Ordering::SeqCst);
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            "x".repeat(size)
+        }
+    });
+    let state = AppState::new(store.clone()).with_cache_budget(budget);
+    let app = Router::new()
+        .route("/gemeenten", keep(Cached::new::<SearchQuery>(REGISTER), handler))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), provide))
+        .with_state(state);
+    Counted { app, written, store, _database: database }
+}
+
+async fn get_body(app: &Router, uri: &str) -> String {
+    let request = Request::get(uri).body(Body::empty()).unwrap_or_else(|e| panic!("{e}"));
+    let response = app.clone().oneshot(request).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(response.status(), StatusCode::OK, "{uri}");
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap_or_else(|e| panic!("{e}"));
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+#[tokio::test]
+async fn many_requests_at_once_for_one_page_write_it_once() {
+    let site = counted(super::DEFAULT_BUDGET_BYTES, 1000).await;
+    let requests: Vec<_> = (0..50)
+        .map(|_| {
+            tokio::spawn({
+                let app = site.app.clone();
+                async move { get_body(&app, "/gemeenten").await }
+            })
+        })
+        .collect();
+    for request in requests {
+        assert_eq!(request.await.unwrap_or_else(|e| panic!("{e}")).len(), 1000);
+    }
+    assert_eq!(site.written.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn unknown_parameters_make_no_new_pages_and_known_ones_do() {
+    let site = counted(super::DEFAULT_BUDGET_BYTES, 1000).await;
+    for n in 0..200 {
+        get_body(&site.app, &format!("/gemeenten?utm_source={n}&r={}", n * 7)).await;
+    }
+    assert_eq!(site.written.load(Ordering::SeqCst), 1, "one page for every query the route does not read");
+    for n in 0..5 {
+        get_body(&site.app, &format!("/gemeenten?zoek=plaats{n}")).await;
+        get_body(&site.app, &format!("/gemeenten?zoek=plaats{n}&utm_source=x")).await;
+    }
+    assert_eq!(site.written.load(Ordering::SeqCst), 6, "one page per search");
+}
+
+#[tokio::test]
+async fn a_page_is_written_again_after_a_change_to_what_it_shows_only() {
+    let site = counted(super::DEFAULT_BUDGET_BYTES, 1000).await;
+    get_body(&site.app, "/gemeenten").await;
+    let author = Author::new(Actor::CommandLine { os_user: "test".into() }, Origin::default());
+    let recheck = || tokio::time::sleep(Duration::from_millis(300));
+
+    site.store
+        .record(&author.change("login.password", "iemand@inbeeld.example".into(), None, None))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    site.store.record(&author.change("article.edit", "digid".into(), None, None)).await.unwrap_or_else(|e| panic!("{e}"));
+    recheck().await;
+    get_body(&site.app, "/gemeenten").await;
+    assert_eq!(site.written.load(Ordering::SeqCst), 1, "signing in and an article are not what the register shows");
+
+    site.store.record(&author.change("organisation.update", "GM0363".into(), None, None)).await.unwrap_or_else(|e| panic!("{e}"));
+    recheck().await;
+    get_body(&site.app, "/gemeenten").await;
+    get_body(&site.app, "/gemeenten").await;
+    assert_eq!(site.written.load(Ordering::SeqCst), 2, "the register changed: written again, once");
+}
+
+#[tokio::test]
+async fn an_answer_too_large_to_keep_is_sent_whole_and_not_kept() {
+    // A budget of 16 kB keeps answers up to 1 kB.
+    let site = counted(16 * 1024, 5000).await;
+    for _ in 0..3 {
+        assert_eq!(get_body(&site.app, "/gemeenten").await.len(), 5000);
+    }
+    assert_eq!(site.written.load(Ordering::SeqCst), 3);
+}
