@@ -146,6 +146,22 @@ impl FiguresCache {
         }
     }
 
+    /// Computes the figures of every published wave that are not computed for the current versions.
+    pub async fn warm(&self, store: &Store) -> Result<(), WebError> {
+        let versions = self.versions.current(store).await?;
+        for wave in &versions.published {
+            self.wave(store, wave.id.as_str()).await?;
+        }
+        Ok(())
+    }
+
+    /// The versions the figures of `id` are computed for, when they are, without computing them.
+    #[cfg(test)]
+    fn computed_for(&self, id: &str) -> Option<Vec<i64>> {
+        let waves = self.waves.lock().unwrap_or_else(PoisonError::into_inner);
+        waves.get(id).filter(|kept| kept.figures.initialized()).map(|kept| kept.versions.clone())
+    }
+
     /// The figures of a published wave; a wave that does not exist or is not published is not found.
     pub async fn wave(&self, store: &Store, id: &str) -> Result<Arc<WaveFigures>, WebError> {
         let versions = self.versions.current(store).await?;
@@ -170,6 +186,24 @@ impl FiguresCache {
         // Read after the versions were, so the figures are never older than the versions they are kept for.
         let figures = cell.get_or_try_init(|| async { load(store, id).await.map(Arc::new) }).await?;
         Ok(Arc::clone(figures))
+    }
+}
+
+/// How often a process looks whether a published wave's figures must be computed again.
+const WARM_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// Computes the figures of the published waves again as soon as the data they show changes, until `stop` says
+/// so, so that the first visitor after a change finds them ready and waits only for the page to be written.
+pub async fn keep_figures_warm(state: crate::AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        if let Err(error) = state.figures.warm(&state.store).await {
+            // A database away for a moment: the next visitor computes them, as without warming.
+            tracing::warn!(error = %error, "the figures could not be computed ahead of the visitors");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(WARM_EVERY) => {}
+            _ = stop.changed() => return,
+        }
     }
 }
 
@@ -303,4 +337,38 @@ fn adoption_by_organisation(data: &WaveData) -> BTreeMap<OrgCode, f64> {
             Some((code.clone(), in_use as f64 / data.blocks.len() as f64))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use domain::audit::{Actor, Author, Origin};
+    use store::testing::fresh;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_change_a_wave_shows_has_its_figures_computed_again_before_anyone_asks() {
+        let (store, _database) = fresh(store::Backend::Sqlite).await.unwrap_or_else(|e| panic!("{e}"));
+        let author = Author::new(Actor::CommandLine { os_user: "test".into() }, Origin::default());
+        app::demo::fill(&store, &author).await.unwrap_or_else(|e| panic!("{e}"));
+        let cache = FiguresCache::new(Arc::default());
+        cache.warm(&store).await.unwrap_or_else(|e| panic!("{e}"));
+        let first = cache.computed_for("eerste-meting").expect("computed ahead of any visitor");
+        assert!(cache.computed_for("vervolgmeting").is_some(), "every published wave");
+        let after = |action: &'static str, target: &str| {
+            let (cache, store, author) = (&cache, &store, &author);
+            let change = author.change(action, target.to_owned(), None, None);
+            async move {
+                store.record(&change).await.unwrap_or_else(|e| panic!("{e}"));
+                tokio::time::sleep(Duration::from_millis(300)).await;
+                cache.warm(store).await.unwrap_or_else(|e| panic!("{e}"));
+                cache.computed_for("eerste-meting").expect("computed")
+            }
+        };
+        assert_eq!(after("login.password", "iemand@inbeeld.example").await, first, "nothing the figures show changed");
+        assert_eq!(after("response.save", "proef/GM0363").await, first, "a wave that is not published is not shown");
+        assert_ne!(after("response.correct", "eerste-meting/GM0363").await, first, "a correction in the wave is");
+    }
 }

@@ -22,6 +22,7 @@ mod session;
 mod state;
 mod support;
 
+pub use figures::keep_figures_warm;
 pub use public_cache::DEFAULT_BUDGET_BYTES;
 pub use routes::{RouteRule, openapi, route_table, router};
 pub use state::AppState;

@@ -1,6 +1,6 @@
 //! Layers every response passes through: a request id of our own, a trace span carrying it, security headers, a
 //! time limit, and a net for panics, so that a bug answers with the error page instead of a dropped connection;
-//! compression of whatever was not kept compressed already (`public_cache`); outside them all the request's
+//! compression of public answers that were not kept compressed already (`public_cache`); outside them all the request's
 //! metrics; and `keep_private`, which keeps every private response out of caches.
 
 use std::net::{IpAddr, SocketAddr};
@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::ConnectInfo;
-use axum::http::{HeaderName, HeaderValue, Request, header};
+use axum::http::{Extensions, HeaderMap, HeaderName, HeaderValue, Request, StatusCode, Version, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use domain::audit::Origin;
@@ -58,12 +58,16 @@ pub fn wrap(router: Router, over_tls: bool, trusted_proxies: &[IpAddr]) -> Route
     for (name, value) in headers {
         router = router.layer(SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)));
     }
-    // A page written for one visitor is compressed as it is sent, at a level that costs little time (a kept
-    // public answer arrives compressed already and passes through). Spreadsheets are zip files.
+    // A public answer that was not kept compressed already (`public_cache`) is compressed as it is sent, at a level
+    // that costs little time. A private one is not: a signed-in page may hold a secret (the second step's key, the
+    // recovery codes) beside text taken from the address, which is what a BREACH attack needs. Spreadsheets are
+    // zip files.
     router = router.layer(
-        CompressionLayer::new()
-            .quality(CompressionLevel::Precise(4))
-            .compress_when(DefaultPredicate::new().and(NotForContentType::const_new("application/vnd.openxmlformats"))),
+        CompressionLayer::new().quality(CompressionLevel::Precise(4)).compress_when(
+            DefaultPredicate::new()
+                .and(NotForContentType::const_new("application/vnd.openxmlformats"))
+                .and(|_: StatusCode, _: Version, headers: &HeaderMap, _: &Extensions| !is_private(headers)),
+        ),
     );
     if over_tls {
         router = router.layer(SetResponseHeaderLayer::if_not_present(
@@ -105,6 +109,11 @@ async fn take_upstream_request_id(trusted: Arc<[IpAddr]>, mut request: axum::ext
         }
     }
     next.run(request).await
+}
+
+/// Whether `keep_private` marked the response.
+fn is_private(headers: &HeaderMap) -> bool {
+    headers.get(header::CACHE_CONTROL) == Some(&PRIVATE)
 }
 
 /// `Cache-Control: no-store, private` on every response to a signed-in visitor, of a route that is not public

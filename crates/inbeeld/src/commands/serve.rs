@@ -28,6 +28,7 @@ pub async fn run(store: Store, addresses: Addresses, demo: bool, state: AppState
         let stop = stop.clone();
         tokio::spawn(async move { worker.run(stop).await })
     });
+    let warming = tokio::spawn(web::keep_figures_warm(state.clone(), stop.clone()));
     let addr = addresses.site;
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
     let bound = listener.local_addr().with_context(|| format!("cannot listen on {addr}"))?;
@@ -43,6 +44,7 @@ pub async fn run(store: Store, addresses: Addresses, demo: bool, state: AppState
     }
     // The letter at hand is finished and its job left for the next process, rather than cut off halfway.
     let _ = stopping.send(true);
+    let _ = warming.await;
     if let Some(worker) = worker {
         let _ = worker.await;
     }

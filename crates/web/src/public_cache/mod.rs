@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use axum::RequestPartsExt;
 use axum::body::{Body, Bytes};
-use axum::extract::{RawPathParams, Request, State};
+use axum::extract::{OriginalUri, RawPathParams, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -146,7 +146,9 @@ async fn serve(cached: Cached, request: Request, next: Next) -> Response {
     let Some(shown) = versions.of(&cached.shows, wave.as_deref()) else {
         return next.run(request).await;
     };
-    let key = key::key(request.uri(), &query);
+    // A nested router (the API's) sees its path without the prefix; the key is the address as asked.
+    let address = request.extensions().get::<OriginalUri>().map_or_else(|| request.uri().clone(), |original| original.0.clone());
+    let key = key::key(&address, &query);
     let tag = key::entity_tag(&key, &shown);
     if key::not_modified(request.headers(), &tag) {
         return not_modified(tag);

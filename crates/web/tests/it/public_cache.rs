@@ -94,6 +94,19 @@ both_backends!(a_public_page_is_tagged_compressed_and_not_sent_again_to_a_browse
         assert!(compressed.bytes().await.unwrap().len() * 5 < page.len(), "{encoding} is a fraction of the page");
     }
 
+    // The API's resources have the same paths under /api/v1 as pages of the site: each keeps its own answer.
+    for _ in 0..2 {
+        for (path, content_type) in [
+            ("/samenwerkingen", "text/html"),
+            ("/api/v1/samenwerkingen", "application/json"),
+            ("/kennisbank", "text/html"),
+            ("/api/v1/kennisbank", "application/json"),
+        ] {
+            let response = site.get(path).await;
+            assert!(response.headers()["content-type"].to_str().unwrap().starts_with(content_type), "{path}");
+        }
+    }
+
     // What is written for one visitor is compressed as it is sent: the sign-in form is never kept.
     let form = site.client.get(format!("{}/inloggen", site.base)).header("accept-encoding", "gzip").send().await.unwrap();
     assert!(form.headers().get("etag").is_none(), "a form is not kept");
@@ -118,6 +131,17 @@ both_backends!(a_signed_in_visitor_gets_pages_written_for_them_alone, async |sto
         .await
         .unwrap();
     assert_eq!(told.status(), StatusCode::OK, "a signed-in visitor is never answered from what anonymous visitors hold");
+    // A private page may hold a secret beside text from the address (BREACH): it is sent as it is.
+    let private = site
+        .client
+        .get(format!("{}/mijn", site.base))
+        .header("cookie", &cookie)
+        .header("accept-encoding", "gzip, br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(private.status(), StatusCode::OK);
+    assert!(private.headers().get("content-encoding").is_none(), "a private page is not compressed");
 });
 
 both_backends!(only_a_change_to_what_a_page_shows_makes_it_new, async |store: Store| {
