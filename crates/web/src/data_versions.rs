@@ -45,6 +45,12 @@ impl VersionWatch {
         Ok(versions)
     }
 
+    /// Forgets the versions known, so that the next request reads them: after a change made through this process,
+    /// whoever made it sees it on the next page at once.
+    pub fn expire(&self) {
+        *self.known.lock().unwrap_or_else(PoisonError::into_inner) = None;
+    }
+
     fn known(&self) -> Option<(Instant, Arc<DataVersions>)> {
         // A panic while holding the lock leaves only a copy of the database's versions behind: safe to go on.
         self.known.lock().unwrap_or_else(PoisonError::into_inner).clone()

@@ -110,10 +110,17 @@ struct Serving {
     cache: Arc<PublicCache>,
 }
 
-/// Gives every request what the routes' `serve` layers need; the route table's layers cannot hold the state.
+/// Gives every request what the routes' `serve` layers need (the route table's layers cannot hold the state), and
+/// after a request that may have changed the data, has the next one read the versions: a visitor who changed
+/// something sees it on the next page, also in the first quarter second.
 pub async fn provide(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let reads_only = request.method() == Method::GET || request.method() == Method::HEAD;
     request.extensions_mut().insert(Serving { store: state.store.clone(), cache: Arc::clone(&state.public_cache) });
-    next.run(request).await
+    let response = next.run(request).await;
+    if !reads_only {
+        state.public_cache.versions.expire();
+    }
+    response
 }
 
 /// `handler` with its answers kept as `cached` says.

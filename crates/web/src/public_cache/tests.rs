@@ -47,11 +47,24 @@ async fn counted(budget: u64, size: usize) -> Counted {
         }
     });
     let state = AppState::new(store.clone()).with_cache_budget(budget);
+    let renaming = store.clone();
+    let rename = axum::routing::post(move || {
+        let store = renaming.clone();
+        async move {
+            store.record(&author().change("organisation.update", "GM0363".into(), None, None)).await.unwrap_or_else(|e| panic!("{e}"));
+            StatusCode::SEE_OTHER
+        }
+    });
     let app = Router::new()
         .route("/gemeenten", keep(Cached::new::<SearchQuery>(REGISTER), handler))
+        .route("/beheer/hernoemen", rename)
         .layer(axum::middleware::from_fn_with_state(state.clone(), provide))
         .with_state(state);
     Counted { app, written, store, _database: database }
+}
+
+fn author() -> Author {
+    Author::new(Actor::CommandLine { os_user: "test".into() }, Origin::default())
 }
 
 async fn get_body(app: &Router, uri: &str) -> String {
@@ -97,7 +110,7 @@ async fn unknown_parameters_make_no_new_pages_and_known_ones_do() {
 async fn a_page_is_written_again_after_a_change_to_what_it_shows_only() {
     let site = counted(super::DEFAULT_BUDGET_BYTES, 1000).await;
     get_body(&site.app, "/gemeenten").await;
-    let author = Author::new(Actor::CommandLine { os_user: "test".into() }, Origin::default());
+    let author = author();
     let recheck = || tokio::time::sleep(Duration::from_millis(300));
 
     site.store
@@ -124,4 +137,15 @@ async fn an_answer_too_large_to_keep_is_sent_whole_and_not_kept() {
         assert_eq!(get_body(&site.app, "/gemeenten").await.len(), 5000);
     }
     assert_eq!(site.written.load(Ordering::SeqCst), 3);
+}
+
+#[tokio::test]
+async fn whoever_changes_something_through_the_site_sees_it_on_the_next_page_at_once() {
+    let site = counted(super::DEFAULT_BUDGET_BYTES, 1000).await;
+    get_body(&site.app, "/gemeenten").await;
+    let request = Request::post("/beheer/hernoemen").body(Body::empty()).unwrap_or_else(|e| panic!("{e}"));
+    let renamed = site.app.clone().oneshot(request).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(renamed.status(), StatusCode::SEE_OTHER);
+    get_body(&site.app, "/gemeenten").await;
+    assert_eq!(site.written.load(Ordering::SeqCst), 2, "written again without waiting for the next look at the versions");
 }
