@@ -4,7 +4,8 @@
 # crates/web/examples/ceiling.rs), all in one run so that the figures share the machine's state. Per route:
 #   1. cold: the time of its very first request (curl, gzip accepted), before anything warmed that page;
 #   2. warm: wrk -t2 -c64 -d10s --latency with Accept-Encoding: gzip (5 s with QUICK=1).
-# The ceiling is measured first and last; "x ceiling" divides by their mean. Then the resident memory, and then
+# The ceiling is measured first and last; "x ceiling" divides by their mean. The last column sends the answer's
+# ETag back: 304 says the answer is kept in the public cache. Then the resident memory, and then
 # (on the demo) "cold after a change": a municipality renamed through `inbeeld import register` and a catalogue's
 # name changed through `inbeeld import catalogue`, which between them change what every one of these pages shows,
 # and the first request of each page after it. Prints Markdown tables. Needs wrk (Debian package `wrk`) and curl.
@@ -62,6 +63,12 @@ rss() { awk '/VmRSS/ {printf "%.1f MB", $2/1024}' "/proc/$1/status"; }
 hwm() { awk '/VmHWM/ {printf "%.1f MB", $2/1024}' "/proc/$1/status"; }
 # The first request of a page: milliseconds, gzip bytes and status.
 first() { curl -s -o /dev/null -H "$GZIP" -w '%{time_total} %{size_download} %{http_code}' "http://$ADDR$1" | awk '{printf "%.1f %d %s", $1*1000, $2, $3}'; }
+# Whether the answer is kept: its entity tag sent back gets 304 Not Modified.
+kept() {
+    local tag
+    tag="$(curl -s -o /dev/null -D - -H "$GZIP" "http://$ADDR$1" | awk 'tolower($1)=="etag:" {print $2}' | tr -d '\r')"
+    if [[ -z "$tag" ]]; then echo "no ETag"; else curl -s -o /dev/null -w '%{http_code}' -H "$GZIP" -H "If-None-Match: $tag" "http://$ADDR$1"; fi
+}
 # wrk's latency ("812.00us", "1.20ms", "1.02s") in milliseconds.
 ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /m$/) {sub(/m$/,"",v); v*=60000} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; printf "%.2f", v}'; }
 # wrk on a URL; sets RPS P50 P99 and BAD (non-2xx/3xx responses and socket errors).
@@ -86,7 +93,7 @@ ROWS=()
 for path in "${ROUTES[@]}"; do
     read -r _ "BYTES[$path]" _ <<<"$(first "$path")"
     measure "http://$ADDR$path"
-    ROWS+=("$path|${BYTES[$path]}|${STATUS[$path]}|${COLD[$path]}|$RPS|$P50|$P99|$BAD")
+    ROWS+=("$path|${BYTES[$path]}|${STATUS[$path]}|${COLD[$path]}|$RPS|$P50|$P99|$BAD|$(kept "$path")")
 done
 measure "http://$CEILING_ADDR/"
 CEIL2=$RPS
@@ -94,14 +101,14 @@ CEILING_RPS=$(( (CEIL1 + CEIL2) / 2 ))
 echo
 echo "ceiling (bare axum, 32 KB): $CEIL1 req/s (p50 $CEIL1_P50 ms, p99 $CEIL1_P99 ms) before, $CEIL2 req/s (p50 $P50 ms, p99 $P99 ms) after; mean $CEILING_RPS"
 echo
-echo "| route | bytes (gzip) | cold first request ms | requests/s | p50 ms | p99 ms | × ceiling |"
-echo "|---|---:|---:|---:|---:|---:|---:|"
+echo "| route | bytes (gzip) | cold first request ms | requests/s | p50 ms | p99 ms | × ceiling | If-None-Match |"
+echo "|---|---:|---:|---:|---:|---:|---:|---|"
 for row in "${ROWS[@]}"; do
-    IFS='|' read -r path bytes status cold rps p50 p99 bad <<<"$row"
+    IFS='|' read -r path bytes status cold rps p50 p99 bad kept <<<"$row"
     note=""
     [[ "$status" != 200 ]] && note=" (status $status)"
     [[ "$bad" != 0 ]] && note="$note ($bad errors or non-2xx)"
-    echo "| \`$path\`$note | $bytes | $cold | $rps | $p50 | $p99 | $(awk -v r="$rps" -v c="$CEILING_RPS" 'BEGIN {printf "%.2f", r/c}') |"
+    echo "| \`$path\`$note | $bytes | $cold | $rps | $p50 | $p99 | $(awk -v r="$rps" -v c="$CEILING_RPS" 'BEGIN {printf "%.2f", r/c}') | $kept |"
 done
 echo
 echo "resident memory after the load: $(rss $SERVER) (peak $(hwm $SERVER))"
