@@ -120,7 +120,10 @@ if [[ -n "${LOAD_DATABASE:-}" || "${CHANGE:-1}" == 0 ]]; then exit 0; fi
 # collaborations and the API; the catalogues the block pages, the knowledge base (its articles name blocks) and again
 # the wave pages.
 # The file holds only Amsterdam's row (the import adds or updates, never removes); importing it again changes nothing,
-# which the last column shows: those requests are answered from the cache.
+# which the last columns show: those requests are answered from the cache, their entity tags the same.
+etag() { curl -s -o /dev/null -D - -H "$GZIP" "http://$ADDR$1" | awk 'tolower($1)=="etag:" {print $2}' | tr -d '\r'; }
+declare -A TAG_BEFORE TAG_AFTER
+for path in "${ROUTES[@]}"; do TAG_BEFORE[$path]="$(etag "$path")"; done
 REGISTER="$WORK/register.csv"
 { head -1 data/register/register.csv; grep '^GM0363,' data/register/register.csv | sed 's/^GM0363,Amsterdam,/GM0363,Amsterdam (hernoemd),/'; } >"$REGISTER"
 sed 's/^id = "nup-2008"$/id = "nup-2008-herzien"/' data/catalogues/nup-2008.toml >"$WORK/nup-2008.toml"
@@ -130,18 +133,26 @@ declare -A AFTER AGAIN AFTER_STATUS SAME
 for path in "${ROUTES[@]}"; do
     read -r "AFTER[$path]" _ "AFTER_STATUS[$path]" <<<"$(first "$path")"
     read -r "AGAIN[$path]" _ _ <<<"$(first "$path")"
+    TAG_AFTER[$path]="$(etag "$path")"
 done
 SAME_FILE="$({ "$BIN" --database "$DB" import register "$REGISTER"; "$BIN" --database "$DB" import catalogue "$WORK/nup-2008.toml"; } 2>&1 | sed "s|$WORK/||" | tr '\n' ' ')"
 sleep 1
-for path in "${ROUTES[@]}"; do read -r "SAME[$path]" _ _ <<<"$(first "$path")"; done
+declare -A VERDICT
+for path in "${ROUTES[@]}"; do
+    read -r "SAME[$path]" _ _ <<<"$(first "$path")"
+    tag="$(etag "$path")"
+    if [[ "${TAG_AFTER[$path]}" == "${TAG_BEFORE[$path]}" ]]; then VERDICT[$path]="NOT changed by the change"
+    elif [[ "$tag" != "${TAG_AFTER[$path]}" ]]; then VERDICT[$path]="changed again by the same files"
+    else VERDICT[$path]="new after the change, kept after the same files"; fi
+done
 echo
 echo "cold after a change: $CHANGES"
 echo "then the same files again: $SAME_FILE"
 echo
-echo "| route | first request after the change ms | second ms | after re-importing the same files ms | status |"
-echo "|---|---:|---:|---:|---|"
+echo "| route | first request after the change ms | second ms | after re-importing the same files ms | status | ETag |"
+echo "|---|---:|---:|---:|---|---|"
 for path in "${ROUTES[@]}"; do
-    echo "| \`$path\` | ${AFTER[$path]} | ${AGAIN[$path]} | ${SAME[$path]} | ${AFTER_STATUS[$path]} |"
+    echo "| \`$path\` | ${AFTER[$path]} | ${AGAIN[$path]} | ${SAME[$path]} | ${AFTER_STATUS[$path]} | ${VERDICT[$path]} |"
 done
 echo
 echo "resident memory at the end: $(rss $SERVER) (peak $(hwm $SERVER))"
