@@ -23,6 +23,9 @@ BASE="http://$ADDR"
 DASHBOARD="$BASE/metingen/eerste-meting"
 GZIP="Accept-Encoding: gzip"
 SERVER="" SAMPLER="" FLOOD=""
+# Another process on our port would be measured instead of ours: refuse to start.
+taken() { for addr in "$@"; do if curl -s -o /dev/null --max-time 1 "http://$addr/"; then echo "$addr is in use by another process" >&2; exit 1; fi; done; }
+taken "$ADDR"
 cleanup() {
     for pid in $FLOOD $SAMPLER $SERVER; do kill "$pid" 2>/dev/null || true; done
     rm -rf "$WORK"

@@ -50,6 +50,9 @@ ROUTES=(
 )
 [[ -n "${LOAD_ROUTES:-}" ]] && read -r -a ROUTES <<<"$LOAD_ROUTES"
 
+# Another process on our port would be measured instead of ours: refuse to start.
+taken() { for addr in "$@"; do if curl -s -o /dev/null --max-time 1 "http://$addr/"; then echo "$addr is in use by another process" >&2; exit 1; fi; done; }
+taken "$ADDR" "$CEILING_ADDR"
 if [[ -z "${LOAD_DATABASE:-}" ]]; then "$BIN" --database "$DB" demo >/dev/null; fi
 CACHE_ARGS=(${CACHE_MB:+--cache-mb "$CACHE_MB"})
 INBEELD_LOG=warn "$BIN" --database "$DB" serve --addr "$ADDR" "${CACHE_ARGS[@]}" &

@@ -18,7 +18,7 @@ BIN="${INBEELD_BIN:-target/release/inbeeld}"
 SECONDS_PER_PHASE="${MIXED_SECONDS:-30}"
 PG="${PG:-postgres://postgres@127.0.0.1:5432}"
 WORK="$(mktemp -d)"
-ADDR=127.0.0.1:8789
+ADDR=127.0.0.1:8791
 BASE="http://$ADDR"
 GZIP="Accept-Encoding: gzip"
 ROUTES=(
@@ -30,6 +30,9 @@ ROUTES=(
 # 32 municipalities of the register when the wave closes, the first by code.
 RESPONDENTS=($(awk -F, '$1 ~ /^GM/ && $5 == "" {print $1}' data/register/register.csv | head -32))
 SERVER="" SAMPLER="" PGDB=""
+# Another process on our port would be measured instead of ours: refuse to start.
+taken() { for addr in "$@"; do if curl -s -o /dev/null --max-time 1 "http://$addr/"; then echo "$addr is in use by another process" >&2; exit 1; fi; done; }
+taken "$ADDR"
 cleanup() {
     [[ -n "$SAMPLER" ]] && kill "$SAMPLER" 2>/dev/null
     [[ -n "$SERVER" ]] && kill "$SERVER" 2>/dev/null && wait "$SERVER" 2>/dev/null
