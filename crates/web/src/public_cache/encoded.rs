@@ -16,6 +16,8 @@ const BROTLI_QUALITY: u32 = 5;
 const BROTLI_WINDOW_BITS: u32 = 22;
 /// Media types that are compressed already (spreadsheets are zip files, pictures have their own).
 const COMPRESSED_ALREADY: [&str; 4] = ["application/vnd.openxmlformats", "application/zip", "image/png", "image/jpeg"];
+/// What a header costs a `HeaderMap` beside its name and value.
+const HEADER_OVERHEAD: usize = 64;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Encoding {
@@ -76,12 +78,15 @@ impl Encoded {
         let content_type = headers.get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).unwrap_or_default();
         let worth = plain.len() >= WORTH_COMPRESSING && !COMPRESSED_ALREADY.iter().any(|t| content_type.starts_with(t));
         let (brotli, gzip) = if worth { (brotli(&plain), gzip(&plain)) } else { (None, None) };
+        // A rendered page's buffer is larger than the page: keep only the page, so that the budget counts what is held.
+        let plain = Bytes::copy_from_slice(&plain);
         Self { headers, plain, brotli, gzip }
     }
 
-    /// The bytes kept: plain and compressed together.
+    /// The bytes kept: plain and compressed together, with the headers.
     pub(super) fn size(&self) -> usize {
-        self.plain.len() + self.brotli.as_ref().map_or(0, Bytes::len) + self.gzip.as_ref().map_or(0, Bytes::len)
+        let headers: usize = self.headers.iter().map(|(name, value)| name.as_str().len() + value.len() + HEADER_OVERHEAD).sum();
+        headers + self.plain.len() + self.brotli.as_ref().map_or(0, Bytes::len) + self.gzip.as_ref().map_or(0, Bytes::len)
     }
 
     /// The answer for a request with these headers, in the best encoding it accepts.
@@ -104,14 +109,20 @@ impl Encoded {
 
 fn gzip(plain: &[u8]) -> Option<Bytes> {
     let mut encoder = GzEncoder::new(Vec::with_capacity(plain.len() / 4), Compression::default());
-    encoder.write_all(plain).and_then(|()| encoder.finish()).ok().map(Bytes::from)
+    encoder.write_all(plain).and_then(|()| encoder.finish()).ok().map(exact)
 }
 
 fn brotli(plain: &[u8]) -> Option<Bytes> {
     let mut encoder = brotli::CompressorWriter::new(Vec::with_capacity(plain.len() / 4), 4096, BROTLI_QUALITY, BROTLI_WINDOW_BITS);
     encoder.write_all(plain).ok()?;
     // Finishes the stream; writing into memory cannot fail.
-    Some(Bytes::from(encoder.into_inner()))
+    Some(exact(encoder.into_inner()))
+}
+
+/// The bytes without the spare room the buffer grew, which `Bytes::from` would keep.
+fn exact(mut buffer: Vec<u8>) -> Bytes {
+    buffer.shrink_to_fit();
+    Bytes::from(buffer)
 }
 
 #[cfg(test)]
@@ -185,9 +196,10 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"));
         let sheet = Encoded::new(headers, Bytes::from(vec![b'x'; 10_000]));
-        assert_eq!(sheet.size(), 10_000);
+        assert_eq!(sheet.size(), 10_000 + "content-type".len() + 65 + HEADER_OVERHEAD);
         assert!(sheet.respond(&request("br, gzip")).headers().get(header::CONTENT_ENCODING).is_none());
         let tiny = Encoded::new(HeaderMap::new(), Bytes::from_static(b"{}"));
         assert_eq!(tiny.size(), 2);
+        assert!(tiny.respond(&request("br, gzip")).headers().get(header::CONTENT_ENCODING).is_none());
     }
 }

@@ -77,9 +77,13 @@ struct Kept {
     encoded: Encoded,
 }
 
+/// What an entry costs beside its key and bytes: moka's entry and its bookkeeping, the versions, the tag.
+const ENTRY_OVERHEAD: usize = 512;
+
 impl Kept {
     fn weight(&self, key: &str) -> u32 {
-        u32::try_from(key.len() + self.encoded.size()).unwrap_or(u32::MAX)
+        let versions = self.versions.len() * size_of::<i64>();
+        u32::try_from(ENTRY_OVERHEAD + key.len() + versions + self.tag.len() + self.encoded.size()).unwrap_or(u32::MAX)
     }
 
     fn respond(&self, request: &axum::http::HeaderMap) -> Response {
