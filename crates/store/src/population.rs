@@ -1,4 +1,4 @@
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use domain::audit::Author;
@@ -66,15 +66,18 @@ impl Store {
     ) -> Result<ImportReport, StoreError> {
         const UPSERT: &str = "INSERT INTO populations (code, reference_date, population, source) VALUES ($1, $2, $3, $4)
             ON CONFLICT (code, reference_date) DO UPDATE SET population = excluded.population, source = excluded.source";
-        let stored = self.population_figures(None, None).await?;
+        // Keyed, so that each figure finds its stored one at once: 100,000 figures are not compared with each other.
+        let stored: HashMap<(OrgCode, NaiveDate), PopulationFigure> = self
+            .population_figures(None, None)
+            .await?
+            .into_iter()
+            .map(|figure| ((figure.code.clone(), figure.reference_date), figure))
+            .collect();
         let mut report = ImportReport::default();
         let changed: Vec<&PopulationFigure> = figures
             .iter()
             .filter(|figure| {
-                let before = stored
-                    .iter()
-                    .find(|old| old.code == figure.code && old.reference_date == figure.reference_date)
-                    .map(|old| old == *figure);
+                let before = stored.get(&(figure.code.clone(), figure.reference_date)).map(|old| old == *figure);
                 report.count(before);
                 before != Some(true)
             })
@@ -89,7 +92,7 @@ impl Store {
                     .bind(&figure.source)
                     .execute(&mut *tx)
                     .await?;
-                let before = stored.iter().find(|old| old.code == figure.code && old.reference_date == figure.reference_date);
+                let before = stored.get(&(figure.code.clone(), figure.reference_date));
                 let action = if before.is_some() { "population.update" } else { "population.add" };
                 let target = format!("{} {}", figure.code, figure.reference_date);
                 let change = author.change(action, target, before.map(as_json), Some(as_json(*figure)));
