@@ -5,6 +5,7 @@
 mod code;
 mod file;
 mod organisation;
+mod search;
 mod size_class;
 mod succession;
 
@@ -12,5 +13,6 @@ pub use code::{CodeScheme, LAU_COUNTRIES, LAU_MAX_NATIONAL_CHARS, OrgCode, Organ
 pub(crate) use file::parse_date_cell;
 pub use file::{RegisterFile, parse_register_csv, write_register_csv};
 pub use organisation::{Centroid, Organisation};
+pub use search::{NamePrefix, search_keys};
 pub use size_class::SizeClass;
 pub use succession::{Register, check_successions};
