@@ -97,7 +97,7 @@ app.test('with Peildatum 1 January 2011 the register counts 418 municipalities',
   await page.getByText(/\b418 gemeenten\b/).first().waitFor();
   assert.equal(await page.locator('table tbody tr').count(), 50, 'a page shows 50 municipalities');
 
-  // Weesp existed then; it is on the last of the nine pages, reached by keyboard from the pagination.
+  // Weesp existed then; it is on the eighth of the nine pages, reached by keyboard through the last one.
   const pagination = page.getByRole('navigation', { name: "Pagina's met gemeenten" });
   assert.match(await pagination.innerText(), /Pagina 1 van 9/);
   const last = pagination.getByRole('link', { name: /Laatste pagina/ });
@@ -108,12 +108,11 @@ app.test('with Peildatum 1 January 2011 the register counts 418 municipalities',
     await page.getByRole('navigation', { name: "Pagina's met gemeenten" }).locator('[aria-current="page"]').innerText(),
     'Pagina 9',
   );
-  const weesp = page.locator('table a', { hasText: /^Weesp$/ });
-  assert.equal(await weesp.count(), 1, 'Weesp is not listed on 2011-01-01');
-
   const previous = page.getByRole('link', { name: 'Vorige pagina' });
   await tabTo(page, previous);
   await Promise.all([page.waitForURL((url) => url.searchParams.get('pagina') === '8'), page.keyboard.press('Enter')]);
+  const weesp = page.locator('table a', { hasText: /^Weesp$/ });
+  assert.equal(await weesp.count(), 1, 'Weesp is not listed on 2011-01-01');
 });
 
 app.test('on 1 January 2026 the register counts 342 municipalities, without Weesp', async (page) => {
