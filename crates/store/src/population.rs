@@ -34,10 +34,15 @@ impl Store {
     /// Population figures dated on or before `until` (all when `None`), for one organisation or all, newest first.
     pub async fn population_figures(&self, until: Option<NaiveDate>, code: Option<&OrgCode>) -> Result<Vec<PopulationFigure>, StoreError> {
         const SQL: &str = "SELECT code, reference_date, population, source FROM populations
-            WHERE ($1 IS NULL OR reference_date <= $1) AND ($2 IS NULL OR code = $2)
-            ORDER BY reference_date DESC, code";
-        let rows: Vec<PopulationRow> =
-            with_pool!(self, |pool| sqlx::query_as(SQL).bind(until).bind(code.map(OrgCode::as_str)).fetch_all(pool).await)?;
+            WHERE ($1 IS NULL OR reference_date <= $1) ORDER BY reference_date DESC, code";
+        // One organisation's figures are its own statement, so that they are looked up by their key rather than
+        // found by reading every figure (a generic `$2 IS NULL OR code = $2` cannot use the key).
+        const ONE_SQL: &str = "SELECT code, reference_date, population, source FROM populations
+            WHERE code = $2 AND ($1 IS NULL OR reference_date <= $1) ORDER BY reference_date DESC, code";
+        let rows: Vec<PopulationRow> = match code {
+            None => with_pool!(self, |pool| sqlx::query_as(SQL).bind(until).fetch_all(pool).await)?,
+            Some(code) => with_pool!(self, |pool| sqlx::query_as(ONE_SQL).bind(until).bind(code.as_str()).fetch_all(pool).await)?,
+        };
         rows.into_iter().map(PopulationRow::into_figure).collect()
     }
 
@@ -101,6 +106,9 @@ impl Store {
             }
             tx.commit().await
         })?;
+        if !changed.is_empty() {
+            self.refresh_statistics(&["ANALYZE populations"]).await?;
+        }
         progress(figures.len());
         Ok(report)
     }

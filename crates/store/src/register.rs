@@ -135,12 +135,16 @@ fn population_join(alias: &str, on: NaiveDate, values: &mut Vec<Value>) -> Strin
 /// optimise for its indexes (a generic `$1 IS NULL OR ...` keeps PostgreSQL's generic plan from using them). The
 /// text is the same on both backends.
 struct Filtered {
+    /// The matches of a search, put before `organisations o` so that SQLite starts from them (a CROSS JOIN keeps
+    /// its order there; PostgreSQL plans either order itself).
+    search: String,
     joins: String,
     conditions: String,
 }
 
 impl Filtered {
     fn new(filter: &OrganisationFilter, values: &mut Vec<Value>) -> Self {
+        let mut search = String::new();
         let mut joins = String::new();
         if let Some(range) = filter.population {
             joins.push_str(&population_join("r", range.on, values));
@@ -157,12 +161,16 @@ impl Filtered {
             conditions.push(format!("o.kind = {}", parameter(values, Value::Text(kind.as_str().to_owned()))));
         }
         if let Some(prefix) = filter.search.as_deref().and_then(NamePrefix::parse) {
-            // One range of the keys' index: every key that starts with the prefix (see domain::register::search).
+            // One range of the keys' index: every key that starts with the prefix (see domain::register::search),
+            // once per organisation. The matches lead rather than `o.code IN (...)` following, so that the planners
+            // start from the few matches instead of walking the whole register in its order and testing each.
             let lowest = parameter(values, Value::Text(prefix.lowest().to_owned()));
             let beyond = parameter(values, Value::Text(prefix.beyond()));
-            conditions.push(format!(
-                "o.code IN (SELECT k.code FROM organisation_search_keys k WHERE k.search_key >= {lowest} AND k.search_key < {beyond})"
-            ));
+            search = format!(
+                "(SELECT DISTINCT k.code FROM organisation_search_keys k WHERE k.search_key >= {lowest} AND k.search_key < {beyond}) found \
+                 CROSS JOIN "
+            );
+            conditions.push("o.code = found.code".to_owned());
         }
         if let Some(range) = filter.population {
             conditions.push(format!("r.population >= {}", parameter(values, number(range.at_least))));
@@ -171,12 +179,12 @@ impl Filtered {
             }
         }
         let conditions = if conditions.is_empty() { String::new() } else { format!(" WHERE {}", conditions.join(" AND ")) };
-        Self { joins, conditions }
+        Self { search, joins, conditions }
     }
 
-    /// `FROM ... WHERE ...`, with `more_joins` after the filter's own.
-    fn from(&self, more_joins: &str) -> String {
-        format!(" FROM organisations o{}{more_joins}{}", self.joins, self.conditions)
+    /// `FROM ... WHERE ...`.
+    fn from(&self) -> String {
+        format!(" FROM {}organisations o{}{}", self.search, self.joins, self.conditions)
     }
 }
 
@@ -197,17 +205,22 @@ impl Store {
     /// what needs every organisation at once (the analysis, the letters). A page shows `organisation_page`.
     pub async fn organisations(&self, filter: &OrganisationFilter) -> Result<Vec<Organisation>, StoreError> {
         let mut values = Vec::new();
-        let sql = format!("SELECT {COLUMNS}{}{ORDER}", Filtered::new(filter, &mut values).from(""));
+        let sql = format!("SELECT {COLUMNS}{}{ORDER}", Filtered::new(filter, &mut values).from());
         let rows: Vec<OrganisationRow> =
             with_pool!(self, |pool| bind_values!(sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())), &values).fetch_all(pool).await)?;
-        let mut successions = self.successions().await?;
+        // A short list (the provinces) reads its own successors; a long one every succession at once.
+        let mut successions = if rows.len() <= MAX_BOUND {
+            self.successions_of(&rows.iter().map(|row| row.code.as_str()).collect::<Vec<_>>()).await?
+        } else {
+            self.successions().await?
+        };
         rows.into_iter().map(|row| row.into_organisation(&mut successions)).collect()
     }
 
     /// How many organisations match `filter`.
     pub async fn count_organisations(&self, filter: &OrganisationFilter) -> Result<usize, StoreError> {
         let mut values = Vec::new();
-        let sql = format!("SELECT COUNT(*){}", Filtered::new(filter, &mut values).from(""));
+        let sql = format!("SELECT COUNT(*){}", Filtered::new(filter, &mut values).from());
         let count: i64 =
             with_pool!(self, |pool| bind_values!(sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str())), &values).fetch_one(pool).await)?;
         Ok(usize::try_from(count).unwrap_or_default())
@@ -222,13 +235,14 @@ impl Store {
         page: PageRequest,
     ) -> Result<Vec<ListedOrganisation>, StoreError> {
         let mut values = Vec::new();
-        let join = population_join("p", figures_on, &mut values);
-        let from = Filtered::new(filter, &mut values).from(&join);
+        let from = Filtered::new(filter, &mut values).from();
         let limit = parameter(&mut values, number(page.size()));
         let offset = parameter(&mut values, number(page.offset()));
+        // The page is cut first, and only its rows look up their population: a later page skips rows, not figures.
+        let join = population_join("p", figures_on, &mut values);
         let sql = format!(
-            "SELECT {COLUMNS}, p.population AS population, p.reference_date AS population_date, p.source AS population_source\
-             {from}{ORDER} LIMIT {limit} OFFSET {offset}"
+            "SELECT {COLUMNS}, p.population AS population, p.reference_date AS population_date, p.source AS population_source \
+             FROM (SELECT {COLUMNS}, o.kind{from}{ORDER} LIMIT {limit} OFFSET {offset}) o{join}{ORDER}"
         );
         let rows: Vec<ListedRow> =
             with_pool!(self, |pool| bind_values!(sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())), &values).fetch_all(pool).await)?;
@@ -315,6 +329,17 @@ impl Store {
             rows.extend(found);
         }
         successor_lists(rows)
+    }
+
+    /// Has the database count the tables an import changed, so that its planner knows their size at once: a
+    /// freshly imported register of 100,000 would otherwise be planned as a few rows (PostgreSQL until its
+    /// autovacuum comes by, SQLite until someone analyses it) and a search would walk the register instead of the
+    /// search keys. `ANALYZE table` is the same statement on both backends.
+    pub(crate) async fn refresh_statistics(&self, statements: &[&'static str]) -> Result<(), StoreError> {
+        for statement in statements {
+            with_pool!(self, |pool| sqlx::query(*statement).execute(pool).await.map(|_| ()))?;
+        }
+        Ok(())
     }
 
     /// Writes the search keys of organisations stored before the keys were kept (migration 0014), so that a
@@ -427,6 +452,9 @@ impl Store {
             }
             tx.commit().await
         })?;
+        if !changed.is_empty() {
+            self.refresh_statistics(&["ANALYZE organisations", "ANALYZE organisation_search_keys", "ANALYZE successions"]).await?;
+        }
         progress(organisations.len());
         Ok(report)
     }

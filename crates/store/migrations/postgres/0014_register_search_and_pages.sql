@@ -9,4 +9,4 @@ CREATE TABLE organisation_search_keys (
 CREATE INDEX organisation_search_keys_code ON organisation_search_keys (code);
 
 ALTER TABLE organisations ALTER COLUMN name TYPE TEXT COLLATE "C";
-CREATE INDEX organisations_listing ON organisations (kind DESC, name, code);
+CREATE INDEX organisations_listing ON organisations (kind DESC, name, code, valid_from, valid_to, province_code);
