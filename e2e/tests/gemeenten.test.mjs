@@ -95,7 +95,22 @@ app.test('with Peildatum 1 January 2011 the register counts 418 municipalities',
 
   assert.equal(await page.getByLabel('Peildatum').inputValue(), '2011-01-01');
   await page.getByText(/\b418 gemeenten\b/).first().waitFor();
-  // Weesp existed then.
+  assert.equal(await page.locator('table tbody tr').count(), 50, 'a page shows 50 municipalities');
+
+  // Weesp existed then; it is on the eighth of the nine pages, reached by keyboard through the last one.
+  const pagination = page.getByRole('navigation', { name: "Pagina's met gemeenten" });
+  assert.match(await pagination.innerText(), /Pagina 1 van 9/);
+  const last = pagination.getByRole('link', { name: /Laatste pagina/ });
+  await tabTo(page, last);
+  await Promise.all([page.waitForURL((url) => url.searchParams.get('pagina') === '9'), page.keyboard.press('Enter')]);
+  assert.equal(new URL(page.url()).searchParams.get('datum'), '2011-01-01', 'the next page forgot the date');
+  assert.equal(
+    await page.getByRole('navigation', { name: "Pagina's met gemeenten" }).locator('[aria-current="page"]').innerText(),
+    'Pagina 9',
+  );
+  const previous = page.getByRole('link', { name: 'Vorige pagina' });
+  await tabTo(page, previous);
+  await Promise.all([page.waitForURL((url) => url.searchParams.get('pagina') === '8'), page.keyboard.press('Enter')]);
   const weesp = page.locator('table a', { hasText: /^Weesp$/ });
   assert.equal(await weesp.count(), 1, 'Weesp is not listed on 2011-01-01');
 });
@@ -103,6 +118,8 @@ app.test('with Peildatum 1 January 2011 the register counts 418 municipalities',
 app.test('on 1 January 2026 the register counts 342 municipalities, without Weesp', async (page) => {
   await page.goto(app.url('/gemeenten?datum=2026-01-01'));
   await page.getByText(/\b342 gemeenten\b/).first().waitFor();
+  await page.goto(app.url('/gemeenten?datum=2026-01-01&zoek=weesp'));
+  await page.getByText(/\b0 gemeenten\b/).first().waitFor();
   const weesp = page.locator('table a', { hasText: /^Weesp$/ });
   assert.equal(await weesp.count(), 0, 'Weesp is listed on 2026-01-01');
 });

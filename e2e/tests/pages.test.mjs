@@ -11,6 +11,7 @@ const PAGES = [
   { path: '/', status: 200 },
   { path: '/gemeenten', status: 200 },
   { path: '/gemeenten?datum=2011-01-01', status: 200 },
+  { path: '/gemeenten?datum=2011-01-01&pagina=5', status: 200 }, // a middle page: every pagination link
   { path: '/gemeenten?provincie=PV27&datum=2026-01-01', status: 200 },
   { path: '/gemeenten/GM0363', status: 200 }, // Amsterdam
   { path: '/gemeenten/GM0457', status: 200 }, // Weesp, merged into Amsterdam in 2022

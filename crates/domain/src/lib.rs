@@ -16,6 +16,7 @@ pub mod fieldwork;
 mod form_error;
 pub mod geo;
 pub mod knowledge;
+pub mod paging;
 pub mod population;
 pub mod questionnaire;
 pub mod register;

@@ -68,6 +68,9 @@ pub struct StoreOptions {
     pub max_connections: Option<NonZeroU32>,
 }
 
+/// The migration that adds `organisation_search_keys`.
+const REGISTER_SEARCH_KEYS_MIGRATION: i64 = 14;
+
 /// SQLite writes one transaction at a time whatever the pool, so a few connections for readers are enough.
 pub const SQLITE_MAX_CONNECTIONS: u32 = 4;
 pub const POSTGRES_MAX_CONNECTIONS: u32 = 10;
@@ -124,7 +127,13 @@ impl Store {
     pub async fn migrate(&self) -> Result<Vec<i64>, StoreError> {
         let before = self.applied_version().await.unwrap_or(None);
         with_pool!(self, |pool| self.migrator().run(pool).await)?;
-        Ok(self.migrator().iter().map(|m| m.version).filter(|v| before.is_none_or(|b| *v > b)).collect())
+        let applied: Vec<i64> = self.migrator().iter().map(|m| m.version).filter(|v| before.is_none_or(|b| *v > b)).collect();
+        // Migration 0014 adds the register's search keys, which are made by the domain, not by SQL: the store
+        // writes them for a register that was already stored, once, right after the migration.
+        if applied.contains(&REGISTER_SEARCH_KEYS_MIGRATION) {
+            self.index_unindexed_organisations().await?;
+        }
+        Ok(applied)
     }
 
     async fn applied_version(&self) -> Result<Option<i64>, StoreError> {

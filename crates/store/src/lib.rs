@@ -40,7 +40,7 @@ pub use jobs::{Job, JobId, JobKind, JobState, Letter, LetterCounts, LetterKind, 
 pub use knowledge::SEARCH_LIMIT;
 pub use password_links::PasswordLink;
 pub use pool::{PoolStatus, describe_metrics};
-pub use register::OrganisationFilter;
+pub use register::{ListedOrganisation, OrganisationFilter, PopulationRange};
 pub use second_factor::SecondFactor;
 pub use sessions::Redemption;
 pub use support_plans::{InvitationOutcome, MeetingInvitation, StoredProposal};

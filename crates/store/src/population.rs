@@ -1,4 +1,4 @@
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use domain::audit::Author;
@@ -34,10 +34,15 @@ impl Store {
     /// Population figures dated on or before `until` (all when `None`), for one organisation or all, newest first.
     pub async fn population_figures(&self, until: Option<NaiveDate>, code: Option<&OrgCode>) -> Result<Vec<PopulationFigure>, StoreError> {
         const SQL: &str = "SELECT code, reference_date, population, source FROM populations
-            WHERE ($1 IS NULL OR reference_date <= $1) AND ($2 IS NULL OR code = $2)
-            ORDER BY reference_date DESC, code";
-        let rows: Vec<PopulationRow> =
-            with_pool!(self, |pool| sqlx::query_as(SQL).bind(until).bind(code.map(OrgCode::as_str)).fetch_all(pool).await)?;
+            WHERE ($1 IS NULL OR reference_date <= $1) ORDER BY reference_date DESC, code";
+        // One organisation's figures are its own statement, so that they are looked up by their key rather than
+        // found by reading every figure (a generic `$2 IS NULL OR code = $2` cannot use the key).
+        const ONE_SQL: &str = "SELECT code, reference_date, population, source FROM populations
+            WHERE code = $2 AND ($1 IS NULL OR reference_date <= $1) ORDER BY reference_date DESC, code";
+        let rows: Vec<PopulationRow> = match code {
+            None => with_pool!(self, |pool| sqlx::query_as(SQL).bind(until).fetch_all(pool).await)?,
+            Some(code) => with_pool!(self, |pool| sqlx::query_as(ONE_SQL).bind(until).bind(code.as_str()).fetch_all(pool).await)?,
+        };
         rows.into_iter().map(PopulationRow::into_figure).collect()
     }
 
@@ -66,15 +71,18 @@ impl Store {
     ) -> Result<ImportReport, StoreError> {
         const UPSERT: &str = "INSERT INTO populations (code, reference_date, population, source) VALUES ($1, $2, $3, $4)
             ON CONFLICT (code, reference_date) DO UPDATE SET population = excluded.population, source = excluded.source";
-        let stored = self.population_figures(None, None).await?;
+        // Keyed, so that each figure finds its stored one at once: 100,000 figures are not compared with each other.
+        let stored: HashMap<(OrgCode, NaiveDate), PopulationFigure> = self
+            .population_figures(None, None)
+            .await?
+            .into_iter()
+            .map(|figure| ((figure.code.clone(), figure.reference_date), figure))
+            .collect();
         let mut report = ImportReport::default();
         let changed: Vec<&PopulationFigure> = figures
             .iter()
             .filter(|figure| {
-                let before = stored
-                    .iter()
-                    .find(|old| old.code == figure.code && old.reference_date == figure.reference_date)
-                    .map(|old| old == *figure);
+                let before = stored.get(&(figure.code.clone(), figure.reference_date)).map(|old| old == *figure);
                 report.count(before);
                 before != Some(true)
             })
@@ -89,7 +97,7 @@ impl Store {
                     .bind(&figure.source)
                     .execute(&mut *tx)
                     .await?;
-                let before = stored.iter().find(|old| old.code == figure.code && old.reference_date == figure.reference_date);
+                let before = stored.get(&(figure.code.clone(), figure.reference_date));
                 let action = if before.is_some() { "population.update" } else { "population.add" };
                 let target = format!("{} {}", figure.code, figure.reference_date);
                 let change = author.change(action, target, before.map(as_json), Some(as_json(*figure)));
@@ -98,6 +106,9 @@ impl Store {
             }
             tx.commit().await
         })?;
+        if !changed.is_empty() {
+            self.refresh_statistics(&["ANALYZE populations"]).await?;
+        }
         progress(figures.len());
         Ok(report)
     }

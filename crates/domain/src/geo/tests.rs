@@ -132,7 +132,8 @@ fn a_feature_without_a_usable_code_is_named() {
     );
     assert_eq!(
         features(r#"{"statcode": "GM14"}"#),
-        "feature 1 (id GM14): property statcode: 'GM14' is not a CBS code: a municipality is GM with four digits (GM0363), a province PV with two (PV27)"
+        "feature 1 (id GM14): property statcode: 'GM14' is not a CBS or LAU code: a municipality is GM with four digits (GM0363), \
+         a province PV with two (PV27), a European municipality its country, a hyphen and its LAU code (DE-09162000)"
     );
     assert_eq!(
         features(r#"{"gemeentecode": 363}"#),

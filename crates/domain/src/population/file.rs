@@ -1,3 +1,7 @@
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
 use super::PopulationFigure;
 use crate::RowError;
 use crate::register::{OrgCode, OrganisationKind};
@@ -16,14 +20,19 @@ pub struct PopulationFile {
 /// rows without a source.
 pub fn parse_population_csv(text: &str, default_source: &str) -> PopulationFile {
     let mut figures: Vec<(usize, PopulationFigure)> = Vec::new();
+    // The row each figure was first seen on, so that a file of 100,000 rows is checked in one pass.
+    let mut first_rows: HashMap<(OrgCode, NaiveDate), usize> = HashMap::new();
     let errors = read_rows(text, &FORMAT, |columns, row, record, errors| match parse_figure(columns, row, record, default_source) {
-        Ok(figure) => match figures.iter().find(|(_, f)| f.code == figure.code && f.reference_date == figure.reference_date) {
-            Some((first, _)) => errors.push(RowError::new(
+        Ok(figure) => match first_rows.get(&(figure.code.clone(), figure.reference_date)) {
+            Some(first) => errors.push(RowError::new(
                 row,
                 "cbs_code",
                 format!("{} on {} already appears in row {first}", figure.code, figure.reference_date),
             )),
-            None => figures.push((row, figure)),
+            None => {
+                first_rows.insert((figure.code.clone(), figure.reference_date), row);
+                figures.push((row, figure));
+            }
         },
         Err(found) => errors.extend(found),
     });

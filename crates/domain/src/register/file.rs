@@ -1,9 +1,11 @@
 //! The register file: one CSV row per organisation, as `inbeeld import register` reads it and `inbeeld export
 //! register` writes it.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 
-use super::{Centroid, OrgCode, Organisation, OrganisationKind};
+use super::{Centroid, CodeScheme, OrgCode, Organisation, OrganisationKind};
 use crate::RowError;
 use crate::row_error::{CsvColumns, CsvFormat, read_rows};
 
@@ -24,10 +26,15 @@ pub struct RegisterFile {
 
 pub fn parse_register_csv(text: &str) -> RegisterFile {
     let mut organisations: Vec<(usize, Organisation)> = Vec::new();
+    // The row each code was first seen on: a register of 100,000 rows is checked in one pass, not row against row.
+    let mut first_rows: HashMap<OrgCode, usize> = HashMap::new();
     let errors = read_rows(text, &FORMAT, |columns, row, record, errors| match parse_row(columns, row, record) {
-        Ok(organisation) => match organisations.iter().find(|(_, seen)| seen.code == organisation.code) {
-            Some((first, _)) => errors.push(RowError::new(row, "code", format!("{} already appears in row {first}", organisation.code))),
-            None => organisations.push((row, organisation)),
+        Ok(organisation) => match first_rows.get(&organisation.code) {
+            Some(first) => errors.push(RowError::new(row, "code", format!("{} already appears in row {first}", organisation.code))),
+            None => {
+                first_rows.insert(organisation.code.clone(), row);
+                organisations.push((row, organisation));
+            }
         },
         Err(found) => errors.extend(found),
     });
@@ -56,7 +63,13 @@ fn parse_row(columns: &CsvColumns, row: usize, record: &csv::StringRecord) -> Re
     let lon = take(&mut errors, row, "centroid_lon", cell("centroid_lon").map(|value| parse_number(value, -180.0..=180.0)).transpose());
     let area_km2 = take(&mut errors, row, "area_km2", cell("area_km2").map(|value| parse_number(value, 0.0..=f64::MAX)).transpose());
 
-    if let (Some(code), Some(province)) = (&code, &province) {
+    // A CBS municipality lies in a CBS province. A LAU municipality has none: the province is a CBS code that
+    // pages and breakdowns name and group by, and Eurostat's regions (NUTS) are not organisations in the register.
+    if let (Some(code), Some(_)) = (&code, &province)
+        && code.scheme() == CodeScheme::Lau
+    {
+        errors.push(RowError::new(row, "province_code", "a LAU municipality lies in no CBS province; leave this empty"));
+    } else if let (Some(code), Some(province)) = (&code, &province) {
         if code.kind() == OrganisationKind::Provincie {
             errors.push(RowError::new(row, "province_code", "a province lies in no province; leave this empty"));
         } else if province.kind() != OrganisationKind::Provincie {
@@ -65,6 +78,7 @@ fn parse_row(columns: &CsvColumns, row: usize, record: &csv::StringRecord) -> Re
     }
     if let (Some(code), None) = (&code, &province)
         && code.kind() == OrganisationKind::Gemeente
+        && code.scheme() == CodeScheme::Cbs
     {
         errors.push(RowError::new(row, "province_code", "a municipality needs the code of its province"));
     }
@@ -180,7 +194,7 @@ GM0457,Weesp,PV27,2011-01-01,2022-03-24,GM0363,52.3,5.04,21.9
             messages.contains(&"row 2, column valid_from: '2011-13-01' is not a date in the form YYYY-MM-DD".to_owned()),
             "{messages:?}"
         );
-        assert!(messages.iter().any(|m| m.starts_with("row 3, column code: 'GM36' is not a CBS code")), "{messages:?}");
+        assert!(messages.iter().any(|m| m.starts_with("row 3, column code: 'GM36' is not a CBS or LAU code")), "{messages:?}");
         assert!(messages.iter().any(|m| m.starts_with("row 3, column valid_to: 2010-01-01 is not after")), "{messages:?}");
         assert!(messages.iter().any(|m| m.starts_with("row 4, column name: this cell is empty")), "{messages:?}");
         assert!(messages.iter().any(|m| m.starts_with("row 4, column province_code: GM0363 is not a province code")), "{messages:?}");
@@ -199,6 +213,25 @@ GM0457,Weesp,PV27,2011-01-01,2022-03-24,GM0363,52.3,5.04,21.9
         let file =
             parse_register_csv("code,name,province_code,valid_from\nGM0363,Amsterdam,PV27,2011-01-01\nGM0363,Amsterdam,PV27,2011-01-01\n");
         assert_eq!(file.errors[0].to_string(), "row 3, column code: GM0363 already appears in row 2");
+    }
+
+    #[test]
+    fn lau_municipalities_sit_beside_cbs_codes_without_a_province() {
+        let file = parse_register_csv(
+            "code,name,province_code,valid_from,valid_to,successors
+DE-09162000,München,,2011-01-01,,
+FR-2A004,Ajaccio,,2011-01-01,,
+FR-01001,L'Abergement-Clémenciat,,2011-01-01,2019-01-01,FR-2A004
+DE-09184119,Unterhaching,PV27,2011-01-01,,
+GM0363,Amsterdam,PV27,2011-01-01,,
+",
+        );
+        let messages: Vec<String> = file.errors.iter().map(ToString::to_string).collect();
+        assert_eq!(messages, ["row 5, column province_code: a LAU municipality lies in no CBS province; leave this empty"]);
+        let codes: Vec<&str> = file.organisations.iter().map(|(_, o)| o.code.as_str()).collect();
+        assert_eq!(codes, ["DE-09162000", "FR-2A004", "FR-01001", "GM0363"]);
+        assert_eq!(file.organisations[2].1.successors, [OrgCode::parse("FR-2A004").unwrap()]);
+        assert_eq!(file.organisations[0].1.province, None);
     }
 
     #[test]

@@ -5,11 +5,13 @@ use domain::access::{Principal, SessionState};
 use domain::account::{Email, NewUser, Password, RecoveryCode, Role, TotpSecret};
 use domain::audit::{Actor, Change, Origin};
 use domain::catalogue::parse_catalogue_toml;
+use domain::paging::PageRequest;
 use domain::population::{latest_on, parse_population_csv};
 use domain::register::{Organisation, OrganisationKind, Register, check_successions, parse_register_csv};
 use inbeeld_store::testing::author;
 use inbeeld_store::{
-    AuditFilter, Conflict, ImportReport, OrganisationFilter, Record, Redemption, Store, StoreError, UniqueField, both_backends,
+    AuditFilter, Conflict, ImportReport, OrganisationFilter, PopulationRange, Record, Redemption, Store, StoreError, UniqueField,
+    both_backends,
 };
 
 const POPULATION_2023: &str = include_str!("../../../../data/population/population_2023.csv");
@@ -78,7 +80,116 @@ both_backends!(the_register_lists_by_date_province_kind_and_name, async |store: 
     let found: Vec<String> = store.organisations(&search("AMSTER")).await.unwrap().into_iter().map(|o| o.name).collect();
     assert_eq!(found, ["Amsterdam"]);
     assert_eq!(store.organisations(&search("gm0363")).await.unwrap()[0].name, "Amsterdam");
-    assert!(store.organisations(&search("100%")).await.unwrap().is_empty(), "LIKE wildcards in a search are literal");
+    assert!(store.organisations(&search("100%")).await.unwrap().is_empty(), "punctuation only separates words");
+});
+
+/// A few municipalities elsewhere in Europe, by their LAU codes, beside the shipped register.
+const EUROPEAN: &str = "code,name,province_code,valid_from,valid_to,successors
+DE-09162000,München,,2011-01-01,,
+DE-09184119,Unterhaching,,2011-01-01,,
+FR-2A004,Ajaccio,,2011-01-01,,
+FR-01001,L'Abergement-Clémenciat,,2011-01-01,2019-01-01,FR-01002
+FR-01002,L'Abergement-de-Varey,,2011-01-01,,
+";
+
+async fn import_european(store: &Store) {
+    let file = parse_register_csv(EUROPEAN);
+    assert!(file.errors.is_empty(), "{:?}", file.errors);
+    let organisations: Vec<Organisation> = file.organisations.into_iter().map(|(_, o)| o).collect();
+    store.import_register(&organisations, &author(), &mut |_| {}).await.unwrap();
+}
+
+both_backends!(a_search_finds_the_start_of_a_word_of_the_name_or_the_code, async |store: Store| {
+    import_shipped(&store).await;
+    import_european(&store).await;
+    let found = async |term: &str| -> Vec<String> {
+        let filter = OrganisationFilter { search: Some(term.into()), ..Default::default() };
+        let names: Vec<String> = store.organisations(&filter).await.unwrap().into_iter().map(|o| o.code.to_string()).collect();
+        assert_eq!(store.count_organisations(&filter).await.unwrap(), names.len(), "{term}");
+        names
+    };
+    assert_eq!(found("graven").await, ["GM0518"], "'s-Gravenhage by its second word");
+    assert_eq!(found("'S-GRAVENH").await, ["GM0518"]);
+    assert!(found("hage").await.is_empty(), "the middle of a word is not searched");
+    assert_eq!(found("sudwest").await, ["GM1900"], "Súdwest-Fryslân without its accent");
+    assert_eq!(found("munch").await, ["DE-09162000"]);
+    assert_eq!(found("de-0916").await, ["DE-09162000"]);
+    assert_eq!(found("09184").await, ["DE-09184119"], "the national part of a LAU code");
+    assert_eq!(found("abergement").await, ["FR-01001", "FR-01002"], "in the register's order: by name");
+    assert_eq!(found("l abergement de").await, ["FR-01002"]);
+    assert_eq!(found("2a0").await, ["FR-2A004"]);
+    assert_eq!(found("gm0363").await, ["GM0363"]);
+    assert_eq!(
+        found("gm036").await,
+        ["GM0361", "GM0362", "GM0363", "GM0366", "GM0365"],
+        "by name: Alkmaar, Amstelveen, Amsterdam, Anna Paulowna, Graft-De Rijp"
+    );
+    let gm05 = shipped_register().iter().filter(|o| o.code.as_str().starts_with("GM05")).count();
+    assert_eq!(found("GM05").await.len(), gm05, "every GM05xx");
+});
+
+both_backends!(a_page_holds_only_its_rows_with_their_population, async |store: Store| {
+    import_shipped(&store).await;
+    let figures = parse_population_csv(POPULATION_2023, "test");
+    let figures: Vec<_> = figures.figures.into_iter().map(|(_, f)| f).collect();
+    store.import_population(&figures, &author(), &mut |_| {}).await.unwrap();
+    let day = date("2026-01-01");
+    let filter = OrganisationFilter { date: Some(day), kind: Some(OrganisationKind::Gemeente), ..Default::default() };
+    let all = store.organisations(&filter).await.unwrap();
+    assert_eq!(all.len(), 342);
+
+    let mut paged = Vec::new();
+    for number in 1..=7 {
+        let page = store.organisation_page(&filter, day, PageRequest::new(number, 50)).await.unwrap();
+        assert_eq!(page.len(), if number < 7 { 50 } else { 42 }, "page {number}");
+        paged.extend(page);
+    }
+    assert!(store.organisation_page(&filter, day, PageRequest::new(8, 50)).await.unwrap().is_empty());
+    let organisations: Vec<Organisation> = paged.iter().map(|listed| listed.organisation.clone()).collect();
+    assert_eq!(organisations, all, "the pages together are the whole list, in its order, with successors");
+    let latest = latest_on(figures.clone(), day);
+    for listed in &paged {
+        assert_eq!(listed.population.as_ref(), latest.get(&listed.organisation.code), "{}", listed.organisation.code);
+    }
+    assert!(store.population_known_on(day).await.unwrap());
+    assert!(!store.population_known_on(date("2022-12-31")).await.unwrap());
+
+    // A size class is counted and paged by the database, from the same figures.
+    let range = PopulationRange { on: day, at_least: 50_000, below: Some(100_000) };
+    let class = OrganisationFilter { population: Some(range), ..filter.clone() };
+    let expected: Vec<&Organisation> =
+        all.iter().filter(|o| latest.get(&o.code).is_some_and(|f| (50_000..100_000).contains(&f.population))).collect();
+    assert_eq!(store.count_organisations(&class).await.unwrap(), expected.len());
+    let first = store.organisation_page(&class, day, PageRequest::new(1, 10)).await.unwrap();
+    let first: Vec<&Organisation> = first.iter().map(|listed| &listed.organisation).collect();
+    assert_eq!(first, expected[..10]);
+    let before_figures = OrganisationFilter { population: Some(PopulationRange { on: date("2020-01-01"), ..range }), ..filter.clone() };
+    assert_eq!(store.count_organisations(&before_figures).await.unwrap(), 0, "population is never estimated");
+});
+
+both_backends!(an_organisation_is_followed_through_every_later_change, async |store: Store| {
+    import_shipped(&store).await;
+    let onwards: Vec<String> = store.successors_onwards(&code("GM0693")).await.unwrap().into_iter().map(|o| o.code.to_string()).collect();
+    assert_eq!(onwards, ["GM0693", "GM1927", "GM1978"], "Graafstroom, Molenwaard, Molenlanden");
+    let register = Register::new(store.successors_onwards(&code("GM0788")).await.unwrap());
+    assert_eq!(register.on_date(&code("GM0788"), date("2026-01-01")).len(), 4, "Haaren's four parts");
+    assert_eq!(store.successors_onwards(&code("GM0363")).await.unwrap().len(), 1);
+});
+
+both_backends!(search_keys_follow_a_renamed_organisation_and_are_rebuilt_when_missing, async |store: Store| {
+    import_shipped(&store).await;
+    let mut organisations = shipped_register();
+    organisations.iter_mut().filter(|o| o.code.as_str() == "GM0457").for_each(|weesp| weesp.name = "Weesp Hernoemd".into());
+    store.import_register(&organisations, &author(), &mut |_| {}).await.unwrap();
+    let search = |term: &str| OrganisationFilter { search: Some(term.into()), ..Default::default() };
+    assert_eq!(store.count_organisations(&search("hernoemd")).await.unwrap(), 1);
+
+    // A register stored before the keys were kept gets them from the upgrade, as a fresh import would.
+    store.execute_unchecked_for_tests("DELETE FROM organisation_search_keys").await.unwrap();
+    assert_eq!(store.count_organisations(&search("hernoemd")).await.unwrap(), 0);
+    assert_eq!(store.index_unindexed_organisations().await.unwrap(), 457);
+    assert_eq!(store.count_organisations(&search("hernoemd")).await.unwrap(), 1);
+    assert_eq!(store.index_unindexed_organisations().await.unwrap(), 0, "only what lacks keys is indexed");
 });
 
 both_backends!(the_2011_division_maps_onto_2026, async |store: Store| {

@@ -1,9 +1,11 @@
-//! The register as pages and API show it: organisations with the population figure that applies on a date.
+//! The register as pages and API show it: one page of organisations, each with the population figure that applies
+//! on a date, and the links to the other pages.
 
 use chrono::NaiveDate;
+use domain::paging::PageRequest;
 use domain::population::PopulationFigure;
 use domain::register::{Organisation, SizeClass};
-use store::{OrganisationFilter, Store, StoreError};
+use store::{ListedOrganisation, OrganisationFilter, PopulationRange, Store, StoreError};
 
 pub struct Entry {
     pub organisation: Organisation,
@@ -17,29 +19,66 @@ impl Entry {
     }
 }
 
-/// The organisations matching a filter, each with its population on a date.
-pub struct Entries {
+/// One page of the organisations matching a filter, and how many match in all.
+pub struct EntriesPage {
     pub entries: Vec<Entry>,
-    /// Whether any organisation has a figure on the date: without any, no size class can be told.
-    pub population_known: bool,
+    /// How many organisations match the filter, on every page together.
+    pub total: u64,
+    /// The page shown: the one asked for, or the last one when `last_when_beyond` moved it there.
+    pub page: PageRequest,
 }
 
-/// Organisations matching `filter`, each with its population on `date`, optionally narrowed to a size class.
-pub async fn entries(
+/// Where a page beyond the last one leads.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Beyond {
+    /// To the last page (a person who followed an old link still sees organisations).
+    ShowLast,
+    /// To an empty page (a program learns there is nothing more, as the links say).
+    ShowEmpty,
+}
+
+/// The filter that keeps the organisations of `class` on `date`.
+pub fn size_class_range(class: SizeClass, date: NaiveDate) -> PopulationRange {
+    let (at_least, below) = class.bounds();
+    PopulationRange { on: date, at_least, below }
+}
+
+/// Page `page` of the organisations matching `filter`, each with its population on `figures_on`: the count and
+/// the page's rows only, never the whole register.
+pub async fn entries_page(
     store: &Store,
     filter: &OrganisationFilter,
-    date: NaiveDate,
-    size_class: Option<SizeClass>,
-) -> Result<Entries, StoreError> {
-    let organisations = store.organisations(filter).await?;
-    let mut populations = store.populations_on(date).await?;
-    let population_known = !populations.is_empty();
-    let entries = organisations
-        .into_iter()
-        .map(|organisation| Entry { population: populations.remove(&organisation.code), organisation })
-        .filter(|entry| size_class.is_none_or(|class| entry.size_class() == Some(class)))
-        .collect();
-    Ok(Entries { entries, population_known })
+    figures_on: NaiveDate,
+    page: PageRequest,
+    beyond: Beyond,
+) -> Result<EntriesPage, StoreError> {
+    let total = u64::try_from(store.count_organisations(filter).await?).unwrap_or(u64::MAX);
+    let page = if beyond == Beyond::ShowLast && page.is_beyond(total) { page.at(page.page_count(total)) } else { page };
+    let entries = if page.is_beyond(total) {
+        Vec::new()
+    } else {
+        store
+            .organisation_page(filter, figures_on, page)
+            .await?
+            .into_iter()
+            .map(|ListedOrganisation { organisation, population }| Entry { organisation, population })
+            .collect()
+    };
+    Ok(EntriesPage { entries, total, page })
+}
+
+/// The address of page `number` of a list at `path`, with the list's filters (`filters`: name and value, only
+/// those given) so that a link to another page keeps them. Page 1 is written without its number.
+pub fn page_href(path: &str, filters: &[(&str, String)], page_parameter: &str, number: u64) -> String {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    for (name, value) in filters {
+        query.append_pair(name, value);
+    }
+    if number > 1 {
+        query.append_pair(page_parameter, &number.to_string());
+    }
+    let query = query.finish();
+    if query.is_empty() { path.to_owned() } else { format!("{path}?{query}") }
 }
 
 /// Today, in the server's calendar (the date is what matters, not the hour).

@@ -45,6 +45,7 @@ async fn municipalities(store: &Store, province: &str) -> Vec<OrgCode> {
         province: Some(OrgCode::parse(province).unwrap()),
         kind: Some(OrganisationKind::Gemeente),
         search: None,
+        population: None,
     };
     store.organisations(&filter).await.unwrap().into_iter().map(|o| o.code).collect()
 }

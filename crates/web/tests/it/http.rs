@@ -30,9 +30,9 @@ both_backends!(register_shows_todays_division_with_population, async |store: Sto
     assert_eq!(stated_count(&html), 342);
     assert!(html.contains("<a href=\"/gemeenten/GM0363\">Amsterdam</a>"));
     assert!(html.contains("942.504 (1 januari 2026)"));
-    assert!(html.contains("Hilversum"));
-    assert!(html.contains("(1 januari 2023)"), "Hilversum has no 2026 figure, so its 2023 figure shows with its date");
     assert!(!html.contains("Geen inwonertallen voor deze peildatum"));
+    let hilversum = site.page("/gemeenten?zoek=hilversum").await;
+    assert!(hilversum.contains("(1 januari 2023)"), "Hilversum has no 2026 figure, so its 2023 figure shows with its date");
 });
 
 both_backends!(register_on_2011_shows_418_and_says_population_is_missing, async |store: Store| {
@@ -41,8 +41,8 @@ both_backends!(register_on_2011_shows_418_and_says_population_is_missing, async 
     assert_eq!(stated_count(&html), 418);
     assert!(html.contains("Geen inwonertallen voor deze peildatum"));
     assert!(html.contains("inbeeld import population --from-cbs 2011"));
-    assert!(html.contains(">Weesp</a>"));
-    assert!(!html.contains(">Het Hogeland</a>"), "founded in 2019");
+    assert!(site.page("/gemeenten?datum=2011-01-01&zoek=weesp").await.contains(">Weesp</a>"));
+    assert_eq!(stated_count(&site.page("/gemeenten?datum=2011-01-01&zoek=het+hogeland").await), 0, "founded in 2019");
 });
 
 both_backends!(register_filters_by_province_size_class_and_search, async |store: Store| {
@@ -67,6 +67,49 @@ both_backends!(a_bad_filter_is_named_and_keeps_the_rest_of_the_form, async |stor
     assert!(html.contains("Grootteklasse: "));
     assert!(html.contains("value=\"amster\""), "the search is kept");
     assert_eq!(stated_count(&html), 1);
+});
+
+/// The `href`s of a page's pagination, by their text.
+fn pagination_link(html: &str, text: &str) -> Option<String> {
+    let nav = &html[html.find("<nav class=\"pagination\"")?..];
+    let nav = &nav[..nav.find("</nav>")?];
+    let at = nav.find(&format!(">{text}"))?;
+    let start = nav[..at].rfind("href=\"")? + "href=\"".len();
+    let end = start + nav[start..].find('"')?;
+    Some(nav[start..end].replace("&#38;", "&").replace("&amp;", "&"))
+}
+
+fn row_count(html: &str) -> usize {
+    html.matches("<th scope=\"row\"><a href=\"/gemeenten/").count()
+}
+
+both_backends!(register_pages_link_to_each_other_and_keep_the_filters, async |store: Store| {
+    let site = Site::start(&store, false).await;
+    let first = site.page("/gemeenten?datum=2011-01-01").await;
+    assert_eq!(stated_count(&first), 418, "the count is of every page together");
+    assert_eq!(row_count(&first), 50, "a page renders only its own rows");
+    assert!(first.contains("<nav class=\"pagination\" aria-label=\"Pagina's met gemeenten\">"), "{first}");
+    assert!(first.contains("Pagina 1 van 9, 418 gemeenten"));
+    assert!(first.contains("<span aria-current=\"page\">Pagina 1</span>"));
+    assert_eq!(pagination_link(&first, "Vorige pagina"), None);
+    let next = pagination_link(&first, "Volgende pagina").expect("a next page");
+    assert_eq!(next, "/gemeenten?datum=2011-01-01&pagina=2", "the date is kept");
+
+    let second = site.page(&next).await;
+    assert!(second.contains("Pagina 2 van 9"));
+    assert_eq!(pagination_link(&second, "Vorige pagina").as_deref(), Some("/gemeenten?datum=2011-01-01"));
+    let last = site.page(&pagination_link(&second, "Laatste pagina").expect("a last page")).await;
+    assert_eq!(row_count(&last), 18);
+    assert_eq!(pagination_link(&last, "Volgende pagina"), None);
+
+    let beyond = site.page("/gemeenten?datum=2011-01-01&pagina=99").await;
+    assert!(beyond.contains("er is geen pagina 99 bij deze filters"), "{beyond}");
+    assert!(beyond.contains("Pagina 9 van 9"), "a page beyond the last shows the last");
+    let unreadable = site.page("/gemeenten?pagina=twee").await;
+    assert!(unreadable.contains("is geen paginanummer") && unreadable.contains("Pagina 1 van 7"));
+
+    let searched = site.page("/gemeenten?zoek=a&provincie=PV27&datum=2026-01-01").await;
+    assert!(!searched.contains("<nav class=\"pagination\""), "one page needs no links to others");
 });
 
 both_backends!(a_municipality_page_shows_successors_and_predecessors, async |store: Store| {
@@ -134,7 +177,7 @@ both_backends!(pages_carry_security_headers_and_a_request_id, async |store: Stor
 
 both_backends!(api_lists_organisations_by_date_province_and_kind, async |store: Store| {
     let site = Site::start(&store, false).await;
-    let on_2011 = site.json("/api/v1/organisaties?datum=2011-01-01&soort=gemeente").await;
+    let on_2011 = site.json("/api/v1/organisaties?datum=2011-01-01&soort=gemeente&paginaGrootte=1000").await;
     assert_eq!(on_2011["aantal"], 418);
     assert_eq!(on_2011["organisaties"].as_array().unwrap().len(), 418);
     let utrecht = site.json("/api/v1/organisaties?datum=2026-01-01&provincie=PV26").await;
@@ -143,9 +186,61 @@ both_backends!(api_lists_organisations_by_date_province_and_kind, async |store: 
     assert_eq!(provinces["aantal"], 12);
     let all = site.json("/api/v1/organisaties").await;
     assert_eq!(all["aantal"], 457);
-    let weesp = all["organisaties"].as_array().unwrap().iter().find(|o| o["code"] == "GM0457").unwrap();
+    assert_eq!(all["organisaties"].as_array().unwrap().len(), 100, "a page of 100 unless asked otherwise");
+    let found = site.json("/api/v1/organisaties?zoek=weesp").await;
+    let weesp = found["organisaties"].as_array().unwrap().iter().find(|o| o["code"] == "GM0457").unwrap();
     assert_eq!(weesp["geldigTot"], "2022-03-24");
     assert_eq!(weesp["opvolgers"], serde_json::json!(["GM0363"]));
+});
+
+both_backends!(api_pages_carry_links_and_the_total, async |store: Store| {
+    let site = Site::start(&store, false).await;
+    let path = "/api/v1/organisaties?soort=gemeente&datum=2011-01-01&paginaGrootte=100&pagina=2";
+    let response = site.get(path).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["x-total-count"], "418");
+    let link_header = response.headers()["link"].to_str().unwrap().to_owned();
+    let second: Value = response.json().await.unwrap();
+    let base = "/api/v1/organisaties?datum=2011-01-01&soort=gemeente&paginaGrootte=100";
+    assert_eq!(second["aantal"], 418);
+    assert_eq!(
+        (second["pagina"].clone(), second["paginaGrootte"].clone(), second["aantalPaginas"].clone()),
+        (2.into(), 100.into(), 5.into())
+    );
+    assert_eq!(second["_links"]["self"]["href"], format!("{base}&pagina=2"));
+    assert_eq!(second["_links"]["first"]["href"], base);
+    assert_eq!(second["_links"]["prev"]["href"], base);
+    assert_eq!(second["_links"]["next"]["href"], format!("{base}&pagina=3"));
+    assert_eq!(second["_links"]["last"]["href"], format!("{base}&pagina=5"));
+    assert_eq!(
+        link_header,
+        format!("<{base}>; rel=\"first\", <{base}>; rel=\"prev\", <{base}&pagina=3>; rel=\"next\", <{base}&pagina=5>; rel=\"last\"")
+    );
+
+    // Following `next` from the first page reads every organisation once.
+    let mut codes = std::collections::BTreeSet::new();
+    let mut next = Some(base.to_owned());
+    let mut pages = 0;
+    while let Some(href) = next {
+        let page = site.json(&href).await;
+        for organisation in page["organisaties"].as_array().unwrap() {
+            assert!(codes.insert(organisation["code"].as_str().unwrap().to_owned()), "{organisation} twice");
+        }
+        next = page["_links"]["next"]["href"].as_str().map(str::to_owned);
+        pages += 1;
+    }
+    assert_eq!((codes.len(), pages), (418, 5));
+
+    let beyond = site.json(&format!("{base}&pagina=6")).await;
+    assert!(beyond["organisaties"].as_array().unwrap().is_empty(), "a page beyond the last is empty");
+    assert_eq!(beyond["_links"]["prev"]["href"], format!("{base}&pagina=5"), "and leads back to the last");
+    assert!(beyond["_links"].get("next").is_none());
+    for (query, parameter) in
+        [("pagina=0", "pagina"), ("pagina=een", "pagina"), ("paginaGrootte=1001", "paginaGrootte"), ("paginaGrootte=0", "paginaGrootte")]
+    {
+        let problem = site.problem(&format!("/api/v1/organisaties?{query}"), StatusCode::BAD_REQUEST).await;
+        assert!(problem["detail"].as_str().unwrap().starts_with(&format!("parameter {parameter}:")), "{problem}");
+    }
 });
 
 both_backends!(api_gives_one_organisation_with_its_predecessors, async |store: Store| {

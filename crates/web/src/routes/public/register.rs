@@ -1,5 +1,5 @@
-//! `/gemeenten`: the register, searchable and filtered, as on a chosen date; `/gemeenten/{code}`: one
-//! organisation with its population, predecessors and successors.
+//! `/gemeenten`: the register, searchable and filtered, as on a chosen date, a page at a time; `/gemeenten/{code}`:
+//! one organisation with its population, predecessors and successors.
 
 use std::collections::BTreeMap;
 
@@ -7,7 +7,8 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
 use chrono::{Datelike, NaiveDate};
-use domain::register::{OrgCode, Organisation, OrganisationKind, Register, SizeClass};
+use domain::paging::PageRequest;
+use domain::register::{CodeScheme, OrgCode, Organisation, OrganisationKind, Register, SizeClass};
 use serde::{Deserialize, Serialize};
 use store::{OrganisationFilter, StoreError};
 
@@ -17,14 +18,24 @@ use crate::extract::{Path, Query};
 use crate::figures::published_waves;
 use crate::format;
 use crate::routes::public::profile::{ProfileView, profile_view};
-use crate::routes::register_view::{Entries, entries, today};
+use crate::routes::register_view::{Beyond, EntriesPage, entries_page, page_href, size_class_range, today};
+
+/// How many organisations a page of `/gemeenten` shows: enough to scan, few enough to render at once.
+pub const REGISTER_PAGE_SIZE: u64 = 50;
 
 #[derive(Deserialize, Serialize, Default)]
 pub struct ListQuery {
+    #[serde(skip_serializing_if = "Option::is_none")]
     zoek: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     provincie: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     grootteklasse: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     datum: Option<String>,
+    /// The page, from 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pagina: Option<String>,
 }
 
 struct Choice {
@@ -54,7 +65,35 @@ struct ListPage {
     date_year: i32,
     population_known: bool,
     filter_summary: String,
+    total: u64,
     rows: Vec<Row>,
+    pagination: Pagination,
+}
+
+/// The links between the pages of a list; shown only when there is more than one page.
+pub struct Pagination {
+    pub number: u64,
+    pub count: u64,
+    pub first: Option<String>,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+    pub last: Option<String>,
+}
+
+impl Pagination {
+    /// The links around `page` of `total` rows, each made by `href` from a page number.
+    fn around(page: PageRequest, total: u64, href: impl Fn(u64) -> String) -> Self {
+        let count = page.page_count(total);
+        let number = page.number();
+        Self {
+            number,
+            count,
+            first: (number > 2).then(|| href(1)),
+            previous: page.previous().map(|p| href(p.number())),
+            next: page.next(total).map(|p| href(p.number())),
+            last: (number + 1 < count).then(|| href(count)),
+        }
+    }
 }
 
 pub fn validity(organisation: &Organisation) -> String {
@@ -94,13 +133,44 @@ pub async fn list(State(state): State<AppState>, Query(query): Query<ListQuery>)
         }
     });
     let search = non_empty(&query.zoek).map(str::to_owned);
+    let asked_page = PageRequest::parse(non_empty(&query.pagina), None, REGISTER_PAGE_SIZE, REGISTER_PAGE_SIZE).unwrap_or_else(|_| {
+        errors.push(format!(
+            "Pagina: '{}' is geen paginanummer. Gebruik een heel getal vanaf 1. De eerste pagina wordt getoond.",
+            non_empty(&query.pagina).unwrap_or_default()
+        ));
+        PageRequest::new(1, REGISTER_PAGE_SIZE)
+    });
 
     let provinces =
         state.store.organisations(&OrganisationFilter { kind: Some(OrganisationKind::Provincie), ..Default::default() }).await?;
     let province_names: BTreeMap<OrgCode, String> = provinces.iter().map(|p| (p.code.clone(), p.name.clone())).collect();
-    let filter =
-        OrganisationFilter { date: Some(date), province: province.clone(), kind: Some(OrganisationKind::Gemeente), search: search.clone() };
-    let Entries { entries: found, population_known } = entries(&state.store, &filter, date, size_class).await?;
+    let filter = OrganisationFilter {
+        date: Some(date),
+        province: province.clone(),
+        kind: Some(OrganisationKind::Gemeente),
+        search: search.clone(),
+        population: size_class.map(|class| size_class_range(class, date)),
+    };
+    let population_known = state.store.population_known_on(date).await?;
+    let EntriesPage { entries: found, total, page } = entries_page(&state.store, &filter, date, asked_page, Beyond::ShowLast).await?;
+    if page != asked_page {
+        errors.push(format!(
+            "Pagina: er is geen pagina {} bij deze filters. De laatste pagina, {}, wordt getoond.",
+            asked_page.number(),
+            page.number()
+        ));
+    }
+    // Links to other pages keep the filters that were understood, as the form shows them.
+    let kept: Vec<(&str, String)> = [
+        ("zoek", search.clone()),
+        ("provincie", province.as_ref().map(ToString::to_string)),
+        ("grootteklasse", size_class.map(|class| class.number().to_string())),
+        ("datum", non_empty(&query.datum).and_then(|text| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()).map(|d| d.to_string())),
+    ]
+    .into_iter()
+    .filter_map(|(name, value)| value.map(|value| (name, value)))
+    .collect();
+    let pagination = Pagination::around(page, total, |number| page_href("/gemeenten", &kept, "pagina", number));
 
     let mut summary = Vec::new();
     if let Some(code) = &province {
@@ -131,6 +201,8 @@ pub async fn list(State(state): State<AppState>, Query(query): Query<ListQuery>)
         date_year: date.year(),
         population_known,
         filter_summary: summary.join(", "),
+        total,
+        pagination,
         rows: found
             .iter()
             .map(|entry| {
@@ -169,6 +241,8 @@ struct FigureRow {
 #[template(path = "gemeente.html")]
 struct DetailPage {
     code: String,
+    /// Which list the code comes from, as the page names it.
+    scheme: &'static str,
     name: String,
     kind: &'static str,
     province: Option<String>,
@@ -191,7 +265,16 @@ pub async fn detail(State(state): State<AppState>, Path(code): Path<String>) -> 
         Err(StoreError::NotFound) => return Err(not_found()),
         other => other?,
     };
-    let register = Register::new(state.store.organisations(&OrganisationFilter::default()).await?);
+    // Only what the page names: the organisation's successors through every later change, and its province.
+    let mut related = state.store.successors_onwards(&organisation.code).await?;
+    if let Some(province) = &organisation.province {
+        match state.store.organisation(province).await {
+            Ok(found) => related.push(found),
+            Err(StoreError::NotFound) => {}
+            Err(other) => return Err(other.into()),
+        }
+    }
+    let register = Register::new(related);
     let name_of = |code: &OrgCode| register.get(code).map(|o| o.name.clone()).unwrap_or_else(|| code.to_string());
     let link = |o: &Organisation, note: String| Link { code: o.code.to_string(), name: o.name.clone(), note };
     let now = today();
@@ -204,8 +287,13 @@ pub async fn detail(State(state): State<AppState>, Path(code): Path<String>) -> 
         let names: Vec<String> = organisation.successors.iter().map(name_of).collect();
         format!("{} bestaat sinds {} niet meer en is opgegaan in {}.", organisation.name, format::date(end), names.join(", "))
     });
+    let scheme = match organisation.code.scheme() {
+        CodeScheme::Cbs => "CBS-code",
+        CodeScheme::Lau => "LAU-code (Eurostat)",
+    };
     render(DetailPage {
         code: organisation.code.to_string(),
+        scheme,
         name: organisation.name.clone(),
         kind,
         province: organisation.province.as_ref().map(name_of),
