@@ -1,5 +1,6 @@
-//! A response body kept as it is and compressed with brotli and gzip, so that a browser gets a tenth of the bytes
-//! without the server compressing on every request, with the headers its handler set.
+//! A response body kept as it is and, once compressed off the request's way, with brotli and gzip too, so that a
+//! browser gets a tenth of the bytes without the server compressing on every request; with the headers its
+//! handler set.
 
 use std::io::Write;
 
@@ -69,18 +70,27 @@ pub(super) struct Encoded {
 }
 
 impl Encoded {
-    pub(super) fn new(mut headers: HeaderMap, plain: Bytes) -> Self {
+    /// The body as it is, to be served at once; `compressed` gives the same with its compressed bytes.
+    pub(super) fn plain(mut headers: HeaderMap, plain: &[u8]) -> Self {
         for name in
             [header::CONTENT_LENGTH, header::CONTENT_ENCODING, header::TRANSFER_ENCODING, header::VARY, header::ETAG, header::CACHE_CONTROL]
         {
             headers.remove(name);
         }
-        let content_type = headers.get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).unwrap_or_default();
-        let worth = plain.len() >= WORTH_COMPRESSING && !COMPRESSED_ALREADY.iter().any(|t| content_type.starts_with(t));
-        let (brotli, gzip) = if worth { (brotli(&plain), gzip(&plain)) } else { (None, None) };
         // A rendered page's buffer is larger than the page: keep only the page, so that the budget counts what is held.
-        let plain = Bytes::copy_from_slice(&plain);
-        Self { headers, plain, brotli, gzip }
+        Self { headers, plain: Bytes::copy_from_slice(plain), brotli: None, gzip: None }
+    }
+
+    /// Whether compressing the body is worth it: it is large enough and not compressed already.
+    pub(super) fn worth_compressing(&self) -> bool {
+        let content_type = self.headers.get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).unwrap_or_default();
+        self.plain.len() >= WORTH_COMPRESSING && !COMPRESSED_ALREADY.iter().any(|t| content_type.starts_with(t))
+    }
+
+    /// The same answer with its brotli and gzip bytes. This takes milliseconds for a large page: not on the way of
+    /// a request.
+    pub(super) fn compressed(&self) -> Self {
+        Self { brotli: brotli(&self.plain), gzip: gzip(&self.plain), ..self.clone() }
     }
 
     /// The bytes kept: plain and compressed together, with the headers.
@@ -142,7 +152,7 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
         headers.insert(header::CONTENT_LENGTH, HeaderValue::from_static("14000"));
-        (page.clone(), Encoded::new(headers, page))
+        (page.clone(), Encoded::plain(headers, &page).compressed())
     }
 
     async fn body(response: Response) -> Vec<u8> {
@@ -192,13 +202,15 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_spreadsheet_or_a_tiny_body_is_kept_only_as_it_is() {
+    async fn a_spreadsheet_or_a_tiny_body_is_not_worth_compressing() {
         let mut headers = HeaderMap::new();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"));
-        let sheet = Encoded::new(headers, Bytes::from(vec![b'x'; 10_000]));
+        let sheet = Encoded::plain(headers, &[b'x'; 10_000]);
+        assert!(!sheet.worth_compressing());
         assert_eq!(sheet.size(), 10_000 + "content-type".len() + 65 + HEADER_OVERHEAD);
         assert!(sheet.respond(&request("br, gzip")).headers().get(header::CONTENT_ENCODING).is_none());
-        let tiny = Encoded::new(HeaderMap::new(), Bytes::from_static(b"{}"));
+        let tiny = Encoded::plain(HeaderMap::new(), b"{}");
+        assert!(!tiny.worth_compressing());
         assert_eq!(tiny.size(), 2);
         assert!(tiny.respond(&request("br, gzip")).headers().get(header::CONTENT_ENCODING).is_none());
     }

@@ -194,7 +194,7 @@ async fn write_once(cache: &PublicCache, key: String, (shown, tag): (Vec<i64>, H
             cache_lookup(Cache::Responses, false);
             match keepable(next.run(request).await, largest).await {
                 Ok((response_headers, body)) => {
-                    Op::Put(Arc::new(Kept { versions: shown, tag, encoded: Encoded::new(response_headers, body) }))
+                    Op::Put(Arc::new(Kept { versions: shown, tag, encoded: Encoded::plain(response_headers, &body) }))
                 }
                 Err(response) => {
                     *not_kept_slot = Some(response);
@@ -210,12 +210,37 @@ async fn write_once(cache: &PublicCache, key: String, (shown, tag): (Vec<i64>, H
         CompResult::Inserted(entry) | CompResult::ReplacedWith(entry) => {
             let kept = entry.into_value();
             cache_bytes_changed(Cache::Responses, f64::from(kept.weight(&key)));
+            if kept.encoded.worth_compressing() {
+                tokio::spawn(compress_kept(cache.answers.clone(), key, Arc::clone(&kept)));
+            }
+            // Until the compressed bytes are kept, the answer is compressed as it is sent (`middleware::wrap`).
             kept.respond(&headers)
         }
         CompResult::Unchanged(entry) => entry.into_value().respond(&headers),
         CompResult::StillNone(_) | CompResult::Removed(_) => {
             WebError::Internal(format!("the public answer for {key} was neither written nor kept")).into_response()
         }
+    }
+}
+
+/// Replaces the plain answer `kept` under `key` with the same answer compressed (on a thread for blocking work,
+/// off the runtime's), unless it was replaced meanwhile.
+async fn compress_kept(answers: Moka<String, Arc<Kept>>, key: String, kept: Arc<Kept>) {
+    let plain = Arc::clone(&kept);
+    let Ok(encoded) = tokio::task::spawn_blocking(move || plain.encoded.compressed()).await else {
+        return; // The plain answer stays kept, and is compressed as it is sent.
+    };
+    let compressed = Arc::new(Kept { versions: kept.versions.clone(), tag: kept.tag.clone(), encoded });
+    let weight = compressed.weight(&key);
+    let outcome = answers
+        .entry(key)
+        .and_compute_with(|existing| {
+            let same = existing.is_some_and(|existing| Arc::ptr_eq(existing.value(), &kept));
+            std::future::ready(if same { Op::Put(compressed) } else { Op::Nop })
+        })
+        .await;
+    if matches!(outcome, CompResult::ReplacedWith(_)) {
+        cache_bytes_changed(Cache::Responses, f64::from(weight));
     }
 }
 

@@ -149,3 +149,24 @@ async fn whoever_changes_something_through_the_site_sees_it_on_the_next_page_at_
     get_body(&site.app, "/gemeenten").await;
     assert_eq!(site.written.load(Ordering::SeqCst), 2, "written again without waiting for the next look at the versions");
 }
+
+#[tokio::test]
+async fn the_first_answer_is_sent_at_once_and_kept_compressed_afterwards() {
+    let site = counted(super::DEFAULT_BUDGET_BYTES, 100_000).await;
+    let encoding = |app: Router| async move {
+        let request =
+            Request::get("/gemeenten").header("accept-encoding", "br, gzip").body(Body::empty()).unwrap_or_else(|e| panic!("{e}"));
+        let response = app.oneshot(request).await.unwrap_or_else(|e| panic!("{e}"));
+        response.headers().get("content-encoding").map(|value| value.to_str().unwrap_or_default().to_owned())
+    };
+    // This router has no compression layer of its own: the first answer arrives as it was written.
+    assert_eq!(encoding(site.app.clone()).await, None, "not kept compressed before it was first sent");
+    let mut waited = 0;
+    while encoding(site.app.clone()).await.is_none() {
+        assert!(waited < 200, "the kept answer was never compressed");
+        waited += 1;
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(encoding(site.app.clone()).await.as_deref(), Some("br"));
+    assert_eq!(site.written.load(Ordering::SeqCst), 1, "compressing does not write the answer again");
+}
