@@ -329,3 +329,31 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 async fn not_found() -> WebError {
     WebError::NotFound("Deze pagina bestaat niet. Misschien is het adres verkeerd getypt, of is de pagina verplaatst.".into())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The public pages that are written for each request, and why.
+    const NOT_KEPT: [(&str, &str); 7] = [
+        (SECURITY_TXT, "its Expires is a year after this process started, so processes differ"),
+        ("/health", "it reports this process, now"),
+        ("/health/ready", "it reports the database, now"),
+        ("/static/inbeeld.css", "one file built into the program, which browsers keep an hour by its own header"),
+        ("/inloggen", "a form, whose refusals and return address are the visitor's own"),
+        ("/uitnodiging/{token}", "a one-time link, redeemed once"),
+        (CHOOSE_PASSWORD, "a form behind a one-time link"),
+    ];
+
+    #[test]
+    fn every_public_page_is_kept_by_the_one_cache_unless_listed_with_a_reason() {
+        for rule in route_table().iter().filter(|rule| rule.method == "GET") {
+            let listed = NOT_KEPT.iter().any(|(path, _)| *path == rule.path);
+            if rule.access == Access::Public {
+                assert_eq!(rule.shows.is_some(), !listed, "{}: kept, or listed with why not", rule.path);
+            } else {
+                assert!(rule.shows.is_none(), "{} is not public: its answers are never kept", rule.path);
+            }
+        }
+    }
+}
