@@ -47,8 +47,9 @@ pub const EVERYTHING: &str = "everything";
 /// What the audit log keeps before a wave's id as the scope of its changes.
 pub const WAVE_PREFIX: &str = "wave:";
 
-/// Actions that change nothing the public sees: accounts, signing in, contacts, letters, support planning.
-const PRIVATE_ACTIONS: [&str; 8] = ["user.", "login.", "logout", "session.", "password_link.", "invitation.", "contact.", "support_plan."];
+/// The subjects of actions (the part before the first dot) that change nothing the public sees: accounts, signing
+/// in and the second factor, sessions, links, contacts, support planning.
+const PRIVATE_SUBJECTS: [&str; 9] = ["user", "login", "logout", "2fa", "session", "password_link", "invitation", "contact", "support_plan"];
 /// Actions on a wave that only its team sees: sending its letters.
 const PRIVATE_WAVE_ACTIONS: [&str; 3] = ["wave.invite", "wave.remind", "wave.letters."];
 
@@ -57,11 +58,12 @@ impl Scope {
     /// public sees nothing of it. An action not named here touches `Everything`, so that a new kind of change
     /// makes pages stale rather than wrong.
     pub fn of(action: &str, target: &str) -> Option<Scope> {
-        if PRIVATE_ACTIONS.iter().chain(&PRIVATE_WAVE_ACTIONS).any(|private| action.starts_with(private)) {
+        let subject = action.split_once('.').map_or(action, |(subject, _)| subject);
+        if PRIVATE_SUBJECTS.contains(&subject) || PRIVATE_WAVE_ACTIONS.iter().any(|private| action.starts_with(private)) {
             return None;
         }
         let data = |data| Some(Scope::Data(data));
-        match action.split_once('.').map_or(action, |(subject, _)| subject) {
+        match subject {
             "organisation" | "population" | "boundaries" => data(Data::Register),
             "catalogue" => data(Data::Catalogues),
             "article" => data(Data::Knowledge),
@@ -176,6 +178,13 @@ mod tests {
             ("wave.invite", "eerste-meting", None),
             ("wave.letters.retry_in_doubt", "eerste-meting", None),
             ("login.password", "a@b.nl", None),
+            ("login", "a@b.nl", None),
+            ("logout", "a@b.nl", None),
+            ("2fa.setup", "a@b.nl", None),
+            ("2fa.recovery_code", "a@b.nl", None),
+            ("session.renewed", "a@b.nl", None),
+            ("user.rehash", "a@b.nl", None),
+            ("contact.set", "GM0363", None),
             ("invitation.used", "GM0363", None),
             ("support_plan.create", "support_plan:1", None),
             ("something.new", "x", Some(Scope::Everything)),

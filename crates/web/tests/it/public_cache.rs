@@ -116,8 +116,12 @@ both_backends!(a_public_page_is_tagged_compressed_and_not_sent_again_to_a_browse
 both_backends!(a_signed_in_visitor_gets_pages_written_for_them_alone, async |store: Store| {
     let site = Site::start(&store, false).await;
     support::add_user(&store, "analist@inbeeld.example", domain::account::Role::Analyst, None).await;
+    let before = tag(&site, "/gemeenten").await;
+    // Signing in, with a password and a code from the app, is not something the public sees.
     let cookie = sign_in(&site, "analist@inbeeld.example").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
     let anonymous = tag(&site, "/gemeenten").await;
+    assert_eq!(anonymous, before, "signing in made the public page new");
     let signed_in = get_as(&site, "/gemeenten", Some(&cookie)).await;
     assert_eq!(signed_in.status(), StatusCode::OK);
     assert!(signed_in.headers().get("etag").is_none(), "nothing kept");
