@@ -48,10 +48,21 @@ macro_rules! audit_query {
             .bind($change.origin.address.as_deref())
             .bind($change.origin.request_id.as_deref())
             .bind($change.origin.upstream_request_id.as_deref())
-            .bind(domain::data_version::Scope::of($change.action, &$change.target).map(|scope| scope.key()))
+            .bind($crate::audit::scope_key($change.action, &$change.target))
     };
 }
 pub(crate) use audit_query;
+
+/// The scope an entry is kept under (`domain::data_version`). An action the scope rule does not know makes every
+/// public page and figure be written again: safe, but slow when such changes are frequent (a sign-in once was one),
+/// so each is logged, for its action to be named in the rule.
+pub(crate) fn scope_key(action: &str, target: &str) -> Option<String> {
+    let scope = domain::data_version::Scope::of(action, target)?;
+    if matches!(scope, domain::data_version::Scope::Everything) {
+        tracing::warn!(action, target, "this change's action has no scope in domain::data_version: every public page is written again");
+    }
+    Some(scope.key())
+}
 
 /// The state of a record as the audit log keeps it.
 pub(crate) fn as_json(value: &impl serde::Serialize) -> serde_json::Value {

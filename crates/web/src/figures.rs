@@ -170,8 +170,11 @@ impl FiguresCache {
         };
         let cell = {
             let mut waves = self.waves.lock().unwrap_or_else(PoisonError::into_inner);
-            // Figures of a wave no longer published are not kept for the day it is published again.
-            waves.retain(|kept, _| versions.published.iter().any(|w| w.id.as_str() == kept));
+            // Figures of a wave no longer published are not kept for the day it is published again; they are let go
+            // when another wave's are first kept, as waves are published and withdrawn only now and then.
+            if !waves.contains_key(id) {
+                waves.retain(|kept, _| versions.published.iter().any(|w| w.id.as_str() == kept));
+            }
             let kept = waves.entry(id.to_owned()).or_insert_with(|| Kept { versions: shown.clone(), figures: Arc::default() });
             if kept.versions != shown {
                 *kept = Kept { versions: shown, figures: Arc::default() };

@@ -25,4 +25,4 @@ mod support;
 pub use figures::keep_figures_warm;
 pub use public_cache::DEFAULT_BUDGET_BYTES;
 pub use routes::{RouteRule, openapi, route_table, router};
-pub use state::AppState;
+pub use state::{AppState, Shared};

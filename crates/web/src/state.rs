@@ -12,11 +12,23 @@ use crate::security_txt::{self, Contact};
 /// The public address when none is given: where `inbeeld serve` listens by default.
 const LOCAL_URL: &str = "http://127.0.0.1:8080";
 
-/// What every handler may use. Holds nothing that lives in one process only, except the figures and the public
-/// answers kept in memory, which follow the data's versions in the database; so several `inbeeld serve`
-/// processes can share one database.
+/// What every handler may use: a handle on `Shared`, which each request and each layer that needs the state clones
+/// (several times per request), so a clone is one count of a reference, not a copy of every field.
 #[derive(Clone, Debug)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// Holds nothing that lives in one process only, except the figures and the public answers kept in memory, which
+/// follow the data's versions in the database; so several `inbeeld serve` processes can share one database.
+#[derive(Clone, Debug)]
+pub struct Shared {
     pub store: Store,
     /// True when the site is served over TLS (its public URL is https): cookies are then Secure and responses
     /// carry HSTS.
@@ -43,7 +55,7 @@ pub struct AppState {
 impl AppState {
     pub fn new(store: Store) -> Self {
         let versions = Arc::new(VersionWatch::default());
-        Self {
+        Self(Arc::new(Shared {
             store,
             secure_cookies: false,
             trusted_proxies: Vec::new(),
@@ -54,39 +66,41 @@ impl AppState {
             versions,
             security_contact: Contact::for_site(LOCAL_URL),
             security_expires: chrono::Utc::now() + security_txt::VALIDITY,
-        }
+        }))
+    }
+
+    /// The state with `change` made to it, for the builders below, which run before the state is shared.
+    fn changed(self, change: impl FnOnce(&mut Shared)) -> Self {
+        let mut shared = Arc::unwrap_or_clone(self.0);
+        change(&mut shared);
+        Self(Arc::new(shared))
     }
 
     /// The state for a site whose visitors reach it at `public_url`.
     pub fn with_public_url(store: Store, public_url: &str) -> Self {
-        Self {
-            secure_cookies: public_url.starts_with("https://"),
-            public_url: public_url.trim_end_matches('/').to_owned(),
-            security_contact: Contact::for_site(public_url),
-            ..Self::new(store)
-        }
+        Self::new(store).changed(|shared| {
+            shared.secure_cookies = public_url.starts_with("https://");
+            shared.public_url = public_url.trim_end_matches('/').to_owned();
+            shared.security_contact = Contact::for_site(public_url);
+        })
     }
 
     /// Letters (invitations, reminders) leave through `mailer`.
-    pub fn with_mailer(mut self, mailer: Mailer) -> Self {
-        self.mailer = Some(Arc::new(mailer));
-        self
+    pub fn with_mailer(self, mailer: Mailer) -> Self {
+        self.changed(|shared| shared.mailer = Some(Arc::new(mailer)))
     }
 
     /// Vulnerabilities are reported to `contact` rather than to security@ the public URL's host.
-    pub fn with_security_contact(mut self, contact: Contact) -> Self {
-        self.security_contact = contact;
-        self
+    pub fn with_security_contact(self, contact: Contact) -> Self {
+        self.changed(|shared| shared.security_contact = contact)
     }
 
     /// Public answers are kept in memory up to `bytes` (plain and compressed together).
-    pub fn with_cache_budget(mut self, bytes: u64) -> Self {
-        self.public_cache = Arc::new(PublicCache::new(Arc::clone(&self.versions), bytes));
-        self
+    pub fn with_cache_budget(self, bytes: u64) -> Self {
+        self.changed(|shared| shared.public_cache = Arc::new(PublicCache::new(Arc::clone(&shared.versions), bytes)))
     }
 
-    pub fn trusting(mut self, proxies: Vec<IpAddr>) -> Self {
-        self.trusted_proxies = proxies;
-        self
+    pub fn trusting(self, proxies: Vec<IpAddr>) -> Self {
+        self.changed(|shared| shared.trusted_proxies = proxies)
     }
 }

@@ -24,6 +24,7 @@ use moka::ops::compute::{CompResult, Op};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use store::Store;
+use tokio::sync::Semaphore;
 
 use crate::AppState;
 use crate::data_versions::VersionWatch;
@@ -67,6 +68,10 @@ pub struct PublicCache {
     answers: Moka<String, Arc<Kept>>,
     /// The largest answer kept: a larger one (a very large download) is streamed to the client instead.
     largest: usize,
+    /// Answers being written at once, at most one core's fewer than the machine has: a client asking for many pages
+    /// nobody asked before (a crawler, or a flood of made-up addresses) waits its turn, and every answer already kept
+    /// is still sent at once, from the core left free.
+    writings: Semaphore,
 }
 
 /// An answer, written for these versions of the data it shows.
@@ -103,7 +108,15 @@ impl PublicCache {
             .eviction_listener(|key: Arc<String>, kept: Arc<Kept>, _| cache_bytes_changed(Cache::Responses, -f64::from(kept.weight(&key))))
             .build();
         let largest = usize::try_from(budget / 16).unwrap_or(usize::MAX);
-        Self { versions, answers, largest }
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        Self { versions, answers, largest, writings: Semaphore::new(cores.saturating_sub(1).max(1)) }
+    }
+
+    /// Runs the handler for a request that is not answered from memory, when it is its turn to be written.
+    async fn write(&self, request: Request, next: Next) -> Response {
+        // The semaphore is never closed, so a permit always comes; without one the answer is written all the same.
+        let _turn = self.writings.acquire().await;
+        next.run(request).await
     }
 }
 
@@ -172,7 +185,7 @@ async fn serve(cached: Cached, request: Request, next: Next) -> Response {
     }
     // A HEAD request's answer has no body to keep: it is answered, and the next GET writes the answer.
     if method == Method::HEAD {
-        return next.run(request).await;
+        return serving.cache.write(request, next).await;
     }
     write_once(&serving.cache, key, (shown, tag), request, next).await
 }
@@ -192,7 +205,7 @@ async fn write_once(cache: &PublicCache, key: String, (shown, tag): (Vec<i64>, H
                 return Op::Nop;
             }
             cache_lookup(Cache::Responses, false);
-            match keepable(next.run(request).await, largest).await {
+            match keepable(cache.write(request, next).await, largest).await {
                 Ok((response_headers, body)) => {
                     Op::Put(Arc::new(Kept { versions: shown, tag, encoded: Encoded::plain(response_headers, &body) }))
                 }

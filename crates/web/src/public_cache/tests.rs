@@ -29,6 +29,8 @@ struct SearchQuery {
 struct Counted {
     app: Router,
     written: Arc<AtomicUsize>,
+    /// The most answers that were being written at the same moment.
+    most_at_once: Arc<AtomicUsize>,
     store: Store,
     _database: TestDatabase,
 }
@@ -37,12 +39,16 @@ struct Counted {
 async fn counted(budget: u64, size: usize) -> Counted {
     let (store, database) = fresh(store::Backend::Sqlite).await.unwrap_or_else(|e| panic!("{e}"));
     let written = Arc::new(AtomicUsize::new(0));
-    let counter = Arc::clone(&written);
+    let most_at_once = Arc::new(AtomicUsize::new(0));
+    let writing = Arc::new(AtomicUsize::new(0));
+    let (counter, most) = (Arc::clone(&written), Arc::clone(&most_at_once));
     let handler = get(move || {
-        let counter = Arc::clone(&counter);
+        let (counter, most, writing) = (Arc::clone(&counter), Arc::clone(&most), Arc::clone(&writing));
         async move {
             counter.fetch_add(1, Ordering::SeqCst);
+            most.fetch_max(writing.fetch_add(1, Ordering::SeqCst) + 1, Ordering::SeqCst);
             tokio::time::sleep(Duration::from_millis(20)).await;
+            writing.fetch_sub(1, Ordering::SeqCst);
             "x".repeat(size)
         }
     });
@@ -60,7 +66,7 @@ async fn counted(budget: u64, size: usize) -> Counted {
         .route("/beheer/hernoemen", rename)
         .layer(axum::middleware::from_fn_with_state(state.clone(), provide))
         .with_state(state);
-    Counted { app, written, store, _database: database }
+    Counted { app, written, most_at_once, store, _database: database }
 }
 
 fn author() -> Author {
@@ -169,4 +175,27 @@ async fn the_first_answer_is_sent_at_once_and_kept_compressed_afterwards() {
     }
     assert_eq!(encoding(site.app.clone()).await.as_deref(), Some("br"));
     assert_eq!(site.written.load(Ordering::SeqCst), 1, "compressing does not write the answer again");
+}
+
+#[tokio::test]
+async fn new_pages_wait_their_turn_and_a_kept_page_does_not_wait_for_them() {
+    let site = counted(super::DEFAULT_BUDGET_BYTES, 1000).await;
+    get_body(&site.app, "/gemeenten").await;
+    let searches: Vec<_> = (0..20)
+        .map(|n| {
+            let app = site.app.clone();
+            tokio::spawn(async move { get_body(&app, &format!("/gemeenten?zoek=plaats{n}")).await })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    get_body(&site.app, "/gemeenten").await;
+    let written_meanwhile = site.written.load(Ordering::SeqCst) - 1;
+    assert!(written_meanwhile < 20, "the kept page waited for all {written_meanwhile} new ones");
+    for search in searches {
+        search.await.unwrap_or_else(|e| panic!("{e}"));
+    }
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let most = site.most_at_once.load(Ordering::SeqCst);
+    assert!(most <= cores.saturating_sub(1).max(1), "{most} answers were written at once on {cores} cores");
+    assert_eq!(site.written.load(Ordering::SeqCst), 21);
 }
