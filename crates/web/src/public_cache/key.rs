@@ -1,6 +1,8 @@
 //! What names a public answer: its path with the query as its route reads it, and the entity tag of that answer
 //! for the versions of the data it shows.
 
+use std::fmt::Write;
+
 use axum::http::{HeaderMap, HeaderValue, Uri, header};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -30,7 +32,11 @@ pub(super) fn entity_tag(key: &str, versions: &[i64]) -> HeaderValue {
         hash.update(version.to_le_bytes());
     }
     let digest = hash.finalize();
-    let hex: String = digest.iter().take(12).map(|byte| format!("{byte:02x}")).collect();
+    let mut hex = String::with_capacity(24);
+    for byte in digest.iter().take(12) {
+        // Writing to a String cannot fail.
+        let _ = write!(hex, "{byte:02x}");
+    }
     // Hex digits and quotes only: always a valid header value.
     HeaderValue::from_str(&format!("W/\"{hex}\"")).unwrap_or_else(|_| HeaderValue::from_static("W/\"\""))
 }

@@ -173,13 +173,13 @@ async fn serve(cached: Cached, request: Request, next: Next) -> Response {
     // A nested router (the API's) sees its path without the prefix; the key is the address as asked.
     let address = request.extensions().get::<OriginalUri>().map_or_else(|| request.uri().clone(), |original| original.0.clone());
     let key = key::key(&address, &query);
-    let tag = key::entity_tag(&key, &shown);
+    let kept = serving.cache.answers.get(&key).await.filter(|kept| kept.versions == shown);
+    // A kept answer holds its tag: most requests need not compute it.
+    let tag = kept.as_ref().map_or_else(|| key::entity_tag(&key, &shown), |kept| kept.tag.clone());
     if key::not_modified(request.headers(), &tag) {
         return not_modified(tag);
     }
-    if let Some(kept) = serving.cache.answers.get(&key).await
-        && kept.versions == shown
-    {
+    if let Some(kept) = kept {
         cache_lookup(Cache::Responses, true);
         return kept.respond(request.headers());
     }
