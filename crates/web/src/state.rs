@@ -10,7 +10,7 @@ use crate::public_cache::{DEFAULT_BUDGET_BYTES, PublicCache};
 use crate::security_txt::{self, Contact};
 
 /// The public address when none is given: where `inbeeld serve` listens by default.
-const LOCAL_URL: &str = "http://127.0.0.1:8080";
+pub(crate) const LOCAL_URL: &str = "http://127.0.0.1:8080";
 
 /// What every handler may use. Holds nothing that lives in one process only, except the figures and the public
 /// answers kept in memory, which follow the data's versions in the database; so several `inbeeld serve`
@@ -38,6 +38,27 @@ pub struct AppState {
     pub security_contact: Contact,
     /// When `/.well-known/security.txt` stops holding: a year after the process started.
     pub security_expires: chrono::DateTime<chrono::Utc>,
+    /// Who answers for the API, in its description: the monitor team that sends the letters.
+    pub api_contact: ApiContact,
+}
+
+/// The monitor team as the API's description names it (`info.contact`, with the public URL): the name that signs
+/// the letters and the address they come from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiContact {
+    pub name: String,
+    pub email: String,
+}
+
+impl ApiContact {
+    fn of(sender: &mail::Sender) -> ApiContact {
+        ApiContact { name: app::outreach::signature(&sender.to_string()), email: sender.address.clone() }
+    }
+
+    /// The contact of a site that `inbeeld serve` runs without `--mail-from`.
+    pub fn fallback() -> ApiContact {
+        ApiContact::of(&mail::Sender::fallback())
+    }
 }
 
 impl AppState {
@@ -54,6 +75,7 @@ impl AppState {
             versions,
             security_contact: Contact::for_site(LOCAL_URL),
             security_expires: chrono::Utc::now() + security_txt::VALIDITY,
+            api_contact: ApiContact::fallback(),
         }
     }
 
@@ -67,8 +89,9 @@ impl AppState {
         }
     }
 
-    /// Letters (invitations, reminders) leave through `mailer`.
+    /// Letters (invitations, reminders) leave through `mailer`, whose sender is the API's contact.
     pub fn with_mailer(mut self, mailer: Mailer) -> Self {
+        self.api_contact = ApiContact::of(&mailer.sender_parts());
         self.mailer = Some(Arc::new(mailer));
         self
     }

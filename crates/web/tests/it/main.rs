@@ -5,6 +5,7 @@
 mod support;
 
 mod accounts;
+mod api_rules;
 mod auth;
 mod collaborations;
 mod figures_api;
