@@ -1,9 +1,10 @@
 //! What the NL API Design Rules ask of the API beyond its document, over a real listener on SQLite and
-//! PostgreSQL: a 400 problem for a bad parameter of every operation that takes one, and the document as this site
-//! serves it (its address and contact).
+//! PostgreSQL: a 400 problem for a bad parameter of every operation that takes one, reading from other sites
+//! (CORS) but never with a session, and the document as this site serves it (its address and contact).
 
 use crate::support;
 
+use domain::account::Role;
 use reqwest::StatusCode;
 use serde_json::Value;
 use store::{Store, both_backends};
@@ -52,6 +53,58 @@ both_backends!(every_operation_with_parameters_answers_a_bad_one_with_a_400_prob
     }
 });
 
+async fn cross_origin(site: &Site, method: reqwest::Method, path: &str, cookie: Option<&str>) -> reqwest::Response {
+    let mut request = site.client.request(method, format!("{}{path}", site.base)).header("origin", "https://notebook.example");
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    request.send().await.unwrap()
+}
+
+both_backends!(other_sites_may_read_the_api_but_never_with_a_session, async |store: Store| {
+    let site = Site::start(&store, false).await;
+    let list = "/api/v1/organisaties?soort=provincie";
+    for attempt in ["first, written", "second, kept"] {
+        let response = cross_origin(&site, reqwest::Method::GET, list, None).await;
+        assert_eq!(response.status(), StatusCode::OK, "{attempt}");
+        let headers = response.headers();
+        assert_eq!(headers["access-control-allow-origin"], "*", "{attempt}");
+        assert!(headers.get("access-control-allow-credentials").is_none(), "{attempt}: never with credentials");
+        let exposed = headers["access-control-expose-headers"].to_str().unwrap().to_lowercase();
+        assert!(exposed.contains("x-total-count") && exposed.contains("link") && exposed.contains("api-version"), "{attempt}: {exposed}");
+        assert_eq!(response.json::<Value>().await.unwrap()["aantal"], 12, "{attempt}: the twelve provinces");
+    }
+    let head = cross_origin(&site, reqwest::Method::HEAD, "/api/v1/catalogi", None).await;
+    assert_eq!((head.status(), &head.headers()["access-control-allow-origin"]), (StatusCode::OK, &"*".parse().unwrap()));
+    let problem = cross_origin(&site, reqwest::Method::GET, "/api/v1/organisaties/GM9999", None).await;
+    assert_eq!(problem.status(), StatusCode::NOT_FOUND);
+    assert_eq!(problem.headers()["access-control-allow-origin"], "*", "a problem is readable too");
+
+    let preflight = site
+        .client
+        .request(reqwest::Method::OPTIONS, format!("{}{list}", site.base))
+        .header("origin", "https://notebook.example")
+        .header("access-control-request-method", "GET")
+        .send()
+        .await
+        .unwrap();
+    assert!(preflight.status().is_success(), "{}", preflight.status());
+    assert_eq!(preflight.headers()["access-control-allow-origin"], "*");
+    let methods = preflight.headers()["access-control-allow-methods"].to_str().unwrap();
+    assert!(methods.contains("GET") && !methods.contains("POST"), "{methods}");
+    assert!(preflight.headers().get("access-control-allow-credentials").is_none());
+
+    for page in ["/gemeenten", "/metingen", "/beheer"] {
+        let response = cross_origin(&site, reqwest::Method::GET, page, None).await;
+        assert!(response.headers().get("access-control-allow-origin").is_none(), "{page} is the site's own, not the API");
+    }
+    support::add_user(&store, "respondent@gemeente.example", Role::Respondent, Some("GM0363")).await;
+    let cookie = support::sign_in(&site, "respondent@gemeente.example").await;
+    let signed_in = cross_origin(&site, reqwest::Method::GET, list, Some(&cookie)).await;
+    assert_eq!(signed_in.status(), StatusCode::OK);
+    assert!(signed_in.headers().get("access-control-allow-origin").is_none(), "an answer to a session is that visitor's own");
+});
+
 both_backends!(the_served_document_names_this_sites_address_and_contact, async |store: Store| {
     let outbox = tempfile::tempdir().unwrap();
     let mailer = mail::Mailer::new(
@@ -67,7 +120,9 @@ both_backends!(the_served_document_names_this_sites_address_and_contact, async |
         served["info"]["contact"],
         serde_json::json!({"name": "Monitorteam e-overheid", "email": "monitor@gemeenten.example", "url": "https://monitor.gemeenten.example"})
     );
-    assert_eq!(site.json("/api/v1/openapi.json").await, served, "kept as written");
+    let again = cross_origin(&site, reqwest::Method::GET, "/api/v1/openapi.json", None).await;
+    assert_eq!(again.headers()["access-control-allow-origin"], "*", "the document is read by other sites' tools too");
+    assert_eq!(again.json::<Value>().await.unwrap(), served, "kept as written");
 
     // Apart from the site, it is the reviewed document, which describes itself too.
     let mut reviewed = serde_json::to_value(inbeeld_web::openapi()).unwrap();

@@ -5,6 +5,7 @@
 mod answers;
 mod catalogues;
 mod collaborations;
+mod cors;
 pub mod document;
 mod knowledge;
 mod organisations;
@@ -49,7 +50,8 @@ pub const API_VERSION: &str = "1.0.0";
 )]
 struct ApiDoc;
 
-/// Every resource of the API, each with what it shows: the API is open data, and all its answers are kept.
+/// Every resource of the API, each with what it shows: the API is open data, all its answers are kept, and any
+/// site may read them (`cors`).
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(kept(routes!(organisations::list), Cached::new::<organisations::OrganisationQuery>(REGISTER)))
@@ -67,6 +69,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(kept(routes!(knowledge::one), Cached::without_query(KNOWLEDGE)))
         .routes(kept(routes!(openapi_json), Cached::without_query(Shows::FIXED)))
         .layer(SetResponseHeaderLayer::overriding(HeaderName::from_static("api-version"), HeaderValue::from_static(API_VERSION)))
+        .layer(cors::public_reads())
+        .layer(axum::middleware::from_fn(cors::not_for_sessions))
 }
 
 fn kept(routes: UtoipaMethodRouter<AppState>, cached: Cached) -> UtoipaMethodRouter<AppState> {
