@@ -21,3 +21,4 @@ mod questionnaire;
 mod second_factor;
 mod snapshots;
 mod support_planning;
+mod trend_open_data;

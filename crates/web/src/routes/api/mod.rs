@@ -36,7 +36,7 @@ pub const API_VERSION: &str = "1.0.0";
     info(
         title = "inbeeld API",
         version = "1.0.0",
-        description = "Open gegevens van inbeeld: het register van organisaties (gemeenten en provincies, met herindelingen) en de catalogi van bouwstenen van de e-overheid. Van elke gepubliceerde meting de respons en alle cijfers, landelijk en per provincie en grootteklasse, met n en 95%-interval; een uitsplitsing alleen bij minstens 10 responderende gemeenten.",
+        description = "Open gegevens van inbeeld: het register van organisaties (gemeenten en provincies, met herindelingen) en de catalogi van bouwstenen van de e-overheid. Van elke gepubliceerde meting de respons en alle cijfers, landelijk (met de ontwikkeling over de metingen) en per provincie en grootteklasse, met n en 95%-interval; een uitsplitsing alleen bij minstens 10 responderende gemeenten.",
         license(name = "EUPL-1.2", identifier = "EUPL-1.2")
     ),
     tags(

@@ -15,7 +15,7 @@ use crate::AppState;
 use crate::error::{ApiError, Problem, WebError};
 use crate::extract::{ApiPath, ApiQuery};
 use crate::figures::{WaveFigures, published_waves};
-use crate::routes::public::open_data::{Cijfer, Definitie, Meting, definitions_of, meting, table};
+use crate::routes::public::open_data::{Cijfer, Definitie, Meting, definitions_of, meting, national_table, table};
 
 use super::params::{self, bad};
 
@@ -179,7 +179,8 @@ pub async fn one(State(state): State<AppState>, ApiPath(id): ApiPath<String>) ->
     }))
 }
 
-/// De cijfers van een gepubliceerde meting: landelijk en per provincie en grootteklasse, met n en 95%-interval.
+/// De cijfers van een gepubliceerde meting: landelijk en per provincie en grootteklasse, met n en 95%-interval, en
+/// landelijk de ontwikkeling over de gepubliceerde metingen tot en met deze, op elke indeling die het dashboard biedt.
 ///
 /// Dezelfde rijen als de open data (`/metingen/{id}/indicatoren.csv`). Een groep met minder dan de minimale n
 /// responderende gemeenten publiceert alleen haar respons: zonder `indicator=respons` geeft zo'n groep 400.
@@ -190,7 +191,7 @@ pub async fn one(State(state): State<AppState>, ApiPath(id): ApiPath<String>) ->
     tag = "metingen",
     params(("id" = String, Path, description = "Id van de meting, bijvoorbeeld eerste-meting"), IndicatorQuery),
     responses(
-        (status = 200, description = "De cijfers, landelijk eerst en dan per groep, met de definities van hun indicatoren.", body = IndicatorLijst),
+        (status = 200, description = "De cijfers, landelijk eerst (met de ontwikkeling over de metingen) en dan per groep, met de definities van hun indicatoren.", body = IndicatorLijst),
         (status = 400, description = "Een parameter is ongeldig: een id dat geen id van een meting is, een groep of indicator die niet bestaat, of een groep onder de minimale n (dan noemt de melding de minimale n en de respons van de groep).", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Geen gepubliceerde meting met dit id, of de meting heeft de gevraagde groep niet.", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "De database is niet bereikbaar.", body = Problem, content_type = "application/problem+json")
@@ -220,7 +221,7 @@ fn indicator_document(
     let block_name = |code: &str| figures.block_name(code);
     let mut found: Vec<FigureRow> = match &group {
         None => table(figures),
-        Some(None) => rows(&figures.national, None, &block_name),
+        Some(None) => national_table(figures),
         Some(Some(group)) => {
             let code = group_code(Some(group));
             let Some(part) = figures.group(group) else {
