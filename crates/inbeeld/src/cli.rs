@@ -207,8 +207,9 @@ pub struct MailArgs {
     /// Prefer INBEELD_SMTP_PASSWORD over this flag: a flag stays in the shell's history.
     #[arg(long, env = "INBEELD_SMTP_PASSWORD", hide_env_values = true)]
     pub smtp_password: Option<String>,
-    /// The sender of the letters; its name signs them.
-    #[arg(long, env = "INBEELD_MAIL_FROM", default_value = "Monitorteam inbeeld <monitor@inbeeld.invalid>")]
+    /// The sender of the letters; its name signs them. The API's description names it as its contact, with the
+    /// public URL.
+    #[arg(long, env = "INBEELD_MAIL_FROM", default_value_t = mail::Sender::fallback().to_string())]
     pub mail_from: String,
     /// How many letters a minute the SMTP server accepts from us; the letters of a job are spaced to stay within it.
     /// The outbox folder takes them as fast as they come.

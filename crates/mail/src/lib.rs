@@ -146,6 +146,31 @@ pub fn config_summary(config: &MailerConfig) -> String {
     }
 }
 
+/// Who letters come from: the monitor team, with its name when one is given. The site names it as its contact too
+/// (the API document's `info.contact`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sender {
+    pub name: Option<String>,
+    pub address: String,
+}
+
+impl Sender {
+    /// The sender when none is configured (`--mail-from`).
+    pub fn fallback() -> Sender {
+        Sender { name: Some("Monitorteam inbeeld".to_owned()), address: "monitor@inbeeld.invalid".to_owned() }
+    }
+}
+
+/// As a From header writes it: `Monitorteam inbeeld <monitor@inbeeld.invalid>`, or the address alone.
+impl fmt::Display for Sender {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.name {
+            Some(name) => write!(f, "{name} <{}>", self.address),
+            None => f.write_str(&self.address),
+        }
+    }
+}
+
 /// Sends messages through the transport its configuration chose. Cheap to share. Over SMTP, a connection is kept
 /// open after a message and used for the next (lettre's pool, checked with NOOP before reuse, closed after a minute
 /// idle), so that a wave's letters do not each pay for a new connection, TLS handshake and login.
@@ -233,6 +258,11 @@ impl Mailer {
         self.from.to_string()
     }
 
+    /// The sender's name, when the configuration gave one, and address.
+    pub fn sender_parts(&self) -> Sender {
+        Sender { name: self.from.name.clone().filter(|name| !name.trim().is_empty()), address: self.from.email.to_string() }
+    }
+
     /// Sends one message, and says where it went. Nothing is retried here: whether to try again is the caller's
     /// choice, made on the kind of [`MailError`].
     pub async fn send(&self, envelope: &Envelope) -> Result<Delivery, MailError> {
@@ -314,6 +344,17 @@ mod tests {
         send_and_sync(&mailer);
         let envelope = Envelope { to: "a@b.example".into(), to_name: None, subject: String::new(), body: String::new() };
         send(mailer.send(&envelope));
+    }
+
+    #[test]
+    fn the_sender_reads_back_as_configured_and_the_fallback_as_the_default_sender() {
+        let temp = tempfile::tempdir().unwrap();
+        let outbox = MailerConfig::Outbox { dir: temp.path().to_owned() };
+        let fallback = Mailer::new(&outbox, &Sender::fallback().to_string()).unwrap();
+        assert_eq!(fallback.sender_parts(), Sender::fallback());
+        let bare = Mailer::new(&outbox, " monitor@gemeenten.example ").unwrap();
+        assert_eq!(bare.sender_parts(), Sender { name: None, address: "monitor@gemeenten.example".into() });
+        assert_eq!(bare.sender_parts().to_string(), "monitor@gemeenten.example");
     }
 
     #[test]

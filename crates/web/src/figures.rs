@@ -93,6 +93,17 @@ impl WaveFigures {
         self.earlier_divisions.iter().find(|(d, _)| *d == date).map(|(_, trend)| trend)
     }
 
+    /// Every trend a reader can choose on the dashboard, as the open data publishes them: on each division of
+    /// `divisions`, then as each wave asked.
+    pub fn trends(&self) -> Vec<&Trend> {
+        self.divisions().filter_map(|date| self.trend_on(date)).chain([&self.trend_as_it_was]).collect()
+    }
+
+    /// A wave's title for its id, for the trend.
+    pub fn trend_title(&self, id: &str) -> String {
+        self.trend_titles.get(id).cloned().unwrap_or_else(|| id.to_owned())
+    }
+
     /// Where `code` stands among its peers in this wave; `None` when the wave did not ask it.
     pub fn profile(&self, code: &OrgCode) -> Option<Profile> {
         let partners = self.partners.get(code).cloned().unwrap_or_default();

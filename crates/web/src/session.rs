@@ -32,6 +32,12 @@ pub struct SignedIn(pub Option<Principal>);
 #[derive(Clone, Debug, Default)]
 pub struct HalfwaySignIn(pub Option<User>);
 
+/// Whether the request comes with a session, signed in or halfway: its answer is then that visitor's own.
+pub fn has_session(request: &Request) -> bool {
+    request.extensions().get::<SignedIn>().is_some_and(|signed| signed.0.is_some())
+        || request.extensions().get::<HalfwaySignIn>().is_some_and(|halfway| halfway.0.is_some())
+}
+
 pub async fn load(State(state): State<AppState>, jar: CookieJar, mut request: Request, next: Next) -> Response {
     let session = match jar.get(cookie_name(state.secure_cookies)) {
         None => None,

@@ -10,7 +10,7 @@ use crate::public_cache::{DEFAULT_BUDGET_BYTES, PublicCache};
 use crate::security_txt::{self, Contact};
 
 /// The public address when none is given: where `inbeeld serve` listens by default.
-const LOCAL_URL: &str = "http://127.0.0.1:8080";
+pub(crate) const LOCAL_URL: &str = "http://127.0.0.1:8080";
 
 /// What every handler may use: a handle on `Shared`, which each request and each layer that needs the state clones
 /// (several times per request), so a clone is one count of a reference, not a copy of every field.
@@ -50,6 +50,27 @@ pub struct Shared {
     pub security_contact: Contact,
     /// When `/.well-known/security.txt` stops holding: a year after the process started.
     pub security_expires: chrono::DateTime<chrono::Utc>,
+    /// Who answers for the API, in its description: the monitor team that sends the letters.
+    pub api_contact: ApiContact,
+}
+
+/// The monitor team as the API's description names it (`info.contact`, with the public URL): the name that signs
+/// the letters and the address they come from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiContact {
+    pub name: String,
+    pub email: String,
+}
+
+impl ApiContact {
+    fn of(sender: &mail::Sender) -> ApiContact {
+        ApiContact { name: app::outreach::signature(&sender.to_string()), email: sender.address.clone() }
+    }
+
+    /// The contact of a site that `inbeeld serve` runs without `--mail-from`.
+    pub fn fallback() -> ApiContact {
+        ApiContact::of(&mail::Sender::fallback())
+    }
 }
 
 impl AppState {
@@ -66,6 +87,7 @@ impl AppState {
             versions,
             security_contact: Contact::for_site(LOCAL_URL),
             security_expires: chrono::Utc::now() + security_txt::VALIDITY,
+            api_contact: ApiContact::fallback(),
         }))
     }
 
@@ -85,9 +107,12 @@ impl AppState {
         })
     }
 
-    /// Letters (invitations, reminders) leave through `mailer`.
+    /// Letters (invitations, reminders) leave through `mailer`, whose sender is the API's contact.
     pub fn with_mailer(self, mailer: Mailer) -> Self {
-        self.changed(|shared| shared.mailer = Some(Arc::new(mailer)))
+        self.changed(|shared| {
+            shared.api_contact = ApiContact::of(&mailer.sender_parts());
+            shared.mailer = Some(Arc::new(mailer));
+        })
     }
 
     /// Vulnerabilities are reported to `contact` rather than to security@ the public URL's host.

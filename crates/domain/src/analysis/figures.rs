@@ -1,10 +1,11 @@
 //! The indicators as one long table, a row per figure: what the open-data downloads and the API publish, with the
-//! definition of every indicator in the codebook. The pages show the same numbers from `Indicators`.
+//! definition of every indicator in the codebook. The pages show the same numbers from `Indicators` and `Trend`.
 
 use serde::Serialize;
 
 use super::Proportion;
 use super::indicators::{CategoryShare, Group, Indicators, MIN_N, questions};
+use super::trend::{Division, Trend};
 use crate::register::{OrgCode, OrganisationKind, SizeClass};
 
 /// A published indicator. Its `code` is what the long table, the downloads and the API name it by; `name` and
@@ -26,11 +27,13 @@ pub enum Indicator {
     IctCollaboration,
     CollaborationPlans,
     CollaborationFocus,
+    TrendAdoptionMean,
+    TrendBlockInUse,
 }
 
 impl Indicator {
     /// Every indicator, in the order of the codebook.
-    pub const ALL: [Indicator; 14] = [
+    pub const ALL: [Indicator; 16] = [
         Indicator::Response,
         Indicator::LeadingTheme,
         Indicator::AdoptionMean,
@@ -45,6 +48,8 @@ impl Indicator {
         Indicator::IctCollaboration,
         Indicator::CollaborationPlans,
         Indicator::CollaborationFocus,
+        Indicator::TrendAdoptionMean,
+        Indicator::TrendBlockInUse,
     ];
 
     pub const fn definition(self) -> Definition {
@@ -118,6 +123,16 @@ impl Indicator {
                 "samenwerking_focus",
                 "Focus van de plannen",
                 "Per focus: gemeenten die hem noemden, van alle gemeenten die de vraag naar plannen beantwoordden (wie geen plannen heeft, noemt geen focus).",
+            ),
+            Indicator::TrendAdoptionMean => (
+                "trend_adoptie_gemiddelde",
+                "Ontwikkeling van het gemiddelde aandeel in gebruik",
+                "Per meting van de reeks (kolom meting: de gepubliceerde metingen tot en met deze, oudste eerst) en per indeling (categorie): het gemiddelde aandeel in gebruik van de bouwstenen die elke meting van de reeks vroeg, over de responderende gemeenten van de indeling, met een 95%-interval (normale benadering met eindige-populatiecorrectie). Indeling zoals_gevraagd: elke meting met de gemeenten die zij vroeg; een datum (JJJJ-MM-DD): elke meting omgerekend naar de gemeenten op die peildatum, volgens de omrekenregel in het codeboek. n: de responderende gemeenten van de indeling; populatie: alle gemeenten van de indeling die de meting dekt.",
+            ),
+            Indicator::TrendBlockInUse => (
+                "trend_bouwsteen_in_gebruik",
+                "Ontwikkeling per bouwsteen in gebruik",
+                "Per meting van de reeks (kolom meting), indeling en bouwsteen die elke meting vroeg (categorie indeling:bouwsteen): gemeenten van de indeling met de status 'in gebruik', van de gemeenten van de indeling die de bouwsteen een status gaven; indelingen als bij trend_adoptie_gemiddelde.",
             ),
         };
         Definition { indicator: self, code, name, definition }
@@ -210,7 +225,8 @@ pub struct FigureRow {
     pub indicator: Indicator,
     /// `nederland`, `provincie:PV27` or `grootteklasse:4` (`grootteklasse:onbekend` without a population figure).
     pub group: String,
-    /// The block, choice, status, form or statistic the figure is of; empty for the indicator as a whole.
+    /// The block, choice, status, form or statistic the figure is of; empty for the indicator as a whole. For a
+    /// trend, its division (`division_code`), and after a colon the block.
     pub category: String,
     pub label: String,
     /// How many of `n` have the property; absent for a statistic such as a mean.
@@ -223,6 +239,9 @@ pub struct FigureRow {
     pub value: Option<f64>,
     pub low: Option<f64>,
     pub high: Option<f64>,
+    /// The wave of the series whose answers a trend's figure counts; `None` for the rest, which are of the wave
+    /// the table is of.
+    pub wave: Option<String>,
 }
 
 pub fn group_code(group: Option<&Group>) -> String {
@@ -250,6 +269,7 @@ pub fn rows(indicators: &Indicators, group: Option<&Group>, block_name: &dyn Fn(
             value: proportion.share,
             low: proportion.low,
             high: proportion.high,
+            wave: None,
         });
     };
     let categories = |share: &mut dyn FnMut(Indicator, &str, &str, &Proportion), indicator: Indicator, list: &[CategoryShare]| {
@@ -294,6 +314,7 @@ pub fn rows(indicators: &Indicators, group: Option<&Group>, block_name: &dyn Fn(
             value: Some(value),
             low,
             high,
+            wave: None,
         };
         let s = adoption.summary;
         rows.push(statistic(
@@ -370,6 +391,7 @@ pub fn response_row(group: Option<&Group>, response: &Proportion) -> FigureRow {
         value: response.share,
         low: response.low,
         high: response.high,
+        wave: None,
     }
 }
 
@@ -387,14 +409,87 @@ pub fn group_rows(
     }
 }
 
-/// The whole long table of a wave, as the downloads and the API publish it: the national figures, then each
-/// group's (`group_rows`) in the order given.
-pub fn wave_rows<'a>(
+/// A division in the table: `zoals_gevraagd`, or the date whose municipalities every wave is mapped onto.
+pub fn division_code(division: Division) -> String {
+    match division {
+        Division::AsItWas => "zoals_gevraagd".to_owned(),
+        Division::On(date) => date.to_string(),
+    }
+}
+
+fn division_words(division: Division) -> String {
+    match division {
+        Division::AsItWas => "zoals gevraagd".to_owned(),
+        Division::On(date) => format!("indeling van {date}"),
+    }
+}
+
+/// The figures of a trend, every one the dashboard and a block's page draw from it, exactly: per wave of the
+/// series, the mean share in use with its interval, and each compared block's share in use. `wave_title` gives a
+/// wave's title for its id.
+pub fn trend_rows(trend: &Trend, wave_title: &dyn Fn(&str) -> String, block_name: &dyn Fn(&str) -> String) -> Vec<FigureRow> {
+    let division = division_code(trend.division);
+    let words = division_words(trend.division);
+    let mut rows = Vec::new();
+    for point in &trend.points {
+        let title = wave_title(&point.wave);
+        let adoption = point.adoption.as_ref();
+        rows.push(FigureRow {
+            indicator: Indicator::TrendAdoptionMean,
+            group: group_code(None),
+            category: division.clone(),
+            label: format!("{title}, {words}"),
+            count: None,
+            n: adoption.map_or(point.respondents, |a| a.summary.n),
+            population: point.units,
+            value: adoption.map(|a| a.summary.mean),
+            low: adoption.map(|a| a.mean_low),
+            high: adoption.map(|a| a.mean_high),
+            wave: Some(point.wave.clone()),
+        });
+        for (block, share) in trend.blocks.iter().zip(&point.in_use) {
+            rows.push(FigureRow {
+                indicator: Indicator::TrendBlockInUse,
+                group: group_code(None),
+                category: format!("{division}:{block}"),
+                label: format!("{}, {title}, {words}", block_name(block)),
+                count: Some(share.count),
+                n: share.n,
+                population: share.population,
+                value: share.share,
+                low: share.low,
+                high: share.high,
+                wave: Some(point.wave.clone()),
+            });
+        }
+    }
+    rows
+}
+
+/// The national part of the long table: the wave's own figures, then those of each trend in the order given.
+pub fn national_rows(
     national: &Indicators,
-    groups: impl IntoIterator<Item = (&'a Group, &'a Proportion, Option<&'a Indicators>)>,
+    trends: &[&Trend],
+    wave_title: &dyn Fn(&str) -> String,
     block_name: &dyn Fn(&str) -> String,
 ) -> Vec<FigureRow> {
     let mut table = rows(national, None, block_name);
+    for trend in trends {
+        table.extend(trend_rows(trend, wave_title, block_name));
+    }
+    table
+}
+
+/// The whole long table of a wave, as the downloads and the API publish it: the national figures with the trends
+/// (`national_rows`), then each group's (`group_rows`) in the order given.
+pub fn wave_rows<'a>(
+    national: &Indicators,
+    trends: &[&Trend],
+    groups: impl IntoIterator<Item = (&'a Group, &'a Proportion, Option<&'a Indicators>)>,
+    wave_title: &dyn Fn(&str) -> String,
+    block_name: &dyn Fn(&str) -> String,
+) -> Vec<FigureRow> {
+    let mut table = national_rows(national, trends, wave_title, block_name);
     for (group, response, indicators) in groups {
         table.extend(group_rows(group, response, indicators, block_name));
     }
@@ -454,7 +549,7 @@ mod tests {
         let figures: Vec<(Group, Proportion, Option<Indicators>)> =
             groups(&input).into_iter().map(|g| (g.clone(), group_response(&input, &g), compute_group(&input, &g))).collect();
         let name = |code: &str| code.to_owned();
-        let table = wave_rows(&national, figures.iter().map(|(g, r, i)| (g, r, i.as_ref())), &name);
+        let table = wave_rows(&national, &[], figures.iter().map(|(g, r, i)| (g, r, i.as_ref())), &name, &name);
 
         assert_eq!(table[0], response_row(None, &national.response), "the national response comes first");
         assert_eq!((table[0].count, table[0].n), (Some(12), 15));

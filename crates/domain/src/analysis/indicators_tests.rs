@@ -316,15 +316,32 @@ proptest! {
 
 #[test]
 fn the_long_table_holds_the_same_figures_and_every_indicator() {
-    use crate::analysis::figures::{Indicator, rows};
+    use crate::analysis::figures::{Indicator, rows, trend_rows};
+    use crate::analysis::trend::{Division, TrendWave, trend};
     let (asked, responses) = hand_made();
     let questionnaire = questionnaire();
     let blocks = blocks();
-    let indicators = compute(&WaveInput { asked: &asked, responses: &responses, blocks: &blocks, questionnaire: &questionnaire });
+    let input = WaveInput { asked: &asked, responses: &responses, blocks: &blocks, questionnaire: &questionnaire };
+    let indicators = compute(&input);
     let table = rows(&indicators, Some(&Group::Province(code("PV20"))), &|code| code.to_uppercase());
-    assert!(table.iter().all(|row| row.group == "provincie:PV20"));
-    let written: std::collections::BTreeSet<Indicator> = table.iter().map(|row| row.indicator).collect();
+    assert!(table.iter().all(|row| row.group == "provincie:PV20" && row.wave.is_none()));
+    let series = trend(&[TrendWave { id: "hand", input }], &crate::register::Register::new(Vec::new()), Division::AsItWas);
+    let trend_table = trend_rows(&series, &|id| format!("Meting {id}"), &|code| code.to_uppercase());
+    let written: std::collections::BTreeSet<Indicator> = table.iter().chain(&trend_table).map(|row| row.indicator).collect();
     assert_eq!(written, Indicator::ALL.into_iter().collect(), "every indicator has figures in the table");
+    let mean = &trend_table[0];
+    let point = &series.points[0];
+    let adoption = point.adoption.as_ref().unwrap_or_else(|| panic!("three answered"));
+    assert_eq!(
+        (mean.indicator, mean.group.as_str(), mean.category.as_str()),
+        (Indicator::TrendAdoptionMean, "nederland", "zoals_gevraagd")
+    );
+    assert_eq!((mean.wave.as_deref(), mean.label.as_str(), mean.n, mean.population), (Some("hand"), "Meting hand, zoals gevraagd", 3, 4));
+    assert_eq!((mean.value, mean.low, mean.high), (Some(adoption.summary.mean), Some(adoption.mean_low), Some(adoption.mean_high)));
+    assert!(close(adoption.summary.mean, 4.0 / 9.0), "one wave compares every block: the wave's own mean");
+    let digid = trend_table.iter().find(|r| r.category == "zoals_gevraagd:digid").unwrap_or_else(|| panic!("DigiD's trend"));
+    assert_eq!((digid.indicator, digid.count, digid.n, digid.population), (Indicator::TrendBlockInUse, Some(1), 3, 4));
+    assert_eq!(digid.label, "DIGID, Meting hand, zoals gevraagd");
     let find = |code: &str, category: &str| {
         let indicator = Indicator::parse(code).unwrap_or_else(|e| panic!("{e}"));
         table.iter().find(|r| r.indicator == indicator && r.category == category).unwrap_or_else(|| panic!("{code} {category}"))

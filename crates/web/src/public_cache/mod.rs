@@ -30,7 +30,7 @@ use crate::AppState;
 use crate::data_versions::VersionWatch;
 use crate::error::WebError;
 use crate::metrics::{Cache, cache_bytes_changed, cache_lookup};
-use crate::session::{HalfwaySignIn, SignedIn};
+use crate::session::has_session;
 use encoded::Encoded;
 
 /// The budget when none is given: 64 MB holds every page of a national wave many times over.
@@ -147,8 +147,7 @@ pub fn keep(cached: Cached, handler: MethodRouter<AppState>) -> MethodRouter<App
 
 /// Answers a public route's request from the cache, or writes the answer and keeps it.
 async fn serve(cached: Cached, request: Request, next: Next) -> Response {
-    let signed_in = request.extensions().get::<SignedIn>().is_some_and(|signed| signed.0.is_some())
-        || request.extensions().get::<HalfwaySignIn>().is_some_and(|halfway| halfway.0.is_some());
+    let signed_in = has_session(&request);
     let method = request.method().clone();
     let serving = request.extensions().get::<Serving>().cloned();
     let (Some(serving), false, true) = (serving, signed_in, method == Method::GET || method == Method::HEAD) else {

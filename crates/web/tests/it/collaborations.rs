@@ -296,5 +296,5 @@ both_backends!(the_api_lists_collaborations_and_answers_one, async |store: Store
     let problem = site.problem("/api/v1/samenwerkingen?gemeente=PV27", StatusCode::BAD_REQUEST).await;
     assert!(problem["detail"].as_str().unwrap().contains("parameter gemeente"));
     site.problem("/api/v1/samenwerkingen/999", StatusCode::NOT_FOUND).await;
-    site.problem("/api/v1/samenwerkingen/abc", StatusCode::NOT_FOUND).await;
+    site.problem("/api/v1/samenwerkingen/abc", StatusCode::BAD_REQUEST).await;
 });

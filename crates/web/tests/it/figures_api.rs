@@ -122,7 +122,7 @@ async fn csv_rows(site: &Site) -> Vec<BTreeMap<String, String>> {
     let (header, rows) = read_csv(&bytes);
     assert_eq!(
         header,
-        ["indicator", "groep", "categorie", "omschrijving", "aantal", "n", "populatie", "waarde", "ondergrens", "bovengrens"]
+        ["indicator", "groep", "categorie", "omschrijving", "aantal", "n", "populatie", "waarde", "ondergrens", "bovengrens", "meting"]
     );
     rows
 }
@@ -147,6 +147,7 @@ fn as_json(row: &BTreeMap<String, String>) -> Value {
         "indicator": row["indicator"], "groep": row["groep"], "categorie": row["categorie"], "omschrijving": row["omschrijving"],
         "aantal": whole("aantal"), "n": whole("n"), "populatie": whole("populatie"),
         "waarde": number("waarde"), "ondergrens": number("ondergrens"), "bovengrens": number("bovengrens"),
+        "meting": if row["meting"].is_empty() { Value::Null } else { json!(row["meting"]) },
     })
 }
 
@@ -260,10 +261,13 @@ both_backends!(a_wave_that_is_not_published_is_not_found, async |store: Store| {
             assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
             assert!(response.headers().get("content-disposition").is_none(), "{path}");
         }
-        let problem = site.problem(&format!("/api/v1/metingen/{wave}"), StatusCode::NOT_FOUND).await;
-        assert!(problem["detail"].as_str().unwrap().contains("/api/v1/metingen"), "{problem}");
-        site.problem(&format!("/api/v1/metingen/{wave}/indicatoren"), StatusCode::NOT_FOUND).await;
-        site.problem(&format!("/api/v1/metingen/{wave}/indicatoren?groep=nederland"), StatusCode::NOT_FOUND).await;
+        // The API tells an id that cannot be one (400) from one that names no published wave (404).
+        let status = if wave.contains('%') { StatusCode::BAD_REQUEST } else { StatusCode::NOT_FOUND };
+        let problem = site.problem(&format!("/api/v1/metingen/{wave}"), status).await;
+        let expected = if status == StatusCode::NOT_FOUND { "/api/v1/metingen" } else { "'Geen id' is geen id van een meting" };
+        assert!(problem["detail"].as_str().unwrap().contains(expected), "{problem}");
+        site.problem(&format!("/api/v1/metingen/{wave}/indicatoren"), status).await;
+        site.problem(&format!("/api/v1/metingen/{wave}/indicatoren?groep=nederland"), status).await;
     }
 });
 
@@ -346,7 +350,7 @@ both_backends!(the_workbook_and_the_codebook_hold_the_table_and_say_it_is_simula
     assert_eq!(of("meting"), [WAVE]);
     assert_eq!(
         of("kolom"),
-        ["indicator", "groep", "categorie", "omschrijving", "aantal", "n", "populatie", "waarde", "ondergrens", "bovengrens"]
+        ["indicator", "groep", "categorie", "omschrijving", "aantal", "n", "populatie", "waarde", "ondergrens", "bovengrens", "meting"]
     );
     let defined: BTreeSet<String> = of("indicator").into_iter().collect();
     let used: BTreeSet<String> = rows.iter().map(|r| r["indicator"].clone()).collect();
@@ -354,6 +358,8 @@ both_backends!(the_workbook_and_the_codebook_hold_the_table_and_say_it_is_simula
     assert!(entries.iter().all(|e| e["onderdeel"] != "indicator" || !e["omschrijving"].is_empty()), "with its definition");
     let rule = entries.iter().find(|e| e["onderdeel"] == "regel" && e["code"] == "minimum_n").unwrap();
     assert!(rule["omschrijving"].contains("10 responderende gemeenten"), "{rule:?}");
+    let mapping = entries.iter().find(|e| e["onderdeel"] == "regel" && e["code"] == "omrekening").unwrap();
+    assert_eq!(mapping["omschrijving"], domain::analysis::trend::MAPPING_RULE, "how a trend maps waves onto a division");
 
     let document: Value = site.get(&format!("/metingen/{WAVE}/indicatoren.json")).await.json().await.unwrap();
     assert_eq!((document["simulatie"].clone(), document["meting"]["gesimuleerd"].clone()), (json!(true), json!(true)));

@@ -331,6 +331,7 @@ both_backends!(every_path_in_the_openapi_document_answers, async |store: Store| 
             "/metingen/{id}/indicatoren",
             "/metingen/{id}/organisaties/{code}",
             "/metingen/{id}/organisaties/{code}/profiel",
+            "/openapi.json",
             "/organisaties",
             "/organisaties/{code}",
             "/samenwerkingen",
@@ -341,7 +342,8 @@ both_backends!(every_path_in_the_openapi_document_answers, async |store: Store| 
         if path.starts_with("/metingen/") {
             // This site has no published wave: a wave's resources answer with a problem (tests/figures_api.rs has
             // a published one).
-            site.problem(&format!("/api/v1{}", path.replace("{id}", "eerste-meting")), StatusCode::NOT_FOUND).await;
+            site.problem(&format!("/api/v1{}", path.replace("{id}", "eerste-meting").replace("{code}", "GM0363")), StatusCode::NOT_FOUND)
+                .await;
             continue;
         }
         if path == "/samenwerkingen/{id}" {

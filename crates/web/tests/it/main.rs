@@ -5,6 +5,7 @@
 mod support;
 
 mod accounts;
+mod api_rules;
 mod auth;
 mod collaborations;
 mod figures_api;
@@ -20,3 +21,4 @@ mod questionnaire;
 mod second_factor;
 mod snapshots;
 mod support_planning;
+mod trend_open_data;

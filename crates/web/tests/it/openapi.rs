@@ -22,6 +22,17 @@ fn the_openapi_document_matches_the_reviewed_copy() {
     operations.sort();
     operations.dedup();
     assert_eq!(operations.len(), count, "operationIds are unique");
+    // Every answer carries the version (a layer of the API's router sets it), and every response says so.
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            for (status, response) in operation["responses"].as_object().unwrap() {
+                assert!(response["headers"]["API-Version"].is_object(), "{method} {path} {status} declares API-Version");
+            }
+        }
+    }
+    let contact = &document["info"]["contact"];
+    assert_eq!(contact["email"], "monitor@inbeeld.invalid", "the sender of `inbeeld serve` without --mail-from");
+    assert_eq!(contact["url"], "http://127.0.0.1:8080", "its public URL without --public-url");
     for schema in ["Organisatie", "OrganisatieLijst", "OrganisatieDetail", "Catalogus", "Bouwsteen", "Problem"] {
         assert!(document["components"]["schemas"][schema].is_object(), "{schema} is described");
     }

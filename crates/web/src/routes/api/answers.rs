@@ -15,6 +15,8 @@ use crate::error::{ApiError, Problem, WebError};
 use crate::extract::ApiPath;
 use crate::routes::public::answers::{public_export, published_wave};
 
+use super::params;
+
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Path)]
 pub struct AntwoordenPad {
@@ -116,19 +118,20 @@ fn unanswered(wave: &Wave, organisation: &Organisation) -> ApiError {
     params(AntwoordenPad),
     responses(
         (status = 200, description = "De openbare antwoorden van de gemeente.", body = GemeenteAntwoorden),
-        (status = 400, description = "De code is geen CBS-code (GM en vier cijfers, of PV en twee).", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Het id is geen id van een meting (kleine letters, cijfers en koppeltekens), of de code is geen CBS-code (GM en vier cijfers, of PV en twee).", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Geen gepubliceerde meting met dit id, het register kent de code niet, de meting vroeg de gemeente niet, of de gemeente diende niet in.", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "De database is niet bereikbaar.", body = Problem, content_type = "application/problem+json")
     )
 )]
 pub async fn one(State(state): State<AppState>, ApiPath(path): ApiPath<AntwoordenPad>) -> Result<Json<GemeenteAntwoorden>, ApiError> {
     let AntwoordenPad { id, code } = path;
-    let wave = published_wave(&state.store, &id)
-        .await?
-        .ok_or_else(|| not_found(format!("er is geen gepubliceerde meting '{id}'; de gepubliceerde metingen staan op /api/v1/metingen")))?;
+    params::wave_id(&id)?;
     let code = OrgCode::parse(&code).map_err(|_| {
         ApiError(WebError::BadRequest(format!("'{code}' is geen CBS-code: een gemeente is GM met vier cijfers, bijvoorbeeld GM0363")))
     })?;
+    let wave = published_wave(&state.store, &id)
+        .await?
+        .ok_or_else(|| not_found(format!("er is geen gepubliceerde meting '{id}'; de gepubliceerde metingen staan op /api/v1/metingen")))?;
     let organisation = match state.store.organisation(&code).await {
         Err(StoreError::NotFound) => return Err(not_found(format!("het register kent geen organisatie met code '{code}'"))),
         other => other?,

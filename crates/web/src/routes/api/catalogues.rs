@@ -10,6 +10,8 @@ use crate::AppState;
 use crate::error::{ApiError, Problem, WebError};
 use crate::extract::{ApiPath, ApiQuery};
 
+use super::params;
+
 /// Een versie van een catalogus van bouwstenen.
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -98,6 +100,7 @@ pub async fn list(State(state): State<AppState>) -> Result<Json<CatalogusLijst>,
     params(("id" = String, Path, description = "Id van de catalogus, bijvoorbeeld inup-2011"), VersionQuery),
     responses(
         (status = 200, description = "De catalogus en zijn bouwstenen, in volgorde.", body = BouwsteenLijst),
+        (status = 400, description = "Het id is geen id van een catalogus (kleine letters, cijfers en koppeltekens), of de zoekvraag is niet te lezen (een parameter twee keer).", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Geen catalogus met dit id (en deze versie).", body = Problem, content_type = "application/problem+json")
     )
 )]
@@ -106,6 +109,7 @@ pub async fn blocks(
     ApiPath(id): ApiPath<String>,
     ApiQuery(query): ApiQuery<VersionQuery>,
 ) -> Result<Json<BouwsteenLijst>, ApiError> {
+    params::slug("id", &id, "inup-2011")?;
     let catalogue = match state.store.catalogue(&id, query.versie.as_deref()).await {
         Err(StoreError::NotFound) => {
             let version = query.versie.as_deref().map(|v| format!(" met versie '{v}'")).unwrap_or_default();

@@ -13,6 +13,8 @@ use crate::error::{ApiError, Problem, WebError};
 use crate::extract::{ApiPath, ApiQuery};
 use crate::routes::public::collaborations::RegisterFacts;
 
+use super::params;
+
 #[derive(Deserialize, Serialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CollaborationQuery {
@@ -130,12 +132,13 @@ pub async fn list(
     params(("id" = i64, Path, description = "Het nummer van de samenwerking")),
     responses(
         (status = 200, description = "De samenwerking.", body = Samenwerking),
+        (status = 400, description = "Het nummer is geen heel getal vanaf 1.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Er is geen samenwerking met dit nummer.", body = Problem, content_type = "application/problem+json")
     )
 )]
 pub async fn one(State(state): State<AppState>, ApiPath(id): ApiPath<String>) -> Result<Json<Samenwerking>, ApiError> {
     let missing = || ApiError(WebError::NotFound(format!("er is geen samenwerking met nummer '{id}'")));
-    let number: i64 = id.trim().parse().map_err(|_| missing())?;
+    let number = params::number("id", &id)?;
     let collaboration = match state.store.collaboration(number).await {
         Err(StoreError::NotFound) => return Err(missing()),
         other => other?,

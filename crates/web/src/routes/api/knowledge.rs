@@ -13,6 +13,8 @@ use crate::AppState;
 use crate::error::{ApiError, Problem, WebError};
 use crate::extract::{ApiPath, ApiQuery};
 
+use super::params;
+
 /// Een artikel in een lijst of tussen zoekresultaten.
 #[derive(Serialize, ToSchema)]
 pub struct ArtikelSamenvatting {
@@ -76,10 +78,14 @@ fn summary(article: &Article, query: Option<&SearchQuery>) -> ArtikelSamenvattin
     operation_id = "artikelenLijst",
     tag = "kennisbank",
     params(KennisbankQuery),
-    responses((status = 200, description = "De artikelen.", body = ArtikelLijst))
+    responses(
+        (status = 200, description = "De artikelen.", body = ArtikelLijst),
+        (status = 400, description = "De parameter bouwsteen is geen code van een bouwsteen (kleine letters, cijfers en koppeltekens), of de zoekvraag is niet te lezen (een parameter twee keer).", body = Problem, content_type = "application/problem+json")
+    )
 )]
 pub async fn list(State(state): State<AppState>, ApiQuery(query): ApiQuery<KennisbankQuery>) -> Result<Json<ArtikelLijst>, ApiError> {
     let block = query.bouwsteen.as_deref().map(str::trim).filter(|code| !code.is_empty());
+    let block = block.map(|code| params::slug("bouwsteen", code, "digid")).transpose()?;
     let typed = query.zoek.as_deref().map(str::trim).filter(|text| !text.is_empty());
     let artikelen: Vec<ArtikelSamenvatting> = match typed {
         Some(text) => {
@@ -104,10 +110,12 @@ pub async fn list(State(state): State<AppState>, ApiQuery(query): ApiQuery<Kenni
     params(("slug" = String, Path, description = "Het adres van het artikel")),
     responses(
         (status = 200, description = "Het artikel.", body = Artikel),
+        (status = 400, description = "Het adres is geen adres van een artikel (kleine letters, cijfers en koppeltekens).", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Geen artikel met dit adres.", body = Problem, content_type = "application/problem+json")
     )
 )]
 pub async fn one(State(state): State<AppState>, ApiPath(slug): ApiPath<String>) -> Result<Json<Artikel>, ApiError> {
+    params::slug("slug", &slug, "digid-aansluiten-inloggen-voor-burgers")?;
     let article = match state.store.article(&slug).await {
         Err(StoreError::NotFound) => return Err(ApiError(WebError::NotFound(format!("er is geen artikel '{slug}' in de kennisbank")))),
         other => other?,

@@ -5,14 +5,16 @@
 mod answers;
 mod catalogues;
 mod collaborations;
+mod cors;
+pub mod document;
 mod knowledge;
 mod organisations;
+mod params;
 mod profiles;
 mod waves;
 
-use std::sync::LazyLock;
-
 use axum::Json;
+use axum::extract::State;
 use axum::http::{HeaderName, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use domain::data_version::Shows;
@@ -34,21 +36,22 @@ pub const API_VERSION: &str = "1.0.0";
     info(
         title = "inbeeld API",
         version = "1.0.0",
-        description = "Open gegevens van inbeeld: het register van organisaties (gemeenten en provincies, met herindelingen) en de catalogi van bouwstenen van de e-overheid. Van elke gepubliceerde meting de respons en alle cijfers, landelijk en per provincie en grootteklasse, met n en 95%-interval; een uitsplitsing alleen bij minstens 10 responderende gemeenten.",
+        description = "Open gegevens van inbeeld: het register van organisaties (gemeenten en provincies, met herindelingen) en de catalogi van bouwstenen van de e-overheid. Van elke gepubliceerde meting de respons en alle cijfers, landelijk (met de ontwikkeling over de metingen) en per provincie en grootteklasse, met n en 95%-interval; een uitsplitsing alleen bij minstens 10 responderende gemeenten.",
         license(name = "EUPL-1.2", identifier = "EUPL-1.2")
     ),
-    servers((url = "/api/v1")),
     tags(
         (name = "organisaties", description = "Het register: gemeenten en provincies met CBS-code, geldigheid, opvolgers en inwonertallen."),
         (name = "catalogi", description = "Catalogi van bouwstenen (NUP 2008, i-NUP 2011) met groepen en afhankelijkheden."),
         (name = "samenwerkingen", description = "Het register van samenwerkingen tussen gemeenten: leden, gebieden en bron (een overgenomen antwoord uit een meting, of ingevoerd door het monitorteam)."),
         (name = "kennisbank", description = "Artikelen over de bouwstenen, in Markdown en als veilige HTML, met zoeken in het Nederlands."),
+        (name = "openapi", description = "Deze beschrijving van de API."),
         (name = "metingen", description = "Gepubliceerde metingen met hun respons en cijfers: dezelfde cijfers als de open data (/metingen/{id}/indicatoren.csv), met de definitie van elke indicator, en per gemeente haar openbare antwoorden.")
     )
 )]
 struct ApiDoc;
 
-/// Every resource of the API, each with what it shows: the API is open data, and all its answers are kept.
+/// Every resource of the API, each with what it shows: the API is open data, all its answers are kept, and any
+/// site may read them (`cors`).
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(kept(routes!(organisations::list), Cached::new::<organisations::OrganisationQuery>(REGISTER)))
@@ -64,8 +67,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(kept(routes!(collaborations::one), Cached::without_query(COLLABORATIONS)))
         .routes(kept(routes!(knowledge::list), Cached::new::<knowledge::KennisbankQuery>(KNOWLEDGE)))
         .routes(kept(routes!(knowledge::one), Cached::without_query(KNOWLEDGE)))
-        .route("/openapi.json", public_cache::keep(Cached::without_query(Shows::FIXED), axum::routing::get(openapi_json)))
+        .routes(kept(routes!(openapi_json), Cached::without_query(Shows::FIXED)))
         .layer(SetResponseHeaderLayer::overriding(HeaderName::from_static("api-version"), HeaderValue::from_static(API_VERSION)))
+        .layer(cors::public_reads())
+        .layer(axum::middleware::from_fn(cors::not_for_sessions))
 }
 
 fn kept(routes: UtoipaMethodRouter<AppState>, cached: Cached) -> UtoipaMethodRouter<AppState> {
@@ -73,10 +78,16 @@ fn kept(routes: UtoipaMethodRouter<AppState>, cached: Cached) -> UtoipaMethodRou
     (schemas, paths, public_cache::keep(cached, handler))
 }
 
-static DOCUMENT: LazyLock<utoipa::openapi::OpenApi> = LazyLock::new(|| router().split_for_parts().1);
-
-async fn openapi_json() -> Json<&'static utoipa::openapi::OpenApi> {
-    Json(&DOCUMENT)
+/// Deze beschrijving van de API (OpenAPI 3.1), met het adres van deze site en haar contact.
+#[utoipa::path(
+    get,
+    path = "/openapi.json",
+    operation_id = "openapiDocument",
+    tag = "openapi",
+    responses((status = 200, description = "Het OpenAPI-document van deze API.", body = Object, content_type = "application/json"))
+)]
+pub async fn openapi_json(State(state): State<AppState>) -> Json<utoipa::openapi::OpenApi> {
+    Json(document::served(&state))
 }
 
 pub async fn not_found() -> Response {

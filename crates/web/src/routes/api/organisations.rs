@@ -15,6 +15,8 @@ use crate::error::{ApiError, Problem, WebError};
 use crate::extract::{ApiPath, ApiQuery};
 use crate::routes::register_view::{Beyond, EntriesPage, Entry, entries_page, page_href, today};
 
+use super::params::{self, bad};
+
 /// How many organisations a page holds unless asked otherwise.
 pub const DEFAULT_PAGE_SIZE: u64 = 100;
 /// The most a page holds: the register of the Netherlands in one page, but never a register of 100,000.
@@ -167,10 +169,6 @@ fn to_dto(entry: Entry) -> Organisatie {
     }
 }
 
-fn bad(parameter: &str, message: String) -> ApiError {
-    ApiError(WebError::BadRequest(format!("parameter {parameter}: {message}")))
-}
-
 /// Organisaties in het register, gefilterd op datum, provincie, soort en naam, per pagina.
 #[utoipa::path(
     get,
@@ -277,12 +275,13 @@ fn paging_headers(links: &PaginaLinks, total: u64) -> HeaderMap {
     params(("code" = String, Path, description = "CBS-code (GM0363) of LAU-code (DE-09162000)")),
     responses(
         (status = 200, description = "De organisatie.", body = OrganisatieDetail),
+        (status = 400, description = "De code is geen CBS- of LAU-code.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Het register kent deze code niet.", body = Problem, content_type = "application/problem+json")
     )
 )]
 pub async fn one(State(state): State<AppState>, ApiPath(code): ApiPath<String>) -> Result<Json<OrganisatieDetail>, ApiError> {
     let not_found = || ApiError(WebError::NotFound(format!("het register kent geen organisatie met code '{code}'")));
-    let parsed = OrgCode::parse(&code).map_err(|_| not_found())?;
+    let parsed = params::org_code(&code)?;
     let organisation = match state.store.organisation(&parsed).await {
         Err(StoreError::NotFound) => return Err(not_found()),
         other => other?,

@@ -17,6 +17,8 @@ use crate::figures::WaveFigures;
 use crate::routes::api::waves::published;
 use crate::routes::public::profile::group_name;
 
+use super::params;
+
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Path)]
 pub struct ProfielPad {
@@ -205,17 +207,18 @@ fn profiel(figures: &WaveFigures, profile: &Profile) -> Profiel {
     params(ProfielPad),
     responses(
         (status = 200, description = "Het profiel van de gemeente.", body = Profiel),
-        (status = 400, description = "De code is geen CBS-code.", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Het id is geen id van een meting (kleine letters, cijfers en koppeltekens), of de code is geen CBS-code.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Geen gepubliceerde meting met dit id, of de meting vroeg deze gemeente niet.", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "De database is niet bereikbaar.", body = Problem, content_type = "application/problem+json")
     )
 )]
 pub async fn one(State(state): State<AppState>, ApiPath(path): ApiPath<ProfielPad>) -> Result<Json<Profiel>, ApiError> {
     let ProfielPad { id, code } = path;
-    let figures = published(&state, &id).await?;
+    let wave = params::wave_id(&id)?;
     let code = OrgCode::parse(&code).map_err(|_| {
         ApiError(WebError::BadRequest(format!("'{code}' is geen CBS-code: een gemeente is GM met vier cijfers, bijvoorbeeld GM0363")))
     })?;
+    let figures = published(&state, wave.as_str()).await?;
     let profile = figures.profile(&code).ok_or_else(|| {
         ApiError(WebError::NotFound(format!("de meting '{id}' vroeg geen gemeente met code '{code}', dus zij heeft daarin geen profiel")))
     })?;

@@ -15,7 +15,9 @@ use crate::AppState;
 use crate::error::{ApiError, Problem, WebError};
 use crate::extract::{ApiPath, ApiQuery};
 use crate::figures::{WaveFigures, published_waves};
-use crate::routes::public::open_data::{Cijfer, Definitie, Meting, definitions_of, meting, table};
+use crate::routes::public::open_data::{Cijfer, Definitie, Meting, definitions_of, meting, national_table, table};
+
+use super::params::{self, bad};
 
 #[derive(Serialize, ToSchema)]
 pub struct MetingLijst {
@@ -102,10 +104,6 @@ pub struct IndicatorQuery {
     indicator: Option<String>,
 }
 
-fn bad(parameter: &str, message: String) -> ApiError {
-    ApiError(WebError::BadRequest(format!("parameter {parameter}: {message}")))
-}
-
 /// The figures of a published wave; any other wave is not found, with a pointer to the list.
 pub(super) async fn published(state: &AppState, id: &str) -> Result<Arc<WaveFigures>, ApiError> {
     match state.figures.wave(&state.store, id).await {
@@ -150,12 +148,13 @@ pub async fn list(State(state): State<AppState>) -> Result<Json<MetingLijst>, Ap
     params(("id" = String, Path, description = "Id van de meting, bijvoorbeeld eerste-meting")),
     responses(
         (status = 200, description = "De meting.", body = MetingDetail),
+        (status = 400, description = "Het id is geen id van een meting (kleine letters, cijfers en koppeltekens).", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Geen meting met dit id, of de meting is (nog) niet gepubliceerd.", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "De database is niet bereikbaar.", body = Problem, content_type = "application/problem+json")
     )
 )]
 pub async fn one(State(state): State<AppState>, ApiPath(id): ApiPath<String>) -> Result<Json<MetingDetail>, ApiError> {
-    let figures = published(&state, &id).await?;
+    let figures = published(&state, params::wave_id(&id)?.as_str()).await?;
     let block_name = |code: &str| figures.block_name(code);
     let national = rows(&figures.national, None, &block_name);
     let headline = headline_rows(&national);
@@ -180,7 +179,8 @@ pub async fn one(State(state): State<AppState>, ApiPath(id): ApiPath<String>) ->
     }))
 }
 
-/// De cijfers van een gepubliceerde meting: landelijk en per provincie en grootteklasse, met n en 95%-interval.
+/// De cijfers van een gepubliceerde meting: landelijk en per provincie en grootteklasse, met n en 95%-interval, en
+/// landelijk de ontwikkeling over de gepubliceerde metingen tot en met deze, op elke indeling die het dashboard biedt.
 ///
 /// Dezelfde rijen als de open data (`/metingen/{id}/indicatoren.csv`). Een groep met minder dan de minimale n
 /// responderende gemeenten publiceert alleen haar respons: zonder `indicator=respons` geeft zo'n groep 400.
@@ -191,8 +191,8 @@ pub async fn one(State(state): State<AppState>, ApiPath(id): ApiPath<String>) ->
     tag = "metingen",
     params(("id" = String, Path, description = "Id van de meting, bijvoorbeeld eerste-meting"), IndicatorQuery),
     responses(
-        (status = 200, description = "De cijfers, landelijk eerst en dan per groep, met de definities van hun indicatoren.", body = IndicatorLijst),
-        (status = 400, description = "Een parameter is ongeldig: een groep of indicator die niet bestaat, of een groep onder de minimale n (dan noemt de melding de minimale n en de respons van de groep).", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "De cijfers, landelijk eerst (met de ontwikkeling over de metingen) en dan per groep, met de definities van hun indicatoren.", body = IndicatorLijst),
+        (status = 400, description = "Een parameter is ongeldig: een id dat geen id van een meting is, een groep of indicator die niet bestaat, of een groep onder de minimale n (dan noemt de melding de minimale n en de respons van de groep).", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Geen gepubliceerde meting met dit id, of de meting heeft de gevraagde groep niet.", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "De database is niet bereikbaar.", body = Problem, content_type = "application/problem+json")
     )
@@ -202,12 +202,13 @@ pub async fn indicators(
     ApiPath(id): ApiPath<String>,
     ApiQuery(query): ApiQuery<IndicatorQuery>,
 ) -> Result<Json<IndicatorLijst>, ApiError> {
+    let wave = params::wave_id(&id)?;
     let text = |value: &Option<String>| value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
     let indicator = text(&query.indicator).map(|code| Indicator::parse(&code).map_err(|e| bad("indicator", e.to_string()))).transpose()?;
     // `None`: every group; `Some(None)`: the national figures only.
     let group = text(&query.groep).map(|code| parse_group_code(&code).map_err(|e| bad("groep", e.to_string()))).transpose()?;
 
-    let figures = published(&state, &id).await?;
+    let figures = published(&state, wave.as_str()).await?;
     indicator_document(&figures, &id, group.as_ref(), indicator).map(Json)
 }
 
@@ -220,7 +221,7 @@ fn indicator_document(
     let block_name = |code: &str| figures.block_name(code);
     let mut found: Vec<FigureRow> = match &group {
         None => table(figures),
-        Some(None) => rows(&figures.national, None, &block_name),
+        Some(None) => national_table(figures),
         Some(Some(group)) => {
             let code = group_code(Some(group));
             let Some(part) = figures.group(group) else {

@@ -1,6 +1,7 @@
 //! `/metingen/{wave}/indicatoren.{csv,json,xlsx}` and `indicatoren-codeboek.csv`: the published figures of a wave as
-//! open data, one long table with a row per figure (`domain::analysis::figures::wave_rows`): the national figures,
-//! then every province and size class; a group below the minimum n contributes only its response.
+//! open data, one long table with a row per figure (`domain::analysis::figures::wave_rows`): the national figures
+//! with the trend over the waves on every division the dashboard offers, then every province and size class; a
+//! group below the minimum n contributes only its response.
 //!
 //! - CSV: UTF-8, a header row, a comma between cells and a decimal point, numbers with every digit they have (the
 //!   shortest text that reads back as the same number). Text cells that a spreadsheet would read as a formula are
@@ -23,8 +24,9 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::response::Response;
 use chrono::NaiveDate;
-use domain::analysis::figures::{DEFINITIONS, FigureRow, Indicator, minimum_n_rule, wave_rows};
+use domain::analysis::figures::{DEFINITIONS, FigureRow, Indicator, minimum_n_rule, national_rows, wave_rows};
 use domain::analysis::indicators::MIN_N;
+use domain::analysis::trend::MAPPING_RULE;
 use domain::fieldwork::Wave;
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 use serde::Serialize;
@@ -37,7 +39,7 @@ use crate::extract::Path;
 use crate::figures::WaveFigures;
 
 /// The table's columns: name, title and what a cell in it holds.
-pub const COLUMNS: [(&str, &str, &str); 10] = [
+pub const COLUMNS: [(&str, &str, &str); 11] = [
     ("indicator", "Indicator", "Code van de indicator. Elke code staat met naam en definitie in dit codeboek (onderdeel 'indicator')."),
     (
         "groep",
@@ -72,6 +74,11 @@ pub const COLUMNS: [(&str, &str, &str); 10] = [
         "Ondergrens van het 95%-betrouwbaarheidsinterval van de waarde (zie de definitie van de indicator). Leeg als er geen interval is.",
     ),
     ("bovengrens", "Bovengrens", "Bovengrens van het 95%-betrouwbaarheidsinterval van de waarde. Leeg als er geen interval is."),
+    (
+        "meting",
+        "Meting",
+        "Bij de ontwikkeling over de metingen (trend_adoptie_gemiddelde, trend_bouwsteen_in_gebruik): het id van de meting van de reeks waarvan het cijfer de antwoorden telt, deze of een eerdere. Leeg bij de andere indicatoren, die over deze meting gaan.",
+    ),
 ];
 
 /// The header of the codebook.
@@ -102,6 +109,10 @@ pub struct Cijfer {
     pub ondergrens: Option<f64>,
     /// Bovengrens van het 95%-interval.
     pub bovengrens: Option<f64>,
+    /// Bij de ontwikkeling over de metingen: de meting van de reeks waarvan het cijfer de antwoorden telt; leeg bij
+    /// de andere indicatoren, die over deze meting gaan.
+    #[schema(example = "eerste-meting")]
+    pub meting: Option<String>,
 }
 
 impl From<FigureRow> for Cijfer {
@@ -117,6 +128,7 @@ impl From<FigureRow> for Cijfer {
             waarde: row.value,
             ondergrens: row.low,
             bovengrens: row.high,
+            meting: row.wave,
         }
     }
 }
@@ -203,10 +215,19 @@ pub fn meting(wave: &Wave) -> Meting {
     }
 }
 
-/// Every published figure of the wave: the national rows, then each group's (only the response below `MIN_N`).
+/// Every published figure of the wave: the national rows with the trends, then each group's (only the response
+/// below `MIN_N`).
 pub fn table(figures: &WaveFigures) -> Vec<FigureRow> {
     let block_name = |code: &str| figures.block_name(code);
-    wave_rows(&figures.national, figures.groups.iter().map(|g| (&g.group, &g.response, g.indicators.as_ref())), &block_name)
+    let wave_title = |id: &str| figures.trend_title(id);
+    let groups = figures.groups.iter().map(|g| (&g.group, &g.response, g.indicators.as_ref()));
+    wave_rows(&figures.national, &figures.trends(), groups, &wave_title, &block_name)
+}
+
+/// The national part of `table`: the wave's own figures and the trends.
+pub fn national_table(figures: &WaveFigures) -> Vec<FigureRow> {
+    let block_name = |code: &str| figures.block_name(code);
+    national_rows(&figures.national, &figures.trends(), &|id: &str| figures.trend_title(id), &block_name)
 }
 
 /// The codebook: the wave and whether it is simulated, every column, every indicator and the minimum-n rule.
@@ -249,6 +270,7 @@ pub fn codebook_rows(figures: &WaveFigures) -> Vec<[String; 4]> {
     );
     rows.extend(DEFINITIONS.iter().map(|d| ["indicator".to_owned(), d.code.to_owned(), d.name.to_owned(), d.definition.to_owned()]));
     rows.push(["regel".to_owned(), "minimum_n".to_owned(), format!("Minimale n: {MIN_N}"), minimum_n_rule()]);
+    rows.push(["regel".to_owned(), "omrekening".to_owned(), "Omrekening naar een indeling".to_owned(), MAPPING_RULE.to_owned()]);
     rows
 }
 
@@ -266,7 +288,7 @@ pub fn write_table_csv<W: Write>(rows: &[FigureRow], out: W) -> Result<W, AppErr
     let mut csv = csv::Writer::from_writer(out);
     csv.write_record(COLUMNS.iter().map(|c| c.0))?;
     for row in rows {
-        let cells: [Cow<str>; 10] = [
+        let cells: [Cow<str>; 11] = [
             neutralised(row.indicator.code()),
             neutralised(&row.group),
             neutralised(&row.category),
@@ -277,6 +299,7 @@ pub fn write_table_csv<W: Write>(rows: &[FigureRow], out: W) -> Result<W, AppErr
             number(row.value).into(),
             number(row.low).into(),
             number(row.high).into(),
+            neutralised(row.wave.as_deref().unwrap_or_default()),
         ];
         csv.write_record(cells.iter().map(|cell| cell.as_bytes()))?;
     }
@@ -312,6 +335,9 @@ pub fn write_workbook(rows: &[FigureRow], codebook: &[[String; 4]]) -> Result<Ve
             if let Some(value) = value {
                 sheet.write_number(index, column, value)?;
             }
+        }
+        if let Some(wave) = &row.wave {
+            sheet.write_string(index, 10, wave)?;
         }
     }
     sheet.set_column_width(0, 26)?;
@@ -426,13 +452,14 @@ mod tests {
             value: Some(380.0 / 418.0),
             low: Some(380.0 / 418.0),
             high: None,
+            wave: None,
         };
         let Ok(bytes) = write_table_csv(&[row], Vec::new()) else { panic!("written") };
         let text = String::from_utf8_lossy(&bytes);
         assert_eq!(
             text,
-            "indicator,groep,categorie,omschrijving,aantal,n,populatie,waarde,ondergrens,bovengrens\n\
-             respons,nederland,,'=Respons,380,418,418,0.9090909090909091,0.9090909090909091,\n"
+            "indicator,groep,categorie,omschrijving,aantal,n,populatie,waarde,ondergrens,bovengrens,meting\n\
+             respons,nederland,,'=Respons,380,418,418,0.9090909090909091,0.9090909090909091,,\n"
         );
     }
 }
