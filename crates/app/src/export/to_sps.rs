@@ -19,6 +19,8 @@ const VALUE_LABEL_BYTES: usize = 120;
 const WIDEST_TEXT: usize = 32_767;
 /// A code that is not a choice (wave, organisation, province) is short; this leaves room.
 const CODE_WIDTH: usize = 255;
+/// How many names one line of syntax holds: SPSS reads lines of 256 bytes at least, and names are at most 64.
+const NAMES_PER_LINE: usize = 3;
 /// How much of a quoted string one line of syntax holds before the next `+` part.
 const STRING_PART_BYTES: usize = 64;
 
@@ -75,7 +77,8 @@ pub fn write_sps<W: Write>(layout: &Layout, csv_name: &str, mut out: W) -> Resul
     if columns.iter().any(|(column, _)| column.storage == Storage::Timestamp) {
         // Puts the date-times where their text was, and leaves the text out.
         writeln!(out, "MATCH FILES /FILE=*")?;
-        writeln!(out, "  /KEEP={}.", names.join(" "))?;
+        let lines: Vec<String> = names.chunks(NAMES_PER_LINE).map(|chunk| chunk.join(" ")).collect();
+        writeln!(out, "  /KEEP={}.", lines.join("\n    "))?;
     }
 
     for (column, name) in &columns {
