@@ -317,6 +317,8 @@ both_backends!(the_workbook_and_the_codebook_hold_the_table_and_say_it_is_simula
         "inbeeld-testmeting-indicatoren.xlsx",
     )
     .await;
+    let licence = support::xlsx_custom_property(&bytes, "license");
+    assert_eq!(licence.as_deref(), Some("https://creativecommons.org/publicdomain/zero/1.0/"), "open data states its licence");
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
     let sheet = workbook.worksheet_range("indicatoren").unwrap();
     let cells: Vec<Vec<Data>> = sheet.rows().map(<[Data]>::to_vec).collect();

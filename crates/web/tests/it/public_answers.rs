@@ -180,6 +180,8 @@ both_backends!(the_open_data_has_the_public_answers_of_every_submitted_response_
         "inbeeld-eerste-meting-antwoorden.xlsx",
     )
     .await;
+    let licence = support::xlsx_custom_property(&bytes, "license");
+    assert_eq!(licence.as_deref(), Some("https://creativecommons.org/publicdomain/zero/1.0/"), "in the document properties");
     let mut workbook: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).unwrap();
     let sheet = workbook.worksheet_range("responses").unwrap();
     let cells: Vec<Vec<String>> = sheet.rows().map(|row| row.iter().map(ToString::to_string).collect()).collect();
