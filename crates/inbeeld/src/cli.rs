@@ -392,10 +392,16 @@ pub enum Export {
     /// and written one at a time, so memory stays flat however many there are.
     ///
     /// csv: with --out FILE, the codebook is written beside it as FILE's name with `.codebook.csv` for its
-    /// extension (responses.csv → responses.codebook.csv); to standard output only the responses go (use
+    /// extension (responses.csv → responses.codebook.csv), and its CSVW metadata as FILE's name with
+    /// `-metadata.json` after it (responses.csv-metadata.json); to standard output only the responses go (use
     /// `export codebook`). xlsx: a sheet `responses` and a sheet `codebook`; without --out it goes to standard
     /// output only when that is redirected, never onto a terminal. json: one document {"wave", "codebook",
     /// "responses": [...]}, one response per line, the answers nested as stored.
+    ///
+    /// sps, do, r: SPSS (and PSPP) syntax, a Stata do-file or an R script that reads the CSV export and labels
+    /// every variable and coded value from the codebook. With --out FILE, the CSV and its codebook are written
+    /// beside it as FILE's name with `.csv` (responses.sps → responses.csv), and the file reads that; to standard
+    /// output only the file goes, reading the name the CSV download has (inbeeld-<wave>-responses.csv).
     Responses {
         /// The wave's id; the latest wave (by opening date) when omitted.
         #[arg(long)]
@@ -424,6 +430,24 @@ pub enum ExportFormat {
     Csv,
     Xlsx,
     Json,
+    /// SPSS syntax that reads the CSV (runs in GNU PSPP too).
+    Sps,
+    /// A Stata do-file that reads the CSV.
+    Do,
+    /// An R script that reads the CSV.
+    R,
+}
+
+impl ExportFormat {
+    /// The program whose file this is, for a format that reads the CSV export.
+    pub fn reader_of_csv(self) -> Option<&'static str> {
+        match self {
+            ExportFormat::Sps => Some("SPSS syntax"),
+            ExportFormat::Do => Some("Stata do-file"),
+            ExportFormat::R => Some("R script"),
+            ExportFormat::Csv | ExportFormat::Xlsx | ExportFormat::Json => None,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

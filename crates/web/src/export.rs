@@ -7,7 +7,7 @@ use std::future::Future;
 use std::io::{Seek, SeekFrom};
 
 use app::AppError;
-use app::export::{Export, to_csv, to_json, write_codebook_csv, write_xlsx};
+use app::export::{Export, responses_csvw, to_csv, to_json, write_codebook_csv, write_do, write_r, write_sps, write_xlsx};
 use axum::body::Body;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -86,6 +86,37 @@ pub fn json_download(store: Store, export: Export) -> Response {
 pub fn codebook_download(export: &Export) -> Result<Response, AppError> {
     let name = export.file_name("codebook");
     Ok(download("text/csv; charset=utf-8", &name, Body::from(write_codebook_csv(&export.layout, Vec::new())?)))
+}
+
+/// A download of the CSVW metadata of the CSV download at `csv_url`: `inbeeld-<wave>-responses.csv-metadata.json`.
+/// The CSV's address is absolute, so that a catalogue, and a copy saved elsewhere, finds the CSV it describes.
+pub fn csvw_download(export: &Export, csv_url: &str) -> Response {
+    let metadata = responses_csvw(export, csv_url);
+    download(CSVW, &format!("{}-metadata.json", export.file_name(".csv")), Body::from(metadata.to_string()))
+}
+
+/// The media type of CSVW metadata.
+pub const CSVW: &str = "application/csvm+json";
+
+/// The programs whose files read the CSV export, as the staff download them beside it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CsvReader {
+    Spss,
+    Stata,
+    R,
+}
+
+/// A download of the SPSS syntax, Stata do-file or R script that reads the CSV download of the same wave
+/// (`inbeeld-<wave>-responses.csv`) and labels it from the codebook: `inbeeld-<wave>-responses.sps`, `.do`, `.R`.
+/// Small, so written at once.
+pub fn csv_reader_download(export: &Export, reader: CsvReader) -> Result<Response, AppError> {
+    let csv = export.file_name(".csv");
+    let (ending, bytes) = match reader {
+        CsvReader::Spss => (".sps", write_sps(&export.layout, &csv, Vec::new())?),
+        CsvReader::Stata => (".do", write_do(&export.layout, &csv, Vec::new())?),
+        CsvReader::R => (".R", write_r(&export.layout, &csv, Vec::new())?),
+    };
+    Ok(download("text/plain; charset=utf-8", &export.file_name(ending), Body::from(bytes)))
 }
 
 /// A download of the responses as XLSX: `inbeeld-<wave>-responses.xlsx`. A spreadsheet is a zip whose table of

@@ -13,12 +13,27 @@
 //!   stays a number. The codebook is a CSV file of its own (`write_codebook_csv`).
 //! - XLSX: a sheet `responses` and a sheet `codebook`, written in constant-memory mode. Numbers are number cells
 //!   and texts are string cells, which a spreadsheet never evaluates, so texts are written as they are.
+//! - SPSS syntax (`to_sps`), a Stata do-file (`to_do`) and an R script (`to_r`), written from the codebook alone:
+//!   each reads the CSV export by its file name from the folder it runs in, and labels every variable and every
+//!   coded value as the codebook does, column for column (`syntax` holds the names and labels they share). A line
+//!   break in a text cell is written to the CSV as a space, so that every row of the CSV is one line, which is how
+//!   SPSS and PSPP read a CSV; the JSON and XLSX keep line breaks.
+//! - CSVW metadata (`to_csvw`, `<file>.csv-metadata.json`): the CSV's columns with their meaning and datatype, for
+//!   a program or a catalogue; a validator checks the CSV against it.
+//! - Licence: open data (the public scope) is CC0 1.0 (`OPEN_DATA_LICENCE`), stated in the JSON's top level, the
+//!   XLSX's document properties and the CSVW metadata. The team's raw responses are not open data (drafts,
+//!   interviewees, free texts) and carry no licence: nobody outside the monitor team may use them.
 //! - JSON: one document, `{"wave": {...}, "codebook": [...], "responses": [...]}`, one response per line inside
 //!   the array; it loads with one call (`json.load`, `jsonlite::fromJSON`) and the answers keep the nested form
 //!   in which they are stored.
 
+mod syntax;
 pub mod to_csv;
+mod to_csvw;
+mod to_do;
 pub mod to_json;
+mod to_r;
+mod to_sps;
 mod to_xlsx;
 
 use std::borrow::Cow;
@@ -32,7 +47,11 @@ use store::{Store, StoreError};
 use crate::AppError;
 
 pub use to_csv::{write_codebook_csv, write_csv};
+pub use to_csvw::{CsvwColumn, OPEN_DATA_LICENCE, OPEN_DATA_LICENCE_NAME, Openness, csvw_metadata, responses_csvw};
+pub use to_do::write_do;
 pub use to_json::write_json;
+pub use to_r::write_r;
+pub use to_sps::write_sps;
 pub use to_xlsx::write_xlsx;
 
 /// A wave with the layout of its export, built once before the responses stream.
@@ -88,7 +107,8 @@ impl Export {
     }
 
     /// The name of a download: `inbeeld-<wave>-responses.csv` for the team, `inbeeld-<wave>-antwoorden.csv` for the
-    /// public (beside `inbeeld-<wave>-indicatoren.csv`); `ending` is `.csv`, `.xlsx`, `.json` or `codebook`.
+    /// public (beside `inbeeld-<wave>-indicatoren.csv`); `ending` is `.csv`, `.xlsx`, `.json`, `.sps`, `.do`, `.R`
+    /// or `codebook`.
     pub fn file_name(&self, ending: &str) -> String {
         let id = &self.wave.id;
         match (self.layout.scope(), ending) {

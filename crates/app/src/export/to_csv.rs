@@ -1,5 +1,6 @@
 //! CSV: the responses, one row each, and the codebook as a file of its own.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::Write;
 use std::pin::pin;
@@ -55,7 +56,7 @@ pub fn row<W: Write>(csv: &mut csv::Writer<W>, layout: &Layout, record: &Respons
     for cell in layout.row(record) {
         match cell {
             Cell::Empty => csv.write_field([])?,
-            Cell::Text(text) => csv.write_field(neutralised(&text).as_bytes())?,
+            Cell::Text(text) => csv.write_field(neutralised(&on_one_line(&text)).as_bytes())?,
             Cell::Number(value) => {
                 number.clear();
                 write!(number, "{value}").map_err(|e| AppError::Io(std::io::Error::other(e)))?;
@@ -65,6 +66,12 @@ pub fn row<W: Write>(csv: &mut csv::Writer<W>, layout: &Layout, record: &Respons
     }
     csv.write_record(None::<&[u8]>)?;
     Ok(())
+}
+
+/// A text with its line breaks as spaces, so that each row is one line: SPSS and PSPP cannot read a quoted line
+/// break. Copies only the rare text that has one.
+fn on_one_line(text: &str) -> Cow<'_, str> {
+    if text.contains(['\r', '\n']) { Cow::Owned(text.replace("\r\n", " ").replace(['\r', '\n'], " ")) } else { Cow::Borrowed(text) }
 }
 
 fn texts<'a, W: Write>(csv: &mut csv::Writer<W>, cells: impl IntoIterator<Item = &'a str>) -> Result<(), AppError> {

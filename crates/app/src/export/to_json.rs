@@ -1,14 +1,14 @@
-//! JSON: one document, `{"wave": {...}, "codebook": [...], "responses": [...]}`, written piece by piece so that
+//! JSON: one document, `{"wave": {...}, "codebook": [...], "responses": [...]}` (open data with `"license"` first), written piece by piece so that
 //! it streams, with one codebook entry and one response per line so that a person can read it too.
 
 use std::io::{BufWriter, Write};
 use std::pin::pin;
 
-use domain::fieldwork::export::{Layout, ResponseRecord};
+use domain::fieldwork::export::{Layout, ResponseRecord, Scope};
 use futures_util::{Stream, StreamExt};
 use store::StoreError;
 
-use super::Export;
+use super::{Export, OPEN_DATA_LICENCE};
 use crate::AppError;
 
 /// Writes the whole document: the wave, the codebook, and the responses as they arrive. Returns how many
@@ -37,7 +37,14 @@ where
 /// Everything up to the first response; with `response` and `end`, the pieces of `write_json` for a writer that
 /// hands its bytes on in chunks.
 pub fn start<W: Write>(out: &mut W, export: &Export) -> Result<(), AppError> {
-    out.write_all(b"{\"wave\":")?;
+    out.write_all(b"{")?;
+    if export.layout.scope() == Scope::Public {
+        // Open data says under which licence, where a reader of the file finds it.
+        out.write_all(b"\"license\":")?;
+        serde_json::to_writer(&mut *out, OPEN_DATA_LICENCE)?;
+        out.write_all(b",\n")?;
+    }
+    out.write_all(b"\"wave\":")?;
     serde_json::to_writer(&mut *out, &export.wave)?;
     out.write_all(b",\n\"codebook\":[")?;
     for (index, column) in export.layout.columns().iter().enumerate() {

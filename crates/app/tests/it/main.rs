@@ -6,4 +6,5 @@ mod support;
 
 mod demo;
 mod outreach;
+mod statistics_programs;
 mod waves;

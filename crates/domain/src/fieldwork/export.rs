@@ -77,6 +77,51 @@ pub struct Column {
     /// The stored questionnaire versions that had the question, `;`-separated (the values of
     /// `questionnaire_version`); every version in the export for a fixed column.
     pub versions: String,
+    /// What the cells hold, for the formats that declare a type per column (SPSS, Stata, R, CSVW). Not part of the
+    /// codebook's own files, whose `type` and `values` say it in words.
+    #[serde(skip)]
+    pub storage: Storage,
+    /// The codes a cell can hold, each with its Dutch label, for the formats that label values (SPSS, Stata, R):
+    /// choice codes, a status, `0`/`1` of a flag, the labelled ends of a scale. Empty when the cells are not codes.
+    #[serde(skip)]
+    pub value_labels: Vec<ValueLabel>,
+}
+
+/// What the cells of a column hold. An empty cell is always "no value" (see each column's `values`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Storage {
+    /// Text: a code, a name or what a respondent typed.
+    Text,
+    /// A number with a decimal point; a draft's number question may still hold text that is no number.
+    Number,
+    /// A date, `YYYY-MM-DD`.
+    Date,
+    /// A moment in UTC, ISO 8601 to the second: `YYYY-MM-DDTHH:MM:SSZ`.
+    Timestamp,
+}
+
+/// One code of a coded column and what it means.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValueLabel {
+    /// The code as the CSV writes it (`1` for a number).
+    pub code: String,
+    pub label_nl: String,
+}
+
+impl ValueLabel {
+    fn new(code: impl Into<String>, label_nl: impl Into<String>) -> Self {
+        Self { code: code.into(), label_nl: label_nl.into() }
+    }
+}
+
+/// The codes of a 0/1 column.
+fn flag_labels(yes: &str, no: &str) -> Vec<ValueLabel> {
+    vec![ValueLabel::new("0", no), ValueLabel::new("1", yes)]
+}
+
+/// The `values` text of a codebook row for labelled codes: `code=label; …`.
+fn coded_values(labels: &[ValueLabel]) -> String {
+    labels.iter().map(|l| format!("{}={}", l.code, l.label_nl)).collect::<Vec<_>>().join("; ")
 }
 
 /// The codebook's own header, in the order of `Column`'s fields.
@@ -145,7 +190,7 @@ impl Fixed {
         }
     }
 
-    /// Header, type, Dutch label, English label, values.
+    /// Header, type, Dutch label, English label, values (of a coded column: see `value_labels`).
     fn describe(self, scope: Scope) -> (&'static str, &'static str, &'static str, &'static str, &'static str) {
         match self {
             Fixed::Wave if scope == Scope::Public => (
@@ -181,15 +226,9 @@ impl Fixed {
                 "code",
                 "Stand van de respons. Concepten zijn opgenomen, zodat het monitorteam ze ziet; laat ze weg voor de cijfers.",
                 "State of the response. Drafts are included so that the monitor team sees them; leave them out for the figures.",
-                "draft=concept, nog niet ingediend; submitted=ingediend",
+                "",
             ),
-            Fixed::Mode => (
-                "mode",
-                "code",
-                "Hoe de antwoorden binnenkwamen",
-                "How the answers came in",
-                "online=door de organisatie zelf ingevuld; interview=door een interviewer ingevoerd uit een interview",
-            ),
+            Fixed::Mode => ("mode", "code", "Hoe de antwoorden binnenkwamen", "How the answers came in", ""),
             Fixed::InterviewDate => (
                 "interview_date",
                 "date",
@@ -209,6 +248,26 @@ impl Fixed {
                 "Submitted (ISO 8601, UTC); empty for a draft",
                 "",
             ),
+        }
+    }
+
+    fn storage(self) -> Storage {
+        match self {
+            Fixed::QuestionnaireVersion => Storage::Number,
+            Fixed::InterviewDate => Storage::Date,
+            Fixed::StartedAt | Fixed::UpdatedAt | Fixed::SubmittedAt => Storage::Timestamp,
+            _ => Storage::Text,
+        }
+    }
+
+    fn value_labels(self) -> Vec<ValueLabel> {
+        match self {
+            Fixed::State => vec![ValueLabel::new("draft", "concept, nog niet ingediend"), ValueLabel::new("submitted", "ingediend")],
+            Fixed::Mode => vec![
+                ValueLabel::new("online", "door de organisatie zelf ingevuld"),
+                ValueLabel::new("interview", "door een interviewer ingevoerd uit een interview"),
+            ],
+            _ => Vec::new(),
         }
     }
 
@@ -345,6 +404,7 @@ impl Layout {
         let mut layout = Layout { scope, parts: Vec::new(), columns: Vec::new(), questions: Vec::new() };
         for &fixed in Fixed::of(scope) {
             let (column, kind, label_nl, label_en, values) = fixed.describe(scope);
+            let value_labels = fixed.value_labels();
             layout.parts.push(Part::Fixed(fixed));
             layout.columns.push(Column {
                 column: column.to_owned(),
@@ -352,8 +412,10 @@ impl Layout {
                 kind: kind.to_owned(),
                 label_nl: label_nl.to_owned(),
                 label_en: label_en.to_owned(),
-                values: values.to_owned(),
+                values: if value_labels.is_empty() { values.to_owned() } else { coded_values(&value_labels) },
                 versions: all_versions.clone(),
+                storage: fixed.storage(),
+                value_labels,
             });
         }
         for question in merged.iter().filter(|m| scope == Scope::Team || m.public) {
@@ -374,7 +436,7 @@ impl Layout {
             question.name.clone()
         };
         let versions = join_versions(&merged.versions);
-        let column = |column: String, label_nl: String, label_en: String, values: String| Column {
+        let column = |column: String, label_nl: String, label_en: String, values: String, storage, value_labels| Column {
             column,
             question: question.name.clone(),
             kind: kind.code().to_owned(),
@@ -382,6 +444,8 @@ impl Layout {
             label_en,
             values,
             versions: versions.clone(),
+            storage,
+            value_labels,
         };
         let (nl, en) = (&question.text.nl, &question.text.en);
         match kind {
@@ -392,6 +456,8 @@ impl Layout {
                         format!("{nl} — {}", choice.label.nl),
                         format!("{en} — {}", choice.label.en),
                         "1=gekozen; 0=niet gekozen; leeg=vraag niet beantwoord".to_owned(),
+                        Storage::Number,
+                        flag_labels("gekozen", "niet gekozen"),
                     ));
                 }
                 self.parts.push(Part::Choices {
@@ -400,7 +466,7 @@ impl Layout {
                 });
             }
             QuestionType::BlockMatrix => {
-                let statuses = BlockStatus::ALL.iter().map(|s| format!("{}={}", s.code(), s.label_nl())).collect::<Vec<_>>().join("; ");
+                let statuses: Vec<ValueLabel> = BlockStatus::ALL.iter().map(|s| ValueLabel::new(s.code(), s.label_nl())).collect();
                 for block in &catalogue.blocks {
                     let name = &block.name;
                     let prefix = format!("{base}.{}", block.code);
@@ -408,13 +474,17 @@ impl Layout {
                         format!("{prefix}.status"),
                         format!("{nl} — {name}: stand van zaken"),
                         format!("{en} — {name}: status"),
-                        format!("{statuses}; leeg=geen antwoord"),
+                        format!("{}; leeg=geen antwoord", coded_values(&statuses)),
+                        Storage::Text,
+                        statuses.clone(),
                     ));
                     self.columns.push(column(
                         format!("{prefix}.support"),
                         format!("{nl} — {name}: ondersteuning nodig"),
                         format!("{en} — {name}: support needed"),
                         "1=ja; 0=nee; leeg=geen antwoord".to_owned(),
+                        Storage::Number,
+                        flag_labels("ja", "nee"),
                     ));
                     for form in SupportForm::ALL {
                         self.columns.push(column(
@@ -428,6 +498,8 @@ impl Layout {
                                 form.label_en()
                             ),
                             "1=gekozen; 0=niet gekozen; leeg=geen ondersteuning nodig of geen antwoord".to_owned(),
+                            Storage::Number,
+                            flag_labels("gekozen", "niet gekozen"),
                         ));
                     }
                 }
@@ -437,16 +509,18 @@ impl Layout {
                 });
             }
             QuestionType::SingleChoice => {
-                let values = merged.choices.iter().map(|c| format!("{}={}", c.code, c.label.nl)).collect::<Vec<_>>().join("; ");
-                self.columns.push(column(base, nl.clone(), en.clone(), format!("{values}; leeg=geen antwoord")));
+                let labels: Vec<ValueLabel> = merged.choices.iter().map(|c| ValueLabel::new(&c.code, &c.label.nl)).collect();
+                let values = format!("{}; leeg=geen antwoord", coded_values(&labels));
+                self.columns.push(column(base, nl.clone(), en.clone(), values, Storage::Text, labels));
                 self.parts.push(Part::Single { question: question.name.clone(), numeric: false });
             }
             QuestionType::Scale | QuestionType::Number => {
-                self.columns.push(column(base, nl.clone(), en.clone(), number_values(question)));
+                self.columns.push(column(base, nl.clone(), en.clone(), number_values(question), Storage::Number, scale_labels(question)));
                 self.parts.push(Part::Single { question: question.name.clone(), numeric: true });
             }
             QuestionType::ShortText | QuestionType::LongText => {
-                self.columns.push(column(base, nl.clone(), en.clone(), "vrije tekst; leeg=geen antwoord".to_owned()));
+                let values = "vrije tekst; leeg=geen antwoord".to_owned();
+                self.columns.push(column(base, nl.clone(), en.clone(), values, Storage::Text, Vec::new()));
                 self.parts.push(Part::Single { question: question.name.clone(), numeric: false });
             }
         }
@@ -594,6 +668,17 @@ fn number_values(question: &Question) -> String {
             format!("{}; leeg=geen antwoord", rules.join(", "))
         }
         _ => String::new(),
+    }
+}
+
+/// The labelled ends of a scale, as `number_values` describes them.
+fn scale_labels(question: &Question) -> Vec<ValueLabel> {
+    match &question.kind {
+        QuestionKind::Scale { min, max, min_label, max_label } => [(min, min_label), (max, max_label)]
+            .into_iter()
+            .filter_map(|(value, label)| label.as_ref().map(|label| ValueLabel::new(value.to_string(), &label.nl)))
+            .collect(),
+        _ => Vec::new(),
     }
 }
 

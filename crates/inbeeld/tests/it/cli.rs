@@ -575,6 +575,38 @@ fn responses_export_as_csv_with_its_codebook_beside_it() {
 }
 
 #[test]
+fn responses_export_as_spss_stata_and_r_files_that_read_the_csv_beside_them() {
+    let (folder, db) = workspace();
+    wave_with_responses(&db);
+    let out = folder.path().join("analyse.sps");
+    let run = inbeeld(&db, &["export", "responses", "--format", "sps", "--out", out.to_str().unwrap()]);
+    assert!(run.ok, "{}", run.stderr);
+    assert!(run.stdout.contains("3 response(s) of wave export-meting"), "{}", run.stdout);
+    assert!(run.stdout.contains(&out.display().to_string()), "{}", run.stdout);
+    let csv = std::fs::read_to_string(folder.path().join("analyse.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1 + 3, "the CSV it reads is written beside it");
+    assert!(folder.path().join("analyse.codebook.csv").exists() && folder.path().join("analyse.csv-metadata.json").exists());
+    let syntax = std::fs::read_to_string(&out).unwrap();
+    assert!(syntax.contains("/FILE='analyse.csv'"), "{syntax}");
+    assert!(syntax.contains("VALUE LABELS leading_theme\n  'dienstverlening' 'Dienstverlening aan burgers en bedrijven'\n"), "{syntax}");
+
+    for (format, file, reads) in
+        [("do", "analyse.do", "import delimited using `\"analyse.csv\"'"), ("r", "analyse.R", "utils::read.csv(\"analyse.csv\"")]
+    {
+        let out = folder.path().join(file);
+        let run = inbeeld(&db, &["export", "responses", "--format", format, "--out", out.to_str().unwrap()]);
+        assert!(run.ok, "{}", run.stderr);
+        assert!(std::fs::read_to_string(&out).unwrap().contains(reads), "{format}");
+    }
+    let printed = inbeeld(&db, &["export", "responses", "--format", "r", "--wave", "export-meting"]);
+    assert!(printed.ok, "{}", printed.stderr);
+    assert!(printed.stdout.contains("utils::read.csv(\"inbeeld-export-meting-responses.csv\""), "the CSV download's name");
+
+    let clash = inbeeld(&db, &["export", "responses", "--format", "sps", "--out", folder.path().join("x.csv").to_str().unwrap()]);
+    assert!(!clash.ok && clash.stderr.contains("give --out a name ending in .sps"), "{}", clash.stderr);
+}
+
+#[test]
 fn responses_export_as_xlsx_and_json() {
     use calamine::{Data, Reader, Xlsx, open_workbook};
     let (folder, db) = workspace();

@@ -65,6 +65,10 @@ const DOWNLOAD_CSV: &str = "/beheer/metingen/eerste-meting/antwoorden.csv";
 const DOWNLOAD_XLSX: &str = "/beheer/metingen/eerste-meting/antwoorden.xlsx";
 const DOWNLOAD_JSON: &str = "/beheer/metingen/eerste-meting/antwoorden.json";
 const DOWNLOAD_CODEBOOK: &str = "/beheer/metingen/eerste-meting/codeboek.csv";
+const DOWNLOAD_SPSS: &str = "/beheer/metingen/eerste-meting/antwoorden.sps";
+const DOWNLOAD_STATA: &str = "/beheer/metingen/eerste-meting/antwoorden.do";
+const DOWNLOAD_R: &str = "/beheer/metingen/eerste-meting/antwoorden.r";
+const DOWNLOAD_CSVW: &str = "/beheer/metingen/eerste-meting/antwoorden.csv-metadata.json";
 
 // The knowledge base; the example is the demo's article on DigiD.
 const ARTICLE: &str = "/kennisbank/digid-aansluiten-inloggen-voor-burgers";
@@ -138,6 +142,26 @@ fn table() -> Table {
             rule("GET", "/metingen/{wave}/indicatoren-codeboek.csv", "/metingen/eerste-meting/indicatoren-codeboek.csv", Access::Public),
             Cached::without_query(WAVE),
             get(public::open_data::codebook),
+        )
+        .cached(
+            rule(
+                "GET",
+                "/metingen/{wave}/indicatoren.csv-metadata.json",
+                "/metingen/eerste-meting/indicatoren.csv-metadata.json",
+                Access::Public,
+            ),
+            Cached::without_query(WAVE),
+            get(public::open_data::csvw),
+        )
+        .cached(
+            rule(
+                "GET",
+                "/metingen/{wave}/antwoorden.csv-metadata.json",
+                "/metingen/eerste-meting/antwoorden.csv-metadata.json",
+                Access::Public,
+            ),
+            Cached::without_query(ANSWERS),
+            get(public::answers::csvw),
         )
         .cached(
             rule("GET", "/metingen/{wave}/antwoorden.csv", "/metingen/eerste-meting/antwoorden.csv", Access::Public),
@@ -235,6 +259,13 @@ fn table() -> Table {
         .route(rule("GET", "/beheer/metingen/{wave}/antwoorden.xlsx", DOWNLOAD_XLSX, Access::EXPORT), get(admin::downloads::xlsx))
         .route(rule("GET", "/beheer/metingen/{wave}/antwoorden.json", DOWNLOAD_JSON, Access::EXPORT), get(admin::downloads::json))
         .route(rule("GET", "/beheer/metingen/{wave}/codeboek.csv", DOWNLOAD_CODEBOOK, Access::EXPORT), get(admin::downloads::codebook))
+        .route(rule("GET", "/beheer/metingen/{wave}/antwoorden.sps", DOWNLOAD_SPSS, Access::EXPORT), get(admin::downloads::spss))
+        .route(rule("GET", "/beheer/metingen/{wave}/antwoorden.do", DOWNLOAD_STATA, Access::EXPORT), get(admin::downloads::stata))
+        .route(rule("GET", "/beheer/metingen/{wave}/antwoorden.r", DOWNLOAD_R, Access::EXPORT), get(admin::downloads::r))
+        .route(
+            rule("GET", "/beheer/metingen/{wave}/antwoorden.csv-metadata.json", DOWNLOAD_CSVW, Access::EXPORT),
+            get(admin::downloads::csvw),
+        )
         .cached(
             rule("GET", "/kennisbank", "/kennisbank", Access::Public),
             Cached::new::<public::knowledge::ListQuery>(KNOWLEDGE),

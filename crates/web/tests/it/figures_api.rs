@@ -255,7 +255,9 @@ both_backends!(a_wave_that_is_not_published_is_not_found, async |store: Store| {
     assert_eq!(list["metingen"][0]["links"]["csv"], format!("/metingen/{WAVE}/indicatoren.csv"));
 
     for wave in ["concept", "gesloten", "bestaat-niet", "Geen%20id"] {
-        for ending in ["indicatoren.csv", "indicatoren.json", "indicatoren.xlsx", "indicatoren-codeboek.csv"] {
+        for ending in
+            ["indicatoren.csv", "indicatoren.json", "indicatoren.xlsx", "indicatoren-codeboek.csv", "indicatoren.csv-metadata.json"]
+        {
             let path = format!("/metingen/{wave}/{ending}");
             let response = site.get(&path).await;
             assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
@@ -319,6 +321,8 @@ both_backends!(the_workbook_and_the_codebook_hold_the_table_and_say_it_is_simula
         "inbeeld-testmeting-indicatoren.xlsx",
     )
     .await;
+    let licence = support::xlsx_custom_property(&bytes, "license");
+    assert_eq!(licence.as_deref(), Some("https://creativecommons.org/publicdomain/zero/1.0/"), "open data states its licence");
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
     let sheet = workbook.worksheet_range("indicatoren").unwrap();
     let cells: Vec<Vec<Data>> = sheet.rows().map(<[Data]>::to_vec).collect();
@@ -364,4 +368,48 @@ both_backends!(the_workbook_and_the_codebook_hold_the_table_and_say_it_is_simula
     let document: Value = site.get(&format!("/metingen/{WAVE}/indicatoren.json")).await.json().await.unwrap();
     assert_eq!((document["simulatie"].clone(), document["meting"]["gesimuleerd"].clone()), (json!(true), json!(true)));
     assert_eq!(site.json(&format!("/api/v1/metingen/{WAVE}")).await["gesimuleerd"], json!(true));
+});
+
+both_backends!(the_csv_is_described_by_its_csvw_metadata_under_the_open_data_licence, async |store: Store| {
+    let site = published_wave(&store, false).await;
+    let bytes = download(
+        &site,
+        &format!("/metingen/{WAVE}/indicatoren.csv-metadata.json"),
+        "application/csvm+json",
+        "inbeeld-testmeting-indicatoren.csv-metadata.json",
+    )
+    .await;
+    let metadata: Value = serde_json::from_slice(&bytes).unwrap();
+    // The site's public address, which the tests leave at its default.
+    assert_eq!(metadata["url"], format!("http://127.0.0.1:8080/metingen/{WAVE}/indicatoren.csv"), "the CSV it describes, by its address");
+    assert_eq!(metadata["dc:license"]["@id"], "https://creativecommons.org/publicdomain/zero/1.0/");
+    assert_eq!(metadata["@context"][0], "http://www.w3.org/ns/csvw");
+
+    // Every column described in order, and every cell of its declared datatype.
+    let csv =
+        download(&site, &format!("/metingen/{WAVE}/indicatoren.csv"), "text/csv; charset=utf-8", "inbeeld-testmeting-indicatoren.csv")
+            .await;
+    let (header, rows) = read_csv(&csv);
+    let columns = metadata["tableSchema"]["columns"].as_array().unwrap();
+    let titles: Vec<&str> = columns.iter().map(|c| c["titles"].as_str().unwrap()).collect();
+    assert_eq!(titles, header);
+    for column in columns {
+        let (name, datatype) = (column["titles"].as_str().unwrap(), column["datatype"].as_str().unwrap());
+        assert!(!column["dc:description"].as_str().unwrap().is_empty(), "{name} is described");
+        assert_eq!(column["null"], "", "an empty cell is no value");
+        for row in rows.iter().filter(|row| !row[name].is_empty()) {
+            let cell = &row[name];
+            let fits = match datatype {
+                "integer" => cell.parse::<i64>().is_ok(),
+                "number" => cell.parse::<f64>().is_ok_and(f64::is_finite),
+                "string" => true,
+                other => panic!("{name}: datatype {other} is not checked here"),
+            };
+            assert!(fits, "{name}: '{cell}' is no {datatype}");
+        }
+    }
+    assert_eq!(columns.iter().filter(|c| c["datatype"] == "integer").count(), 3, "aantal, n and populatie count");
+
+    let json: Value = site.get(&format!("/metingen/{WAVE}/indicatoren.json")).await.json().await.unwrap();
+    assert_eq!(json["licentie"], "https://creativecommons.org/publicdomain/zero/1.0/", "the JSON states its licence");
 });

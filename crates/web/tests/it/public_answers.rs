@@ -180,6 +180,8 @@ both_backends!(the_open_data_has_the_public_answers_of_every_submitted_response_
         "inbeeld-eerste-meting-antwoorden.xlsx",
     )
     .await;
+    let licence = support::xlsx_custom_property(&bytes, "license");
+    assert_eq!(licence.as_deref(), Some("https://creativecommons.org/publicdomain/zero/1.0/"), "in the document properties");
     let mut workbook: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).unwrap();
     let sheet = workbook.worksheet_range("responses").unwrap();
     let cells: Vec<Vec<String>> = sheet.rows().map(|row| row.iter().map(ToString::to_string).collect()).collect();
@@ -195,6 +197,7 @@ both_backends!(the_open_data_has_the_public_answers_of_every_submitted_response_
     assert!(!String::from_utf8_lossy(&bytes).contains("@voorbeeld.invalid"));
     let document: Value = serde_json::from_slice(&bytes).unwrap();
     assert_eq!(document["wave"]["id"], WAVE);
+    assert_eq!(document["license"], "https://creativecommons.org/publicdomain/zero/1.0/", "open data states its licence");
     assert_eq!(document["codebook"].as_array().unwrap().len(), header.len());
     let responses = document["responses"].as_array().unwrap();
     assert_eq!(responses.len(), SUBMITTED);
@@ -211,15 +214,26 @@ both_backends!(the_open_data_has_the_public_answers_of_every_submitted_response_
         assert_eq!(response["answers"]["blocks"], serde_json::to_value(&answers["blocks"]).unwrap(), "as stored");
     }
 
-    // The dashboard links the downloads.
+    // CSVW metadata: every column of the CSV, in order, under the open-data licence.
+    let bytes =
+        download(&site, &path(".csv-metadata.json"), "application/csvm+json", "inbeeld-eerste-meting-antwoorden.csv-metadata.json").await;
+    let metadata: Value = serde_json::from_slice(&bytes).unwrap();
+    let titles: Vec<&str> = metadata["tableSchema"]["columns"].as_array().unwrap().iter().map(|c| c["titles"].as_str().unwrap()).collect();
+    assert_eq!(titles, header);
+    assert_eq!(metadata["dc:license"]["@id"], "https://creativecommons.org/publicdomain/zero/1.0/");
+    assert_eq!(metadata["url"], format!("http://127.0.0.1:8080/metingen/{WAVE}/antwoorden.csv"));
+
+    // The dashboard links the downloads and states their licence.
     let dashboard = site.page(&format!("/metingen/{WAVE}")).await;
     assert!(dashboard.contains(&format!("href=\"/metingen/{WAVE}/antwoorden.csv\"")), "the dashboard links the answers");
+    assert!(dashboard.contains(&format!("href=\"/metingen/{WAVE}/antwoorden.csv-metadata.json\"")), "and their CSVW metadata");
+    assert!(dashboard.contains("https://creativecommons.org/publicdomain/zero/1.0/deed.nl"), "the licence is stated");
 });
 
 both_backends!(a_wave_that_is_not_published_has_no_public_answers, async |store: Store| {
     let Fixture { site, .. } = published_first_wave(&store).await;
     for wave in ["concept", "bestaat-niet", "Geen_Id"] {
-        for ending in [".csv", ".xlsx", ".json", "-codeboek.csv"] {
+        for ending in [".csv", ".xlsx", ".json", "-codeboek.csv", ".csv-metadata.json"] {
             let path = format!("/metingen/{wave}/antwoorden{ending}");
             let response = site.get(&path).await;
             assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");

@@ -290,6 +290,28 @@ both_backends!(the_monitor_team_corrects_with_an_audit_trail_and_others_stay_out
     assert!(json.to_string().contains("dienstverlening"));
     assert_eq!(get(&site, "/beheer/metingen/eerste-meting/antwoorden.csv", &respondent).await.status(), StatusCode::FORBIDDEN);
 
+    // The SPSS, Stata and R files read the CSV download by its name and label its columns; the CSVW metadata
+    // describes them; none of it says the raw answers are open data.
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    for (ending, file, reads) in [
+        ("sps", "inbeeld-eerste-meting-responses.sps", "/FILE='inbeeld-eerste-meting-responses.csv'"),
+        ("do", "inbeeld-eerste-meting-responses.do", "import delimited using `\"inbeeld-eerste-meting-responses.csv\"'"),
+        ("r", "inbeeld-eerste-meting-responses.R", "utils::read.csv(\"inbeeld-eerste-meting-responses.csv\""),
+    ] {
+        let response = get(&site, &format!("/beheer/metingen/eerste-meting/antwoorden.{ending}"), &analyst).await;
+        assert_eq!(response.status(), StatusCode::OK, "{ending}");
+        assert!(response.headers()["content-disposition"].to_str().unwrap().contains(file), "{ending}");
+        let text = response.text().await.unwrap();
+        assert!(text.contains(reads), "{ending} reads the CSV download: {text}");
+        assert!(text.contains("leading_theme"), "{ending} names the question's column");
+    }
+    let csvw: serde_json::Value =
+        get(&site, "/beheer/metingen/eerste-meting/antwoorden.csv-metadata.json", &analyst).await.json().await.unwrap();
+    let titles: Vec<&str> = csvw["tableSchema"]["columns"].as_array().unwrap().iter().map(|c| c["titles"].as_str().unwrap()).collect();
+    assert_eq!(titles, header, "every column of the CSV, in order");
+    assert!(csvw.get("dc:license").is_none(), "the raw answers are not open data");
+    assert_eq!(get(&site, "/beheer/metingen/eerste-meting/antwoorden.sps", &respondent).await.status(), StatusCode::FORBIDDEN);
+
     let log = store.audit_entries(&AuditFilter::default()).await.unwrap();
     let change = log.iter().find(|e| e.action == "response.save" && e.actor.contains("beheer@instituut.nl")).unwrap();
     assert_eq!(change.target, "eerste-meting/GM0363");

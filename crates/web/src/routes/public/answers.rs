@@ -1,4 +1,5 @@
-//! `/metingen/{wave}/antwoorden.{csv,xlsx,json}` and `antwoorden-codeboek.csv`: a published wave's answers per
+//! `/metingen/{wave}/antwoorden.{csv,xlsx,json}`, `antwoorden-codeboek.csv` and the CSV's CSVW metadata
+//! `antwoorden.csv-metadata.json`: a published wave's answers per
 //! municipality, as open data. Only the submitted responses, and of each only the answers to the questions the
 //! questionnaire marks `public`, after the wave, the municipality's code, name and province and the questionnaire
 //! version (`domain::fieldwork::export::Layout::public`); no contact details, free texts, interviewees or times.
@@ -14,7 +15,7 @@ use store::{Store, StoreError};
 
 use crate::AppState;
 use crate::error::WebError;
-use crate::export::{codebook_download, csv_download, json_download, xlsx_download};
+use crate::export::{codebook_download, csv_download, csvw_download, json_download, xlsx_download};
 use crate::extract::Path;
 use crate::figures::not_published;
 
@@ -57,4 +58,10 @@ pub async fn xlsx(State(state): State<AppState>, Path(wave): Path<String>) -> Re
 pub async fn codebook(State(state): State<AppState>, Path(wave): Path<String>) -> Result<Response, WebError> {
     let export = prepare(&state, &wave).await?;
     Ok(codebook_download(&export)?)
+}
+
+pub async fn csvw(State(state): State<AppState>, Path(wave): Path<String>) -> Result<Response, WebError> {
+    let export = prepare(&state, &wave).await?;
+    let csv = format!("{}/metingen/{}/antwoorden.csv", state.public_url, export.wave.id);
+    Ok(csvw_download(&export, &csv))
 }

@@ -7,9 +7,13 @@
 //!   shortest text that reads back as the same number). Text cells that a spreadsheet would read as a formula are
 //!   neutralised. Nothing but the table is in it, so that every CSV reader reads it; what the table is (the wave,
 //!   whether its answers are simulated, the columns, the indicators and the minimum n) is in the codebook.
-//! - JSON: `{"meting": {...}, "simulatie": bool, "minimumN": 10, "minimumNRegel": "...", "kolommen": [...],
+//! - JSON: `{"licentie": "<CC0 1.0's address>", "meting": {...}, "simulatie": bool, "minimumN": 10, "minimumNRegel": "...", "kolommen": [...],
 //!   "definities": [...], "indicatoren": [...]}`, the rows with the same names as the CSV's columns.
 //! - XLSX: a sheet `indicatoren` with the table (numbers as number cells) and a sheet `codeboek`.
+//! - CSVW metadata (`indicatoren.csv-metadata.json`): the CSV's columns with their meaning and datatype.
+//!
+//! All of it is open data under CC0 1.0 (`app::export::OPEN_DATA_LICENCE`), which the JSON, the XLSX's document
+//! properties and the CSVW metadata state.
 //!
 //! The row and wave types here are also what the API answers (`routes::api::waves`), so both publish the same
 //! numbers under the same names.
@@ -19,7 +23,7 @@ use std::io::Write;
 use std::sync::Arc;
 
 use app::AppError;
-use app::export::neutralised;
+use app::export::{CsvwColumn, OPEN_DATA_LICENCE, OPEN_DATA_LICENCE_NAME, Openness, csvw_metadata, neutralised};
 use axum::body::Body;
 use axum::extract::State;
 use axum::response::Response;
@@ -28,13 +32,13 @@ use domain::analysis::figures::{DEFINITIONS, FigureRow, Indicator, minimum_n_rul
 use domain::analysis::indicators::MIN_N;
 use domain::analysis::trend::MAPPING_RULE;
 use domain::fieldwork::Wave;
-use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{DocProperties, Format, Workbook, Worksheet, XlsxError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::error::WebError;
-use crate::export::download;
+use crate::export::{CSVW, download};
 use crate::extract::Path;
 use crate::figures::WaveFigures;
 
@@ -321,6 +325,12 @@ pub fn write_codebook_csv<W: Write>(rows: &[[String; 4]], out: W) -> Result<W, A
 pub fn write_workbook(rows: &[FigureRow], codebook: &[[String; 4]]) -> Result<Vec<u8>, AppError> {
     let bold = Format::new().set_bold();
     let mut workbook = Workbook::new();
+    workbook.set_properties(
+        &DocProperties::new()
+            .set_title("Cijfers van inbeeld")
+            .set_comment(format!("Open data onder {OPEN_DATA_LICENCE_NAME}: {OPEN_DATA_LICENCE}"))
+            .set_custom_property("license", OPEN_DATA_LICENCE),
+    );
     let sheet = workbook.add_worksheet();
     sheet.set_name("indicatoren")?;
     sheet.set_freeze_panes(1, 0)?;
@@ -371,6 +381,8 @@ fn header<'a>(sheet: &mut Worksheet, names: impl IntoIterator<Item = &'a str>, b
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct OpenData {
+    /// The licence of the data, CC0 1.0, by its address.
+    licentie: &'static str,
     meting: Meting,
     simulatie: bool,
     minimum_n: usize,
@@ -405,6 +417,7 @@ pub async fn csv(State(state): State<AppState>, Path(wave): Path<String>) -> Res
 pub async fn json(State(state): State<AppState>, Path(wave): Path<String>) -> Result<Response, WebError> {
     let figures = state.figures.wave(&state.store, &wave).await?;
     let document = OpenData {
+        licentie: OPEN_DATA_LICENCE,
         meting: meting(&figures.wave),
         simulatie: figures.wave.simulated,
         minimum_n: MIN_N,
@@ -427,6 +440,29 @@ pub async fn xlsx(State(state): State<AppState>, Path(wave): Path<String>) -> Re
         .map_err(|e| failed(AppError::Worker(e.to_string())))?
         .map_err(failed)?;
     Ok(download("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", &name, Body::from(bytes)))
+}
+
+/// The CSVW metadata of `indicatoren.csv`, which it names by its absolute address.
+pub async fn csvw(State(state): State<AppState>, Path(wave): Path<String>) -> Result<Response, WebError> {
+    let figures = state.figures.wave(&state.store, &wave).await?;
+    let csv = format!("{}/metingen/{}/indicatoren.csv", state.public_url, figures.wave.id);
+    let metadata = table_csvw(&csv, &figures.wave);
+    Ok(download(CSVW, &file_name(&figures, ".csv-metadata.json"), Body::from(metadata.to_string())))
+}
+
+/// The CSVW metadata of the table at `csv_url`: the columns of `COLUMNS`, counts as integers and shares and bounds
+/// as numbers.
+pub fn table_csvw(csv_url: &str, wave: &Wave) -> serde_json::Value {
+    let columns = COLUMNS.iter().map(|(header, _, description)| CsvwColumn {
+        header,
+        description,
+        datatype: serde_json::json!(match *header {
+            "aantal" | "n" | "populatie" => "integer",
+            "waarde" | "ondergrens" | "bovengrens" => "number",
+            _ => "string",
+        }),
+    });
+    csvw_metadata(csv_url, &format!("Cijfers van meting {}", wave.id), Openness::Open, columns)
 }
 
 pub async fn codebook(State(state): State<AppState>, Path(wave): Path<String>) -> Result<Response, WebError> {

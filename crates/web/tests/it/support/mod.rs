@@ -226,3 +226,15 @@ pub async fn store_open_wave(store: &Store) {
     let draft = store.create_wave(&wave, false, &author()).await.unwrap();
     store.set_wave_state(&draft, domain::fieldwork::WaveState::Open, &author()).await.unwrap();
 }
+
+/// A custom document property of an XLSX file (`docProps/custom.xml`), as a spreadsheet's file information shows it.
+pub fn xlsx_custom_property(bytes: &[u8], name: &str) -> Option<String> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut xml = String::new();
+    archive.by_name("docProps/custom.xml").ok()?.read_to_string(&mut xml).unwrap();
+    let pattern = format!("name=\"{name}\"><vt:lpwstr>");
+    let start = xml.find(&pattern)? + pattern.len();
+    let rest = &xml[start..];
+    Some(rest[..rest.find('<')?].to_owned())
+}
