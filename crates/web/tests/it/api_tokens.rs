@@ -9,7 +9,7 @@ use domain::access::api_token::{TokenName, TokenScope};
 use domain::account::{Email, Role};
 use reqwest::{Response, StatusCode};
 use store::testing::{author, rows_as_text};
-use store::{AuditFilter, Store, both_backends};
+use store::{AccountChange, AuditFilter, Store, both_backends};
 use support::{Site, add_user, sign_in};
 
 const CSV: &str = "/beheer/metingen/eerste-meting/antwoorden.csv";
@@ -130,12 +130,26 @@ both_backends!(an_expired_token_or_one_of_a_blocked_role_is_refused_and_responde
     let refused = store.audit_entries(&AuditFilter { action: Some("api_token.refused".into()), ..Default::default() }).await.unwrap();
     assert_eq!(refused.len(), 1, "a refused use is in the log too");
 
+    // A working token stops when its owner is blocked, and when the owner gets a role that holds none.
+    let email = Email::parse("analist@instituut.nl").unwrap();
+    let working = Secret::generate().unwrap();
+    let later = chrono::Utc::now() + chrono::Duration::days(30);
+    store.create_api_token(&analyst, &working.hash, &name, TokenScope::ReadExports, later, &author()).await.unwrap();
+    assert_eq!(with_token(&site, CSV, &working.token).await.status(), StatusCode::OK);
+    store.change_account(&email, &AccountChange::Disabled(true), &author()).await.unwrap();
+    assert_refused(with_token(&site, CSV, &working.token).await, "owner blocked").await;
+    store.change_account(&email, &AccountChange::Disabled(false), &author()).await.unwrap();
+    assert_eq!(with_token(&site, CSV, &working.token).await.status(), StatusCode::OK, "and works again when unblocked");
+    store.change_account(&email, &AccountChange::Role { role: Role::Interviewer, organisation: None }, &author()).await.unwrap();
+    assert_refused(with_token(&site, CSV, &working.token).await, "owner no longer an analyst").await;
+    store.change_account(&email, &AccountChange::Role { role: Role::Analyst, organisation: None }, &author()).await.unwrap();
+
     for email in ["respondent@amsterdam.nl", "interviewer@instituut.nl"] {
         let cookie = sign_in(&site, email).await;
         let made = post(&site, "/beheer/sleutels", &cookie, &[("naam", "notebook"), ("dagen", "30"), ("scope", "exports:lezen")]).await;
         assert_eq!(made.status(), StatusCode::FORBIDDEN, "{email}");
     }
-    assert_eq!(store.api_tokens(None).await.unwrap().len(), 1, "no token was made");
+    assert_eq!(store.api_tokens(None).await.unwrap().len(), 2, "no token was made");
 
     let cookie = sign_in(&site, "analist@instituut.nl").await;
     let wrong = post(&site, "/beheer/sleutels", &cookie, &[("naam", " "), ("dagen", "366"), ("scope", "exports:lezen")]).await;
