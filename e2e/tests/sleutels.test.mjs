@@ -4,18 +4,11 @@
 import assert from 'node:assert/strict';
 import { expectNoAxeViolations } from '../support/browser.mjs';
 import { setup } from '../support/harness.mjs';
-import { tabTo, walkTabOrder } from '../support/keyboard.mjs';
+import { expectKeyboardReachable, tabTo } from '../support/keyboard.mjs';
 import { ACCOUNTS } from '../support/server.mjs';
 import { signIn } from '../support/sign_in.mjs';
 
 const app = setup('sleutels');
-
-async function expectKeyboardReachable(page) {
-  const { expected, reached, unfocusedIndicator } = await walkTabOrder(page);
-  const missed = expected.filter((e) => !reached.includes(e.key)).map((e) => `  ${e.description}`);
-  assert.deepEqual(missed, [], `not reachable with Tab on ${page.url()}:\n${missed.join('\n')}`);
-  assert.deepEqual(unfocusedIndicator, [], `focused without a visible indicator:\n  ${unfocusedIndicator.join('\n  ')}`);
-}
 
 app.test('an analyst makes a token by keyboard, sees it once, and revokes it', async (page) => {
   await signIn(app, page, ACCOUNTS.analyst);
