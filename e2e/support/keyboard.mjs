@@ -1,4 +1,4 @@
-// Keyboard helpers: tab to an element as a user would, and walk the whole tab order of a page.
+// Keyboard helpers: tab to an element as a user would, walk the whole tab order of a page, and check it reaches all.
 
 import assert from 'node:assert/strict';
 
@@ -112,4 +112,12 @@ export async function walkTabOrder(page) {
     if (!state.indicator) unfocusedIndicator.push(state.description);
   }
   return { expected, reached, unfocusedIndicator };
+}
+
+/** Every link and control of the page is reached with Tab and shows that it has focus. */
+export async function expectKeyboardReachable(page) {
+  const { expected, reached, unfocusedIndicator } = await walkTabOrder(page);
+  const missed = expected.filter((e) => !reached.includes(e.key)).map((e) => `  ${e.description}`);
+  assert.deepEqual(missed, [], `not reachable with Tab on ${page.url()}:\n${missed.join('\n')}`);
+  assert.deepEqual(unfocusedIndicator, [], `focused without a visible indicator:\n  ${unfocusedIndicator.join('\n  ')}`);
 }

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { expectNoAxeViolations } from '../support/browser.mjs';
 import { setup } from '../support/harness.mjs';
-import { tabTo, walkTabOrder } from '../support/keyboard.mjs';
+import { expectKeyboardReachable, tabTo } from '../support/keyboard.mjs';
 import { ACCOUNTS } from '../support/server.mjs';
 import { SECOND_STEP, giveCode, setUpApp, signIn, signInWithPassword, typeCode } from '../support/sign_in.mjs';
 
@@ -101,14 +101,6 @@ app.test('staff set up two-step sign-in by keyboard, then sign in with a code an
   await typeCode(page, 'Code', recoveryCodes[0]);
   await page.getByRole('alert').getByText('is al gebruikt', { exact: false }).waitFor();
 });
-
-/** Every link and control of the page is reached with Tab and shows that it has focus. */
-async function expectKeyboardReachable(page) {
-  const { expected, reached, unfocusedIndicator } = await walkTabOrder(page);
-  const missed = expected.filter((e) => !reached.includes(e.key)).map((e) => `  ${e.description}`);
-  assert.deepEqual(missed, [], `not reachable with Tab on ${page.url()}:\n${missed.join('\n')}`);
-  assert.deepEqual(unfocusedIndicator, [], `focused without a visible indicator:\n  ${unfocusedIndicator.join('\n  ')}`);
-}
 
 app.test('an admin lists the accounts and adds one by keyboard; list and form pass axe-core, also when refused', async (page) => {
   await signIn(app, page, ACCOUNTS.admin);

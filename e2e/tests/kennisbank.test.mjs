@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { expectNoAxeViolations } from '../support/browser.mjs';
 import { setup } from '../support/harness.mjs';
-import { walkTabOrder } from '../support/keyboard.mjs';
+import { expectKeyboardReachable } from '../support/keyboard.mjs';
 import { ACCOUNTS } from '../support/server.mjs';
 import { signIn } from '../support/sign_in.mjs';
 
@@ -12,14 +12,6 @@ const app = setup('kennisbank');
 
 const DIGID = '/kennisbank/digid-aansluiten-inloggen-voor-burgers';
 const DIGID_TITLE = 'DigiD aansluiten: inloggen voor burgers';
-
-/** Every link and control of the page is reached with Tab and shows that it has focus. */
-async function expectKeyboardReachable(page) {
-  const { expected, reached, unfocusedIndicator } = await walkTabOrder(page);
-  const missed = expected.filter((e) => !reached.includes(e.key)).map((e) => `  ${e.description}`);
-  assert.deepEqual(missed, [], `not reachable with Tab on ${page.url()}:\n${missed.join('\n')}`);
-  assert.deepEqual(unfocusedIndicator, [], `focused without a visible indicator:\n  ${unfocusedIndicator.join('\n  ')}`);
-}
 
 /** Presses Tab until the element matching `locator` has focus, then Enter. */
 async function activateByKeyboard(page, locator) {

@@ -12,6 +12,7 @@ use crate::account::{Role, User};
 use crate::audit::Actor;
 use crate::register::OrgCode;
 
+pub mod api_token;
 mod return_path;
 
 pub use return_path::ReturnPath;

@@ -48,8 +48,9 @@ pub const EVERYTHING: &str = "everything";
 pub const WAVE_PREFIX: &str = "wave:";
 
 /// The subjects of actions (the part before the first dot) that change nothing the public sees: accounts, signing
-/// in and the second factor, sessions, links, contacts, support planning.
-const PRIVATE_SUBJECTS: [&str; 9] = ["user", "login", "logout", "2fa", "session", "password_link", "invitation", "contact", "support_plan"];
+/// in and the second factor, sessions, links, personal API tokens (made, used, revoked), contacts, support planning.
+const PRIVATE_SUBJECTS: [&str; 10] =
+    ["user", "login", "logout", "2fa", "session", "password_link", "invitation", "api_token", "contact", "support_plan"];
 /// Actions on a wave that only its team sees: sending its letters.
 const PRIVATE_WAVE_ACTIONS: [&str; 3] = ["wave.invite", "wave.remind", "wave.letters."];
 
@@ -185,6 +186,9 @@ mod tests {
             ("session.renewed", "a@b.nl", None),
             ("user.rehash", "a@b.nl", None),
             ("contact.set", "GM0363", None),
+            ("api_token.create", "a@b.nl / notebook (#1)", None),
+            ("api_token.use", "a@b.nl / notebook (#1)", None),
+            ("api_token.revoke", "a@b.nl / notebook (#1)", None),
             ("invitation.used", "GM0363", None),
             ("support_plan.create", "support_plan:1", None),
             ("something.new", "x", Some(Scope::Everything)),

@@ -5,6 +5,7 @@
 //! the column types do; `tests/it/schema_parity.rs` keeps the two schemas alike.
 
 mod accounts;
+mod api_tokens;
 mod audit;
 mod backup;
 mod boundaries;
@@ -29,6 +30,7 @@ mod support_plans;
 pub mod testing;
 
 pub use accounts::AccountChange;
+pub use api_tokens::TokenUse;
 pub use audit::AuditFilter;
 pub use boundaries::BoundaryImport;
 pub use connect::{Backend, Health, POSTGRES_MAX_CONNECTIONS, SQLITE_MAX_CONNECTIONS, Store, StoreOptions, sqlite_file};

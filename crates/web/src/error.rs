@@ -20,6 +20,9 @@ pub enum WebError {
     BadRequest(String),
     #[error("{0}")]
     Forbidden(String),
+    /// No credentials that work, where a script may bring an API token (401).
+    #[error("{0}")]
+    Unauthorised(String),
     /// A link that worked once and no longer does.
     #[error("{0}")]
     Gone(String),
@@ -119,6 +122,7 @@ impl WebError {
             WebError::NotFound(_) => StatusCode::NOT_FOUND,
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::Forbidden(_) => StatusCode::FORBIDDEN,
+            WebError::Unauthorised(_) => StatusCode::UNAUTHORIZED,
             WebError::Gone(_) => StatusCode::GONE,
             WebError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             WebError::Unavailable(_) | WebError::SessionUnreadable { .. } => StatusCode::SERVICE_UNAVAILABLE,
@@ -149,6 +153,7 @@ impl WebError {
             WebError::NotFound(message)
             | WebError::BadRequest(message)
             | WebError::Forbidden(message)
+            | WebError::Unauthorised(message)
             | WebError::Gone(message)
             | WebError::TooManyAttempts { message, .. } => message.clone(),
             WebError::Unavailable(_) => "De database is tijdelijk niet bereikbaar. Probeer het over enkele minuten opnieuw.".into(),
@@ -173,6 +178,7 @@ impl WebError {
             WebError::NotFound(_) => "Niet gevonden",
             WebError::BadRequest(_) => "Ongeldige invoer",
             WebError::Forbidden(_) => "Geen toegang",
+            WebError::Unauthorised(_) => "Niet aangemeld",
             WebError::Gone(_) => "Link werkt niet meer",
             WebError::TooManyAttempts { .. } | WebError::FormRefused { refusal: FormRefusal::TooManyAttempts(_), .. } => "Te veel pogingen",
             WebError::Unavailable(_) | WebError::SessionUnreadable { .. } => "Tijdelijk niet beschikbaar",

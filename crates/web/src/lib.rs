@@ -4,6 +4,7 @@
 //! Handlers extract, call the store and the domain, and render; they hold no SQL and no rules. Only `error`
 //! chooses status codes for failures.
 
+mod bearer;
 mod charts;
 mod data_versions;
 mod error;

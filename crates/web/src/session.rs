@@ -60,6 +60,7 @@ pub async fn load(State(state): State<AppState>, jar: CookieJar, mut request: Re
         None => (None, None),
     };
     request.extensions_mut().insert(SignedIn(principal));
+    request.extensions_mut().insert(crate::bearer::TokenStore(state.store.clone()));
     request.extensions_mut().insert(HalfwaySignIn(halfway));
     // Where the request came from, for rate limits and for every change it leads to in the audit log.
     request.extensions_mut().insert(Origin { address, request_id, upstream_request_id });

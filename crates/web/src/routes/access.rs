@@ -9,10 +9,12 @@ use axum::http::Uri;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::MethodRouter;
+use domain::access::api_token::TokenScope;
 use domain::access::{Access, Decision, ReturnPath};
 use domain::data_version::Shows;
 
 use crate::AppState;
+use crate::bearer::{self, TokenRoute};
 use crate::error::WebError;
 use crate::middleware::NotPublic;
 use crate::public_cache::{self, Cached};
@@ -27,6 +29,8 @@ pub struct RouteRule {
     pub access: Access,
     /// What a public route shows, when its answers are kept (`public_cache`).
     pub shows: Option<Shows>,
+    /// The scope of the personal API tokens the route takes besides a session (`bearer`); `None` for most.
+    pub token: Option<TokenScope>,
 }
 
 pub struct Table {
@@ -40,10 +44,19 @@ impl Table {
     }
 
     pub fn route(mut self, rule: RouteRule, handler: MethodRouter<AppState>) -> Self {
-        let access = rule.access;
-        let guarded = handler.route_layer(middleware::from_fn(move |request: Request, next: Next| enforce(access, request, next)));
-        self.router = self.router.route(rule.path, guarded);
+        self.router = self.router.route(rule.path, guard(rule.access, handler));
         self.rules.push(rule);
+        self
+    }
+
+    /// A route that takes a personal API token of `scope` as well as a session (`bearer`): the token is checked
+    /// first, then the route's access rule decides for its owner as for a session.
+    pub fn with_token(mut self, rule: RouteRule, scope: TokenScope, route: TokenRoute, handler: MethodRouter<AppState>) -> Self {
+        let access = rule.access;
+        let guarded = guard(access, handler)
+            .route_layer(middleware::from_fn(move |request: Request, next: Next| bearer::accept(scope, route, access, request, next)));
+        self.router = self.router.route(rule.path, guarded);
+        self.rules.push(RouteRule { token: Some(scope), ..rule });
         self
     }
 
@@ -52,6 +65,11 @@ impl Table {
         debug_assert!(rule.access == Access::Public, "{} is not public: its answers must never be kept", rule.path);
         self.route(RouteRule { shows: Some(cached.shows), ..rule }, public_cache::keep(cached, handler))
     }
+}
+
+/// `handler` behind the access rule `access`.
+fn guard(access: Access, handler: MethodRouter<AppState>) -> MethodRouter<AppState> {
+    handler.route_layer(middleware::from_fn(move |request: Request, next: Next| enforce(access, request, next)))
 }
 
 /// The name of the path parameter that holds an organisation's CBS code, for `Access::Organisation`.

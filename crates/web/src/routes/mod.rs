@@ -15,18 +15,21 @@ mod respondent;
 use axum::Router;
 use axum::routing::{get, post};
 use domain::access::Access;
+use domain::access::api_token::TokenScope;
 use domain::data_version::{Data, Shows, WavesShown};
 
 use access::Table;
 pub use access::{RouteRule, own_address};
+pub use api::API_VERSION;
 
 use crate::AppState;
+use crate::bearer::TokenRoute;
 use crate::error::WebError;
 use crate::figures::WAVE_FIGURES;
 use crate::public_cache::Cached;
 
 const fn rule(method: &'static str, path: &'static str, example: &'static str, access: Access) -> RouteRule {
-    RouteRule { method, path, example, access, shows: None }
+    RouteRule { method, path, example, access, shows: None, token: None }
 }
 
 // What the public routes show, and so which changes make their kept answers stale.
@@ -255,17 +258,45 @@ fn table() -> Table {
         )
         .route(rule("GET", LETTERS_JOB, EXAMPLE_LETTERS_JOB, Access::STAFF), get(admin::letters::progress))
         .route(rule("POST", LETTERS_IN_DOUBT, EXAMPLE_LETTERS_IN_DOUBT, Access::ADMIN), post(admin::letters::retry_in_doubt))
-        .route(rule("GET", "/beheer/metingen/{wave}/antwoorden.csv", DOWNLOAD_CSV, Access::EXPORT), get(admin::downloads::csv))
-        .route(rule("GET", "/beheer/metingen/{wave}/antwoorden.xlsx", DOWNLOAD_XLSX, Access::EXPORT), get(admin::downloads::xlsx))
-        .route(rule("GET", "/beheer/metingen/{wave}/antwoorden.json", DOWNLOAD_JSON, Access::EXPORT), get(admin::downloads::json))
-        .route(rule("GET", "/beheer/metingen/{wave}/codeboek.csv", DOWNLOAD_CODEBOOK, Access::EXPORT), get(admin::downloads::codebook))
-        .route(rule("GET", "/beheer/metingen/{wave}/antwoorden.sps", DOWNLOAD_SPSS, Access::EXPORT), get(admin::downloads::spss))
-        .route(rule("GET", "/beheer/metingen/{wave}/antwoorden.do", DOWNLOAD_STATA, Access::EXPORT), get(admin::downloads::stata))
-        .route(rule("GET", "/beheer/metingen/{wave}/antwoorden.r", DOWNLOAD_R, Access::EXPORT), get(admin::downloads::r))
-        .route(
+        // The raw answers: also for a script with a personal API token (`bearer`), and as a resource of the API.
+        .with_token(
+            rule("GET", "/beheer/metingen/{wave}/antwoorden.csv", DOWNLOAD_CSV, Access::EXPORT),
+            EXPORTS,
+            DOWNLOAD,
+            get(admin::downloads::csv),
+        )
+        .with_token(
+            rule("GET", "/beheer/metingen/{wave}/antwoorden.xlsx", DOWNLOAD_XLSX, Access::EXPORT),
+            EXPORTS,
+            DOWNLOAD,
+            get(admin::downloads::xlsx),
+        )
+        .with_token(
+            rule("GET", "/beheer/metingen/{wave}/antwoorden.json", DOWNLOAD_JSON, Access::EXPORT),
+            EXPORTS,
+            DOWNLOAD,
+            get(admin::downloads::json),
+        )
+        .with_token(
+            rule("GET", "/beheer/metingen/{wave}/codeboek.csv", DOWNLOAD_CODEBOOK, Access::EXPORT),
+            EXPORTS,
+            DOWNLOAD,
+            get(admin::downloads::codebook),
+        )
+        .with_token(rule("GET", "/beheer/metingen/{wave}/antwoorden.sps", DOWNLOAD_SPSS, Access::EXPORT), EXPORTS, DOWNLOAD, get(admin::downloads::spss))
+        .with_token(rule("GET", "/beheer/metingen/{wave}/antwoorden.do", DOWNLOAD_STATA, Access::EXPORT), EXPORTS, DOWNLOAD, get(admin::downloads::stata))
+        .with_token(rule("GET", "/beheer/metingen/{wave}/antwoorden.r", DOWNLOAD_R, Access::EXPORT), EXPORTS, DOWNLOAD, get(admin::downloads::r))
+        .with_token(
             rule("GET", "/beheer/metingen/{wave}/antwoorden.csv-metadata.json", DOWNLOAD_CSVW, Access::EXPORT),
+            EXPORTS,
+            DOWNLOAD,
             get(admin::downloads::csvw),
         )
+        .with_token(rule("GET", RAW_ANSWERS, EXAMPLE_RAW_ANSWERS, Access::EXPORT), EXPORTS, TokenRoute::Api, get(api::raw_answers::list))
+        // Personal API tokens: each admin and analyst their own; an admin sees and revokes everyone's.
+        .route(rule("GET", TOKENS, TOKENS, Access::EXPORT), get(admin::tokens::list))
+        .route(rule("POST", TOKENS, TOKENS, Access::EXPORT), post(admin::tokens::create))
+        .route(rule("POST", REVOKE_TOKEN, EXAMPLE_REVOKE_TOKEN, Access::EXPORT), post(admin::tokens::revoke))
         .cached(
             rule("GET", "/kennisbank", "/kennisbank", Access::Public),
             Cached::new::<public::knowledge::ListQuery>(KNOWLEDGE),
@@ -301,6 +332,15 @@ fn table() -> Table {
         .route(rule("GET", PROPOSAL_CSV, EXAMPLE_PROPOSAL_CSV, Access::SUPPORT_PLANNING), get(admin::support::proposal::csv))
         .route(rule("GET", PROPOSAL_XLSX, EXAMPLE_PROPOSAL_XLSX, Access::SUPPORT_PLANNING), get(admin::support::proposal::xlsx))
 }
+
+const EXPORTS: TokenScope = TokenScope::ReadExports;
+const DOWNLOAD: TokenRoute = TokenRoute::Download;
+/// The raw answers of a wave in the API: staff only, so in this table and not in the API's public router.
+const RAW_ANSWERS: &str = "/api/v1/metingen/{id}/antwoorden";
+const EXAMPLE_RAW_ANSWERS: &str = "/api/v1/metingen/eerste-meting/antwoorden";
+const TOKENS: &str = "/beheer/sleutels";
+const REVOKE_TOKEN: &str = "/beheer/sleutels/{id}/intrekken";
+const EXAMPLE_REVOKE_TOKEN: &str = "/beheer/sleutels/1/intrekken";
 
 const PROPOSALS: &str = "/beheer/ondersteuning/voorstellen";
 const PROPOSAL: &str = "/beheer/ondersteuning/voorstellen/{id}";

@@ -31,7 +31,9 @@ both_backends!(every_operation_with_parameters_answers_a_bad_one_with_a_400_prob
     let mut with_parameters: Vec<&str> = Vec::new();
     for (path, item) in document.paths.paths.iter() {
         let takes_parameters = item.get.as_ref().and_then(|get| get.parameters.as_ref()).is_some_and(|p| !p.is_empty());
-        if takes_parameters {
+        // One that asks for an API token answers 401 before it reads a parameter; tests/api_tokens.rs tries it with one.
+        let secured = item.get.as_ref().is_some_and(|get| get.security.is_some());
+        if takes_parameters && !secured {
             with_parameters.push(path.as_str());
         }
     }

@@ -216,8 +216,10 @@ enum Outcome {
     F,
     /// Sent to the second step of signing in first (303), with nothing of the page.
     T,
+    /// Asked for credentials: 401 problem+json with `WWW-Authenticate: Bearer`, where a script brings an API token.
+    U,
 }
-use Outcome::{A, F, S, T};
+use Outcome::{A, F, S, T, U};
 
 /// The column of `VISITORS` of staff halfway through signing in.
 const HALFWAY: usize = 1;
@@ -315,6 +317,11 @@ const WHO_MAY_DO_WHAT: &[(&str, &str, [Outcome; 7])] = &[
     ("GET",  "/beheer/metingen/{wave}/antwoorden.do",                [S, T, A, A, F, F, F]),
     ("GET",  "/beheer/metingen/{wave}/antwoorden.r",                 [S, T, A, A, F, F, F]),
     ("GET",  "/beheer/metingen/{wave}/antwoorden.csv-metadata.json", [S, T, A, A, F, F, F]),
+    ("GET",  "/api/v1/metingen/{id}/antwoorden",                     [U, U, A, A, F, F, F]),
+    // Personal API tokens for those downloads: each admin and analyst their own.
+    ("GET",  "/beheer/sleutels",                                     [S, T, A, A, F, F, F]),
+    ("POST", "/beheer/sleutels",                                     [S, T, A, A, F, F, F]),
+    ("POST", "/beheer/sleutels/{id}/intrekken",                      [S, T, A, A, F, F, F]),
     // The register of collaborations is kept by the monitor team.
     ("GET",  "/beheer/samenwerkingen",                               [S, T, A, F, F, F, F]),
     ("POST", "/beheer/samenwerkingen/antwoorden/{wave}/{code}",      [S, T, A, F, F, F, F]),
@@ -395,6 +402,7 @@ both_backends!(every_route_answers_each_kind_of_visitor_as_the_design_says, asyn
             let back: String = form_urlencoded::byte_serialize(rule.example.as_bytes()).collect();
             let outcome = match (status, location.as_deref()) {
                 (StatusCode::FORBIDDEN, _) => F,
+                (StatusCode::UNAUTHORIZED, _) => U,
                 (StatusCode::SEE_OTHER, Some(SECOND_STEP)) => T,
                 (StatusCode::SEE_OTHER, Some(to)) if to.starts_with("/inloggen?terug=") => {
                     assert_eq!(to, format!("/inloggen?terug={back}"), "{context}: sent to sign in, and back after");
@@ -404,6 +412,7 @@ both_backends!(every_route_answers_each_kind_of_visitor_as_the_design_says, asyn
             };
             match outcome {
                 S | T => assert!(body.is_empty(), "{context}: nothing of the page goes out"),
+                U => assert!(body.contains("\"status\":401"), "{context}: a problem, nothing of the data"),
                 F => assert!(!body.contains("@instituut.nl") && !body.contains("<table"), "{context}: no data in the refusal"),
                 A => {}
             }

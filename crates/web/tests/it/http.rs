@@ -328,6 +328,7 @@ both_backends!(every_path_in_the_openapi_document_answers, async |store: Store| 
             "/kennisbank/{slug}",
             "/metingen",
             "/metingen/{id}",
+            "/metingen/{id}/antwoorden",
             "/metingen/{id}/indicatoren",
             "/metingen/{id}/organisaties/{code}",
             "/metingen/{id}/organisaties/{code}/profiel",
@@ -339,6 +340,11 @@ both_backends!(every_path_in_the_openapi_document_answers, async |store: Store| 
         ]
     );
     for path in paths {
+        if path == "/metingen/{id}/antwoorden" {
+            // The raw answers: staff only, by API token or session (tests/api_tokens.rs).
+            site.problem("/api/v1/metingen/eerste-meting/antwoorden", StatusCode::UNAUTHORIZED).await;
+            continue;
+        }
         if path.starts_with("/metingen/") {
             // This site has no published wave: a wave's resources answer with a problem (tests/figures_api.rs has
             // a published one).

@@ -6,6 +6,7 @@ mod support;
 
 mod accounts;
 mod api_rules;
+mod api_tokens;
 mod auth;
 mod collaborations;
 mod figures_api;

@@ -21,6 +21,8 @@ struct MinePage {
     is_admin: bool,
     is_staff: bool,
     may_plan_support: bool,
+    /// Admins and analysts make personal API tokens for the raw answers.
+    may_hold_token: bool,
     /// A respondent's questionnaires: title, link, and where it stands.
     questionnaires: Vec<(String, String, String)>,
     /// A signed-in user (not an invitation link) has a password to change.
@@ -71,6 +73,7 @@ pub async fn page_for(
         is_admin: role == Role::Admin,
         is_staff: matches!(role, Role::Admin | Role::Analyst | Role::Interviewer),
         may_plan_support: Access::SUPPORT_PLANNING.decide(Some(&principal), None) == Decision::Allow,
+        may_hold_token: domain::access::api_token::may_hold_token(role),
         questionnaires,
         has_password: matches!(principal, Principal::User(_)),
         notice: query.wachtwoord.is_some().then_some("Uw wachtwoord is gewijzigd. Overal waar u nog was ingelogd, bent u uitgelogd."),

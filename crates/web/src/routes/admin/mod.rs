@@ -6,6 +6,7 @@ pub mod downloads;
 pub mod knowledge;
 pub mod letters;
 pub mod support;
+pub mod tokens;
 pub mod users;
 pub mod waves;
 

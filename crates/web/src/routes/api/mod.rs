@@ -11,6 +11,7 @@ mod knowledge;
 mod organisations;
 mod params;
 mod profiles;
+pub mod raw_answers;
 mod waves;
 
 use axum::Json;
@@ -33,6 +34,8 @@ pub const API_VERSION: &str = "1.0.0";
 
 #[derive(OpenApi)]
 #[openapi(
+    paths(raw_answers::list),
+    modifiers(&ApiKeyScheme),
     info(
         title = "inbeeld API",
         version = "1.0.0",
@@ -49,6 +52,20 @@ pub const API_VERSION: &str = "1.0.0";
     )
 )]
 struct ApiDoc;
+
+/// The personal API tokens that staff make on `/beheer/sleutels`, for the one resource that is not open data.
+struct ApiKeyScheme;
+
+impl utoipa::Modify for ApiKeyScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let scheme = HttpBuilder::new()
+            .scheme(HttpAuthScheme::Bearer)
+            .description(Some("Een persoonlijke API-sleutel van een beheerder of analist, gemaakt op /beheer/sleutels; eenmalig getoond."))
+            .build();
+        openapi.components.get_or_insert_with(Default::default).add_security_scheme("apiSleutel", SecurityScheme::Http(scheme));
+    }
+}
 
 /// Every resource of the API, each with what it shows: the API is open data, all its answers are kept, and any
 /// site may read them (`cors`).
