@@ -15,6 +15,7 @@ const WORTH_COMPRESSING: usize = 512;
 /// Brotli's quality 5 compresses a page better than gzip's default at about its speed; 11 takes ten times longer.
 const BROTLI_QUALITY: u32 = 5;
 const BROTLI_WINDOW_BITS: u32 = 22;
+const BROTLI_SMALLEST_WINDOW_BITS: u32 = 10;
 /// Media types that are compressed already (spreadsheets are zip files, pictures have their own).
 const COMPRESSED_ALREADY: [&str; 4] = ["application/vnd.openxmlformats", "application/zip", "image/png", "image/jpeg"];
 /// What a header costs a `HeaderMap` beside its name and value.
@@ -81,10 +82,12 @@ impl Encoded {
         Self { headers, plain: Bytes::copy_from_slice(plain), brotli: None, gzip: None }
     }
 
-    /// Whether compressing the body is worth it: it is large enough and not compressed already.
+    /// Whether compressing the body is worth it: it is large enough, not compressed already, and not kept
+    /// compressed yet.
     pub(super) fn worth_compressing(&self) -> bool {
         let content_type = self.headers.get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).unwrap_or_default();
-        self.plain.len() >= WORTH_COMPRESSING && !COMPRESSED_ALREADY.iter().any(|t| content_type.starts_with(t))
+        let kept_compressed = self.brotli.is_some() || self.gzip.is_some();
+        self.plain.len() >= WORTH_COMPRESSING && !kept_compressed && !COMPRESSED_ALREADY.iter().any(|t| content_type.starts_with(t))
     }
 
     /// The same answer with its brotli and gzip bytes. This takes milliseconds for a large page: not on the way of
@@ -123,7 +126,9 @@ fn gzip(plain: &[u8]) -> Option<Bytes> {
 }
 
 fn brotli(plain: &[u8]) -> Option<Bytes> {
-    let mut encoder = brotli::CompressorWriter::new(Vec::with_capacity(plain.len() / 4), 4096, BROTLI_QUALITY, BROTLI_WINDOW_BITS);
+    // A window no larger than the body: the encoder's memory grows with its window, and a page is rarely 4 MB.
+    let window = (usize::BITS - plain.len().leading_zeros()).clamp(BROTLI_SMALLEST_WINDOW_BITS, BROTLI_WINDOW_BITS);
+    let mut encoder = brotli::CompressorWriter::new(Vec::with_capacity(plain.len() / 4), 4096, BROTLI_QUALITY, window);
     encoder.write_all(plain).ok()?;
     // Finishes the stream; writing into memory cannot fail.
     Some(exact(encoder.into_inner()))
@@ -213,5 +218,8 @@ mod tests {
         assert!(!tiny.worth_compressing());
         assert_eq!(tiny.size(), 2);
         assert!(tiny.respond(&request("br, gzip")).headers().get(header::CONTENT_ENCODING).is_none());
+        let page = Encoded::plain(HeaderMap::new(), "<p>Gemeente</p>".repeat(100).as_bytes());
+        assert!(page.worth_compressing());
+        assert!(!page.compressed().worth_compressing(), "compressed once, not again");
     }
 }

@@ -24,7 +24,7 @@ use moka::ops::compute::{CompResult, Op};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use store::Store;
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::AppState;
 use crate::data_versions::VersionWatch;
@@ -72,6 +72,9 @@ pub struct PublicCache {
     /// nobody asked before (a crawler, or a flood of made-up addresses) waits its turn, and every answer already kept
     /// is still sent at once, from the core left free.
     writings: Semaphore,
+    /// One answer is compressed at a time: a flood of new pages must not start a compressor (and its window) for
+    /// each. An answer that finds the compressor busy is compressed when it is asked for again.
+    compressing: Arc<Semaphore>,
 }
 
 /// An answer, written for these versions of the data it shows.
@@ -109,7 +112,24 @@ impl PublicCache {
             .build();
         let largest = usize::try_from(budget / 16).unwrap_or(usize::MAX);
         let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-        Self { versions, answers, largest, writings: Semaphore::new(cores.saturating_sub(1).max(1)) }
+        Self {
+            versions,
+            answers,
+            largest,
+            writings: Semaphore::new(cores.saturating_sub(1).max(1)),
+            compressing: Arc::new(Semaphore::new(1)),
+        }
+    }
+
+    /// Has `kept` compressed in the background and kept so, when that is worth it and no other answer is being
+    /// compressed.
+    fn compress_soon(&self, key: &str, kept: &Arc<Kept>) {
+        if !kept.encoded.worth_compressing() {
+            return;
+        }
+        if let Ok(turn) = Arc::clone(&self.compressing).try_acquire_owned() {
+            tokio::spawn(compress_kept(self.answers.clone(), key.to_owned(), Arc::clone(kept), turn));
+        }
     }
 
     /// Runs the handler for a request that is not answered from memory, when it is its turn to be written.
@@ -180,6 +200,7 @@ async fn serve(cached: Cached, request: Request, next: Next) -> Response {
     }
     if let Some(kept) = kept {
         cache_lookup(Cache::Responses, true);
+        serving.cache.compress_soon(&key, &kept);
         return kept.respond(request.headers());
     }
     // A HEAD request's answer has no body to keep: it is answered, and the next GET writes the answer.
@@ -222,9 +243,7 @@ async fn write_once(cache: &PublicCache, key: String, (shown, tag): (Vec<i64>, H
         CompResult::Inserted(entry) | CompResult::ReplacedWith(entry) => {
             let kept = entry.into_value();
             cache_bytes_changed(Cache::Responses, f64::from(kept.weight(&key)));
-            if kept.encoded.worth_compressing() {
-                tokio::spawn(compress_kept(cache.answers.clone(), key, Arc::clone(&kept)));
-            }
+            cache.compress_soon(&key, &kept);
             // Until the compressed bytes are kept, the answer is compressed as it is sent (`middleware::wrap`).
             kept.respond(&headers)
         }
@@ -236,8 +255,12 @@ async fn write_once(cache: &PublicCache, key: String, (shown, tag): (Vec<i64>, H
 }
 
 /// Replaces the plain answer `kept` under `key` with the same answer compressed (on a thread for blocking work,
-/// off the runtime's), unless it was replaced meanwhile.
-async fn compress_kept(answers: Moka<String, Arc<Kept>>, key: String, kept: Arc<Kept>) {
+/// off the runtime's), unless it was replaced meanwhile. `_turn` is held until then.
+async fn compress_kept(answers: Moka<String, Arc<Kept>>, key: String, kept: Arc<Kept>, _turn: OwnedSemaphorePermit) {
+    // An answer let go while it waited (a flood pushes many out) is not worth the work.
+    if !answers.get(&key).await.is_some_and(|current| Arc::ptr_eq(&current, &kept)) {
+        return;
+    }
     let plain = Arc::clone(&kept);
     let Ok(encoded) = tokio::task::spawn_blocking(move || plain.encoded.compressed()).await else {
         return; // The plain answer stays kept, and is compressed as it is sent.

@@ -58,6 +58,9 @@ both_backends!(a_script_reads_raw_answers_with_a_token_until_it_is_revoked, asyn
     let csv = with_token(&site, CSV, &token).await;
     assert_eq!(csv.status(), StatusCode::OK);
     assert!(csv.text().await.unwrap().lines().next().unwrap().contains("organisation_code"), "the export's header row");
+    let spss = with_token(&site, "/beheer/metingen/eerste-meting/antwoorden.sps", &token).await;
+    assert_eq!(spss.status(), StatusCode::OK, "the statistics programs' files too");
+    assert!(spss.text().await.unwrap().contains("VALUE LABELS"));
     let raw = with_token(&site, RAW, &token).await;
     assert_eq!(raw.status(), StatusCode::OK);
     assert_eq!(raw.headers()["content-type"], "application/json");
