@@ -8,6 +8,7 @@ mod accounts;
 mod api_rules;
 mod auth;
 mod collaborations;
+mod data_catalogue;
 mod figures_api;
 mod figures_pages;
 mod http;
