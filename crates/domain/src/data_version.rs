@@ -153,6 +153,14 @@ impl DataVersions {
         }
         Some(versions)
     }
+
+    /// The newest change a data set of the published wave `wave` shows, which shows `shows` besides the wave's own
+    /// answers and state: the highest of those versions, each the id of an audit entry. `None` when the wave is not
+    /// published or no change to any of it was recorded.
+    pub fn newest_change(&self, shows: &Shows, wave: &str) -> Option<i64> {
+        let own = self.published.iter().find(|w| w.id.as_str() == wave)?.version;
+        self.of(shows, Some(wave))?.into_iter().chain([own]).max().filter(|id| *id > 0)
+    }
 }
 
 #[cfg(test)]
@@ -225,5 +233,23 @@ mod tests {
         let every = Shows { data: &[], waves: WavesShown::Published };
         assert_eq!(v.of(&every, None), Some(vec![1, 100, 200]));
         assert_eq!(v.of(&Shows::FIXED, None), Some(vec![1]));
+    }
+
+    #[test]
+    fn a_data_set_changed_with_the_newest_change_it_shows() {
+        let v = versions();
+        let register = Shows { data: &[Data::Register], waves: WavesShown::None };
+        assert_eq!(v.newest_change(&register, "eerste-meting"), Some(100), "its own wave, not the register's older change");
+        let trend = Shows { data: &[Data::Register], waves: WavesShown::Named };
+        assert_eq!(v.newest_change(&trend, "eerste-meting"), Some(100), "a later wave is not in its trend");
+        assert_eq!(v.newest_change(&trend, "vervolgmeting"), Some(200));
+        let knowledge = Shows { data: &[Data::Knowledge], waves: WavesShown::None };
+        let newer_knowledge = DataVersions { data: [10, 20, 300, 40], ..versions() };
+        assert_eq!(newer_knowledge.newest_change(&knowledge, "eerste-meting"), Some(300));
+        assert_eq!(v.newest_change(&register, "open-meting"), None, "a wave that is not published");
+        assert_eq!(DataVersions::default().newest_change(&register, "eerste-meting"), None);
+        let unrecorded =
+            DataVersions { everything: 0, data: [0; 4], published: vec![PublishedWave { version: 0, ..v.published[0].clone() }] };
+        assert_eq!(unrecorded.newest_change(&register, "eerste-meting"), None, "no change recorded");
     }
 }

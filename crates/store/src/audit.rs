@@ -76,6 +76,13 @@ impl Store {
         Ok(())
     }
 
+    /// When the audit entry `id` was written; `None` when there is no such entry.
+    pub async fn audit_time(&self, id: i64) -> Result<Option<DateTime<Utc>>, StoreError> {
+        const SQL: &str = "SELECT at FROM audit_log WHERE id = $1";
+        let at: Option<(DateTime<Utc>,)> = with_pool!(self, |pool| sqlx::query_as(SQL).bind(id).fetch_optional(pool).await)?;
+        Ok(at.map(|(at,)| at))
+    }
+
     /// Entries matching `filter`, newest first.
     pub async fn audit_entries(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError> {
         const SQL: &str = "SELECT id, at, actor, action, target, before, after, address, request_id, upstream_request_id FROM audit_log

@@ -187,6 +187,11 @@ fn table() -> Table {
             get(public::answers::codebook),
         )
         .cached(
+            rule("GET", public::data_catalogue::PATH, public::data_catalogue::PATH, Access::Public),
+            Cached::without_query(PUBLISHED),
+            get(public::data_catalogue::document),
+        )
+        .cached(
             rule("GET", "/samenwerkingen", "/samenwerkingen", Access::Public),
             Cached::new::<public::collaborations::ListQuery>(COLLABORATIONS),
             get(public::collaborations::list),

@@ -265,6 +265,7 @@ const WHO_MAY_DO_WHAT: &[(&str, &str, [Outcome; 7])] = &[
     ("GET",  "/metingen/{wave}/antwoorden.json",                     [A, A, A, A, A, A, A]),
     ("GET",  "/metingen/{wave}/antwoorden.xlsx",                     [A, A, A, A, A, A, A]),
     ("GET",  "/metingen/{wave}/antwoorden-codeboek.csv",             [A, A, A, A, A, A, A]),
+    ("GET",  "/open-data/catalogus.jsonld",                          [A, A, A, A, A, A, A]),
     ("GET",  "/metingen/{wave}/antwoorden.csv-metadata.json",        [A, A, A, A, A, A, A]),
     ("GET",  "/metingen/{wave}/indicatoren.csv-metadata.json",       [A, A, A, A, A, A, A]),
     ("GET",  "/samenwerkingen",                                      [A, A, A, A, A, A, A]),

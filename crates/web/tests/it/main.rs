@@ -9,6 +9,7 @@ mod api_rules;
 mod api_tokens;
 mod auth;
 mod collaborations;
+mod data_catalogue;
 mod figures_api;
 mod figures_pages;
 mod http;

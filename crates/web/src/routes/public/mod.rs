@@ -4,6 +4,7 @@ pub mod accessibility;
 pub mod answers;
 pub mod catalogue;
 pub mod collaborations;
+pub mod data_catalogue;
 pub mod figures;
 pub mod home;
 pub mod knowledge;

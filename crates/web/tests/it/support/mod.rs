@@ -36,10 +36,23 @@ impl Site {
         Self::serve(inbeeld_web::AppState::new(store.clone()).with_mailer(mailer)).await
     }
 
+    /// As `start` with the demo data, on a site whose public URL is its own address, so that the absolute
+    /// addresses it writes can be fetched.
+    pub async fn start_at_own_url(store: &Store) -> Site {
+        app::demo::store_reference_data(store, &domain::demo::data().unwrap(), &author()).await.unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        Self::listen(listener, base.clone(), inbeeld_web::AppState::with_public_url(store.clone(), &base))
+    }
+
     /// Serves the site with the given state on a free port.
     pub async fn serve(state: inbeeld_web::AppState) -> Site {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
+        Self::listen(listener, base, state)
+    }
+
+    fn listen(listener: tokio::net::TcpListener, base: String, state: inbeeld_web::AppState) -> Site {
         let app = inbeeld_web::router(state);
         tokio::spawn(async move { axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).await });
         Site { base, client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap() }
