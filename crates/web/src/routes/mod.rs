@@ -288,9 +288,24 @@ fn table() -> Table {
             DOWNLOAD,
             get(admin::downloads::codebook),
         )
-        .with_token(rule("GET", "/beheer/metingen/{wave}/antwoorden.sps", DOWNLOAD_SPSS, Access::EXPORT), EXPORTS, DOWNLOAD, get(admin::downloads::spss))
-        .with_token(rule("GET", "/beheer/metingen/{wave}/antwoorden.do", DOWNLOAD_STATA, Access::EXPORT), EXPORTS, DOWNLOAD, get(admin::downloads::stata))
-        .with_token(rule("GET", "/beheer/metingen/{wave}/antwoorden.r", DOWNLOAD_R, Access::EXPORT), EXPORTS, DOWNLOAD, get(admin::downloads::r))
+        .with_token(
+            rule("GET", "/beheer/metingen/{wave}/antwoorden.sps", DOWNLOAD_SPSS, Access::EXPORT),
+            EXPORTS,
+            DOWNLOAD,
+            get(admin::downloads::spss),
+        )
+        .with_token(
+            rule("GET", "/beheer/metingen/{wave}/antwoorden.do", DOWNLOAD_STATA, Access::EXPORT),
+            EXPORTS,
+            DOWNLOAD,
+            get(admin::downloads::stata),
+        )
+        .with_token(
+            rule("GET", "/beheer/metingen/{wave}/antwoorden.r", DOWNLOAD_R, Access::EXPORT),
+            EXPORTS,
+            DOWNLOAD,
+            get(admin::downloads::r),
+        )
         .with_token(
             rule("GET", "/beheer/metingen/{wave}/antwoorden.csv-metadata.json", DOWNLOAD_CSVW, Access::EXPORT),
             EXPORTS,
