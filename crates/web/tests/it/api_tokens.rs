@@ -85,7 +85,7 @@ both_backends!(a_script_reads_raw_answers_with_a_token_until_it_is_revoked, asyn
     assert_eq!(form.status(), StatusCode::SEE_OTHER, "a form posted with a token is sent to sign in");
 
     let uses = store.audit_entries(&AuditFilter { action: Some("api_token.use".into()), ..Default::default() }).await.unwrap();
-    assert_eq!(uses.len(), 3, "every use, the one with a bad id too: {uses:?}");
+    assert_eq!(uses.len(), 4, "every use, the one with a bad id too: {uses:?}");
     assert!(uses.iter().all(|entry| entry.actor.contains("analist@instituut.nl") && entry.target.contains("notebook")));
     assert!(uses.iter().any(|entry| entry.after.as_deref().unwrap().contains(RAW)), "with what was read");
     let made = store.audit_entries(&AuditFilter { action: Some("api_token.create".into()), ..Default::default() }).await.unwrap();
